@@ -1,0 +1,138 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# splicelb: the kernel module (built out of tree through Kbuild) and the
+# userspace programs.  "make help" lists the targets.
+
+VERSION := 0.1.0
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+SPLICELB_CACHE ?= $(HOME)/.cache/splicelb
+export SPLICELB_CACHE
+
+# The running kernel's build tree when there is one (a real gateway host),
+# otherwise the newest test kernel fetched by scripts/deps.sh.
+KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
+	  $(lastword $(sort $(wildcard \
+	  $(SPLICELB_CACHE)/kernels/*/usr/src/linux-headers-*-amd64))))
+KERNELS ?= 6.1 6.12
+TESTS ?=
+
+ifeq ($(V),1)
+Q :=
+quiet = @:
+else
+Q := @
+quiet = @printf '  %-7s %s\n'
+MAKEFLAGS += --no-print-directory
+endif
+
+O := build
+BIN := $(O)/bin
+
+CFLAGS ?= -O2 -g
+CFLAGS += -std=gnu11 -Wall -Wextra -Werror -MMD -MP \
+	  -Iinclude -Ilib -Iuserspace/common -DSLB_VERSION='"$(VERSION)"' \
+	  -D_GNU_SOURCE
+LDLIBS_lbctl := -lmnl
+
+LIB_SRCS := $(wildcard lib/*.c)
+COMMON_SRCS := $(wildcard userspace/common/*.c)
+PROGRAMS := $(notdir $(patsubst %/,%,$(filter-out userspace/common/ \
+	    userspace/tools/,$(wildcard userspace/*/))))
+TOOLS := $(basename $(notdir $(wildcard userspace/tools/*.c)))
+UNIT_TESTS := $(basename $(notdir $(wildcard tests/unit/test_*.c)))
+MANPAGES := $(wildcard Documentation/*.8)
+
+objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
+
+.PHONY: all module userspace unit check demo vm-shell install clean help \
+	deps style sparse
+
+all: module userspace
+
+help:
+	@echo 'targets: all module userspace unit check demo vm-shell install clean'
+	@echo '         deps style sparse'
+	@echo 'variables: KDIR= KERNELS="$(KERNELS)" TESTS= PREFIX= DESTDIR= V=1'
+
+deps:
+	$(Q)scripts/deps.sh
+
+# ---- kernel module -------------------------------------------------------
+
+module:
+	$(Q)scripts/build-module.sh "$(KDIR)" "$(VERSION)" $(if $(W),W=$(W)) \
+		$(if $(C),C=$(C))
+
+sparse:
+	$(Q)for k in $(KERNELS); do scripts/build-module.sh \
+		"$$(scripts/kdir.sh $$k)" "$(VERSION)" C=2 W=1 || exit; done
+
+style:
+	$(Q)scripts/checkpatch.sh
+
+# ---- userspace -----------------------------------------------------------
+
+userspace: $(addprefix $(BIN)/,$(PROGRAMS) $(TOOLS))
+
+$(O)/obj/%.o: %.c
+	$(quiet) CC $<
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(CFLAGS) -c -o $@ $<
+
+define program_rule
+$(BIN)/$(1): $(call objs,$(wildcard userspace/$(1)/*.c) $(COMMON_SRCS) \
+	     $(LIB_SRCS))
+	$$(quiet) LD $$@
+	@mkdir -p $$(dir $$@)
+	$$(Q)$$(CC) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS_$(1)) $$(LDLIBS)
+endef
+$(foreach p,$(PROGRAMS),$(eval $(call program_rule,$(p))))
+
+$(BIN)/%: $(O)/obj/userspace/tools/%.o $(call objs,$(COMMON_SRCS) $(LIB_SRCS))
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lpthread
+
+# ---- tests ---------------------------------------------------------------
+
+$(O)/unit/%: $(O)/obj/tests/unit/%.o $(call objs,$(COMMON_SRCS) $(LIB_SRCS))
+	$(quiet) LD $@
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ -lcmocka
+
+unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
+	$(Q)scripts/run-unit.sh $^
+
+check:
+	$(Q)KERNELS="$(KERNELS)" TESTS="$(TESTS)" scripts/check.sh
+
+demo:
+	$(Q)scripts/demo.sh
+
+vm-shell:
+	$(Q)scripts/deps.sh
+	$(Q)$(MAKE) userspace
+	$(Q)K=$(or $(K),$(lastword $(KERNELS))); \
+	  scripts/build-module.sh "$$(scripts/kdir.sh $$K)" "$(VERSION)" && \
+	  scripts/vm --kernel $$K --shell
+
+# ---- install -------------------------------------------------------------
+
+install: all
+	$(MAKE) -C "$(KDIR)" M="$(CURDIR)/$$(scripts/module-dir.sh "$(KDIR)")" \
+		INSTALL_MOD_DIR=extra $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
+		modules_install
+	depmod $(if $(DESTDIR),-b "$(DESTDIR)") \
+		"$$($(MAKE) -s -C "$(KDIR)" kernelrelease)"
+	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8"
+	install -m 0755 $(addprefix $(BIN)/,$(PROGRAMS)) "$(DESTDIR)$(SBINDIR)"
+	$(if $(MANPAGES),install -m 0644 $(MANPAGES) "$(DESTDIR)$(MANDIR)/man8")
+
+clean:
+	rm -rf $(O)
+
+-include $(shell find $(O)/obj -name '*.d' 2>/dev/null)

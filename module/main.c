@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * splicelb: a TCP load balancer that splices kernel sockets.
+ *
+ * This file only wires the parts together; each part has its own file and
+ * its own init/uninit pair, and exit undoes init in the exact reverse order.
+ */
+#include <linux/module.h>
+
+#include "compat.h"
+#include "netns.h"
+
+static int __init slb_mod_init(void)
+{
+	int ret;
+
+	ret = slb_netns_init();
+	if (ret)
+		goto err_netns;
+
+	pr_info("splicelb " SLB_VERSION " loaded\n");
+	return 0;
+
+err_netns:
+	return ret;
+}
+
+static void __exit slb_mod_exit(void)
+{
+	slb_netns_uninit();
+	pr_debug("unloaded\n");
+}
+
+module_init(slb_mod_init);
+module_exit(slb_mod_exit);
+MODULE_LICENSE("GPL");
+MODULE_DESCRIPTION("TCP load balancer splicing kernel sockets");
+MODULE_AUTHOR("splicelb developers");
+MODULE_VERSION(SLB_VERSION);

@@ -1,0 +1,134 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make check: install what is missing, build everything, run the unit tests,
+# the native tests and every VM test on each kernel of KERNELS, and close
+# with one line "N passed, N failed, N skipped".
+#
+#   KERNELS="6.1 6.12"  kernels of the matrix
+#   TESTS="name ..."    only these tests (tests/vm/NAME.sh, tests/native/
+#                       NAME.sh, unit/NAME), by name without directory
+#   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1  leave a stage out
+
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top" || exit 1
+KERNELS=${KERNELS:-6.1 6.12}
+TESTS=${TESTS:-}
+log=build/check.log
+passed=0
+failed=0
+skipped=0
+
+mkdir -p build
+: >"$log"
+
+wanted() {
+	local name t
+	name=$(basename "$1" .sh)
+	[ -z "$TESTS" ] && return 0
+	for t in $TESTS; do
+		[ "$t" = "$name" ] && return 0
+	done
+	return 1
+}
+
+# tally LOG EXPECTED: add the results in LOG; results that never came (a
+# guest that died, a suite that crashed) count as failures.
+tally() {
+	local p f s got
+	read -r p f s < <(awk -f scripts/ktap-count.awk "$1")
+	got=$(grep -cE '^(not )?ok [0-9]+' "$1")
+	if [ "$got" -lt "$2" ]; then
+		f=$((f + $2 - got))
+	fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	skipped=$((skipped + s))
+}
+
+stage() {
+	printf '\n### %s\n' "$*" | tee -a "$log"
+}
+
+# Stop at the first broken step: a build that fails leaves nothing to test.
+build() {
+	local k
+	stage "build"
+	scripts/deps.sh || return 1
+	make -s userspace || return 1
+	for k in $KERNELS; do
+		scripts/build-module.sh "$(scripts/kdir.sh "$k")" \
+			"$(sed -n 's/^VERSION := //p' Makefile)" W=1 \
+			KCFLAGS=-Werror || return 1
+	done
+}
+
+run_unit() {
+	local tests=() t
+	for t in tests/unit/test_*.c; do
+		[ -e "$t" ] && wanted "$t" && tests+=("build/unit/$(basename "$t" .c)")
+	done
+	[ ${#tests[@]} = 0 ] && return
+	stage "unit tests"
+	make -s "${tests[@]}" || { failed=$((failed + ${#tests[@]})); return; }
+	scripts/run-unit.sh "${tests[@]}" | tee build/unit.ktap | tee -a "$log"
+	tally build/unit.ktap ${#tests[@]}
+}
+
+run_native() {
+	local tests=() t n=0
+	for t in tests/native/*.sh; do
+		[ -e "$t" ] && wanted "$t" && tests+=("$t")
+	done
+	[ ${#tests[@]} = 0 ] && return
+	stage "native tests (host loopback)"
+	{
+		echo "TAP version 13"
+		echo "1..${#tests[@]}"
+		for t in "${tests[@]}"; do
+			n=$((n + 1))
+			echo "# Subtest: $t"
+			if BIN=build/bin timeout -k 5 600 bash "$t" 2>&1 </dev/null |
+			   sed -u 's/^/    /'; then
+				echo "ok $n - $t"
+			else
+				echo "not ok $n - $t"
+			fi
+		done
+	} | tee build/native.ktap | tee -a "$log"
+	tally build/native.ktap ${#tests[@]}
+}
+
+run_vm() {
+	local k tests=() t
+	for t in tests/vm/*.sh; do
+		[ "$(basename "$t")" = lib.sh ] && continue
+		wanted "$t" && tests+=("$t")
+	done
+	[ ${#tests[@]} = 0 ] && return
+	for k in $KERNELS; do
+		stage "VM tests on $k"
+		scripts/vm -k "$k" "${tests[@]}" | tee "build/vm-$k.ktap" |
+			tee -a "$log"
+		tally "build/vm-$k.ktap" ${#tests[@]}
+	done
+}
+
+start=$SECONDS
+if ! build 2>&1 | tee -a "$log"; then
+	echo "check: build failed" | tee -a "$log"
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+[ -n "${SKIP_UNIT:-}" ] || run_unit
+[ -n "${SKIP_NATIVE:-}" ] || run_native
+[ -n "${SKIP_VM:-}" ] || run_vm
+printf '\n# %d s; full log in %s\n' $((SECONDS - start)) "$log"
+if [ "$skipped" -gt 0 ]; then
+	echo "$passed passed, $failed failed, $skipped skipped"
+else
+	echo "$passed passed, $failed failed"
+fi
+[ "$failed" = 0 ] && [ "$passed" -gt 0 ]
