@@ -22,7 +22,7 @@ struct slb_sched_dest {
 	u32 weight;		/* 0 = quiesced: keeps connections, gets no new */
 	bool available;		/* up (not draining, not down) */
 	u32 active;		/* live connections, for least-connection */
-	s64 current;		/* scheduler's own per-backend bookkeeping */
+	s64 credit;		/* scheduler's own per-backend bookkeeping */
 };
 
 /* What one scheduling decision may depend on. */

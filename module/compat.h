@@ -14,4 +14,63 @@
 #define timer_delete_sync(t) del_timer_sync(t)
 #endif
 
+#ifndef SLB_HAVE_NL_SET_ERR_MSG_FMT
+#include <linux/kernel.h>
+#include <linux/netlink.h>
+
+#define NETLINK_MAX_FMTMSG_LEN 80
+
+/*
+ * 6.1's extack has no buffer for a formatted message.  Generic netlink
+ * runs our requests one at a time (the family has no parallel_ops) and
+ * sends the ack before the next, so a static buffer lives long enough.
+ */
+static inline char *slb_compat_extack_buf(size_t *len)
+{
+	static char buf[NETLINK_MAX_FMTMSG_LEN];
+
+	*len = sizeof(buf);
+	return buf;
+}
+
+#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...)			\
+	do {								\
+		struct netlink_ext_ack *__extack = (extack);		\
+		size_t __len;						\
+		char *__buf = slb_compat_extack_buf(&__len);		\
+									\
+		if (__extack) {						\
+			snprintf(__buf, __len, KBUILD_MODNAME ": " fmt,	\
+				 ##args);				\
+			__extack->_msg = __buf;				\
+		}							\
+	} while (0)
+#endif
+
+/*
+ * The request attributes of a dump: 6.6 moved them into a struct genl_info
+ * inside struct genl_dumpit_info.
+ */
+#ifdef SLB_HAVE_GENL_INFO_DUMP
+#define slb_genl_dump_attrs(cb) (genl_info_dump(cb)->attrs)
+#else
+#define slb_genl_dump_attrs(cb) (genl_dumpit_info(cb)->attrs)
+#endif
+
+/*
+ * 6.6 sizes sysctl tables instead of ending them with an empty entry;
+ * before it the size is ignored and the table must keep its terminator.
+ */
+#ifndef SLB_HAVE_REGISTER_NET_SYSCTL_SZ
+#define register_net_sysctl_sz(net, path, table, size)	\
+	register_net_sysctl(net, path, table)
+#endif
+
+/* 6.11 hands proc handlers a const struct ctl_table. */
+#ifdef SLB_HAVE_CONST_CTL_TABLE
+#define SLB_CTL_TABLE_CONST const
+#else
+#define SLB_CTL_TABLE_CONST
+#endif
+
 #endif /* SLB_COMPAT_H */

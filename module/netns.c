@@ -4,22 +4,50 @@
  * the namespace they were configured in, as with IPVS; a namespace going away
  * takes its services and connections with it.
  */
+#include "conn.h"
 #include "netns.h"
 #include "proc.h"
+#include "service.h"
+#include "sysctl.h"
 
 unsigned int slb_net_id __read_mostly;
 
 static int __net_init slb_netns_init_net(struct net *net)
 {
 	struct slb_net *sn = slb_net(net);
+	int ret;
 
 	sn->net = net;
-	return slb_proc_net_init(sn);
+	mutex_init(&sn->lock);
+	INIT_LIST_HEAD(&sn->services);
+	xa_init_flags(&sn->conns, XA_FLAGS_ALLOC);
+	init_waitqueue_head(&sn->conns_gone);
+	slb_sysctl_defaults(&sn->tun);
+
+	ret = slb_sysctl_net_init(sn);
+	if (ret)
+		goto err_sysctl;
+	ret = slb_proc_net_init(sn);
+	if (ret)
+		goto err_proc;
+	return 0;
+
+err_proc:
+	slb_sysctl_net_uninit(sn);
+err_sysctl:
+	return ret;
 }
 
 static void __net_exit slb_netns_exit_net(struct net *net)
 {
-	slb_proc_net_uninit(slb_net(net));
+	struct slb_net *sn = slb_net(net);
+
+	/* Kernel sockets hold no reference on their netns: end them all. */
+	slb_service_flush(sn, true);
+	slb_conn_flush_net(sn);
+	xa_destroy(&sn->conns);
+	slb_proc_net_uninit(sn);
+	slb_sysctl_net_uninit(sn);
 }
 
 static struct pernet_operations slb_netns_ops = {

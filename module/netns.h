@@ -2,13 +2,49 @@
 #ifndef SLB_NETNS_H
 #define SLB_NETNS_H
 
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
+
+#include "stats.h"
+
+struct ctl_table_header;
+
+/* Tunables of one netns: /proc/sys/net/splicelb/ (Documentation/sysctl.md) */
+struct slb_tunables {
+	int connect_timeout_ms;
+	int connect_retries;		/* further backends tried after the first */
+	int idle_timeout_s;		/* 0: never */
+	int client_fin_timeout_s;	/* client sent FIN, server still sending */
+	int server_fin_timeout_s;	/* server sent FIN, client still sending */
+	int max_conns;			/* in this netns; 0: no limit */
+	int default_backlog;
+	int relay_quantum;		/* bytes per direction per relay run */
+	char default_scheduler[16];
+};
 
 /* Everything splicelb keeps per network namespace. */
 struct slb_net {
 	struct net *net;
 	struct proc_dir_entry *proc_dir;
+	struct ctl_table_header *sysctl_hdr;
+	struct ctl_table *sysctl_table;
+
+	/* Serialises configuration: services, their backends, schedulers. */
+	struct mutex lock;
+	struct list_head services;	/* struct slb_service.node */
+	unsigned int nservices;
+
+	struct xarray conns;		/* conn id -> struct slb_conn */
+	u32 next_conn_id;
+	atomic_t nconns;		/* allocated, not yet freed */
+	wait_queue_head_t conns_gone;	/* woken when nconns reaches 0 */
+	bool dying;			/* no new connections */
+
+	struct slb_stats stats;		/* whole netns, deleted services too */
+	struct slb_tunables tun;
 };
 
 extern unsigned int slb_net_id;

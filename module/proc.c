@@ -2,12 +2,25 @@
 /*
  * /proc/net/splicelb/: per network namespace, read-only views for operators
  * and scripts.
+ *
+ *   version   the module's version
+ *   services  each service and its backends, in the manner of ip_vs
+ *   conns     one line per connection
+ *   stats     the namespace's counters, and average rates since the last
+ *             zeroing (or since the namespace started using splicelb)
  */
+#include <linux/math64.h>
 #include <linux/proc_fs.h>
 #include <linux/seq_file.h>
+#include <linux/timekeeping.h>
+#include <uapi/linux/splicelb.h>
 
+#include "backend.h"
+#include "conn.h"
+#include "netlink.h"
 #include "netns.h"
 #include "proc.h"
+#include "service.h"
 
 static int slb_proc_version_show(struct seq_file *seq, void *v)
 {
@@ -15,22 +28,294 @@ static int slb_proc_version_show(struct seq_file *seq, void *v)
 	return 0;
 }
 
+static const char *slb_proc_backend_state(u8 state)
+{
+	static const char *const names[] = {
+		[SPLICELB_BACKEND_UP] = "up",
+		[SPLICELB_BACKEND_DRAIN] = "drain",
+		[SPLICELB_BACKEND_DOWN] = "down",
+		[SPLICELB_BACKEND_DRAINED] = "drained",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+static const char *slb_proc_conn_state(u8 state)
+{
+	static const char *const names[] = {
+		[SPLICELB_CONN_CONNECTING] = "connecting",
+		[SPLICELB_CONN_ESTABLISHED] = "established",
+		[SPLICELB_CONN_CLIENT_FIN] = "client_fin",
+		[SPLICELB_CONN_SERVER_FIN] = "server_fin",
+		[SPLICELB_CONN_CLOSING] = "closing",
+	};
+
+	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+/* ---- services ----------------------------------------------------------- */
+
+/*
+ * A line of the services file: a service's own (be NULL) or one of its
+ * backends'.  The walk holds sn->lock from start to stop, so the pointers
+ * stay valid while it runs; a later read(2) finds its place again by
+ * position.
+ */
+struct slb_proc_svc_iter {
+	struct seq_net_private p;	/* first: seq_file_net() needs it */
+	struct slb_service *svc;
+	struct slb_backend *be;
+};
+
+static struct slb_net *slb_proc_sn(struct seq_file *seq)
+{
+	return slb_net(seq_file_net(seq));
+}
+
+/* Set @it to the service after it->svc (the first one if NULL). */
+static void *slb_proc_svc_next_service(struct slb_net *sn,
+				       struct slb_proc_svc_iter *it)
+{
+	struct list_head *next = it->svc ? it->svc->node.next :
+				 sn->services.next;
+
+	it->be = NULL;
+	if (next == &sn->services)
+		return NULL;
+	it->svc = list_entry(next, struct slb_service, node);
+	return it;
+}
+
+static void *slb_proc_svc_advance(struct slb_net *sn,
+				  struct slb_proc_svc_iter *it)
+{
+	struct list_head *next = it->be ? it->be->node.next :
+				 it->svc->backends.next;
+
+	if (next != &it->svc->backends) {
+		it->be = list_entry(next, struct slb_backend, node);
+		return it;
+	}
+	return slb_proc_svc_next_service(sn, it);
+}
+
+static void *slb_proc_svc_start(struct seq_file *seq, loff_t *pos)
+{
+	struct slb_proc_svc_iter *it = seq->private;
+	struct slb_net *sn = slb_proc_sn(seq);
+	loff_t n = *pos;
+
+	mutex_lock(&sn->lock);
+	if (!n)
+		return SEQ_START_TOKEN;
+	it->svc = NULL;
+	if (!slb_proc_svc_next_service(sn, it))
+		return NULL;
+	while (--n)
+		if (!slb_proc_svc_advance(sn, it))
+			return NULL;
+	return it;
+}
+
+static void *slb_proc_svc_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct slb_proc_svc_iter *it = seq->private;
+	struct slb_net *sn = slb_proc_sn(seq);
+
+	++*pos;
+	if (v == SEQ_START_TOKEN) {
+		it->svc = NULL;
+		return slb_proc_svc_next_service(sn, it);
+	}
+	return slb_proc_svc_advance(sn, it);
+}
+
+static void slb_proc_svc_stop(struct seq_file *seq, void *v)
+{
+	mutex_unlock(&slb_proc_sn(seq)->lock);
+}
+
+static int slb_proc_svc_show(struct seq_file *seq, void *v)
+{
+	struct slb_proc_svc_iter *it = v;
+	struct slb_stats_snap s;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq,
+			 "Prot LocalAddress:Port Scheduler Backlog MaxConn\n"
+			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails\n");
+		return 0;
+	}
+	if (!it->be) {
+		seq_printf(seq, "TCP  %pISpc %s %u %u\n", &it->svc->addr.sa,
+			   it->svc->sched ? it->svc->sched->name : "-",
+			   it->svc->backlog, it->svc->maxconn);
+		return 0;
+	}
+	slb_stats_read(&it->be->stats, &s);
+	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu\n",
+		   &it->be->addr.sa, it->be->dest.weight,
+		   slb_proc_backend_state(READ_ONCE(it->be->state)),
+		   s.conns_active, s.conns_inactive, s.conns_total, s.bytes_in,
+		   s.bytes_out, s.connect_fails);
+	return 0;
+}
+
+static const struct seq_operations slb_proc_svc_ops = {
+	.start = slb_proc_svc_start,
+	.next = slb_proc_svc_next,
+	.stop = slb_proc_svc_stop,
+	.show = slb_proc_svc_show,
+};
+
+/* ---- connections -------------------------------------------------------- */
+
+/*
+ * Connections come and go without a lock to hold across the walk; each
+ * step asks for the first live one from an id on.  The line at position
+ * @pos is the connection with the lowest id >= @id, so a read(2) that
+ * stopped there resumes without a rescan.
+ */
+struct slb_proc_conn_iter {
+	struct seq_net_private p;	/* first: seq_file_net() needs it */
+	unsigned long id;
+	loff_t pos;
+};
+
+static void *slb_proc_conn_start(struct seq_file *seq, loff_t *pos)
+{
+	struct slb_proc_conn_iter *it = seq->private;
+	struct slb_net *sn = slb_proc_sn(seq);
+	struct slb_conn *conn;
+
+	if (!*pos)
+		return SEQ_START_TOKEN;
+	if (*pos != it->pos) {
+		/* A seek elsewhere: count lines from the first. */
+		it->id = 0;
+		for (it->pos = 1; it->pos < *pos; it->pos++, it->id++) {
+			conn = slb_conn_next(sn, &it->id);
+			if (!conn)
+				return NULL;
+			slb_conn_put(conn);
+		}
+	}
+	return slb_conn_next(sn, &it->id);
+}
+
+static void *slb_proc_conn_next(struct seq_file *seq, void *v, loff_t *pos)
+{
+	struct slb_proc_conn_iter *it = seq->private;
+
+	if (v == SEQ_START_TOKEN) {
+		it->id = 0;
+	} else {
+		/* it->id is v's: slb_conn_next() set it. */
+		slb_conn_put(v);
+		it->id++;
+	}
+	it->pos = ++*pos;
+	return slb_conn_next(slb_proc_sn(seq), &it->id);
+}
+
+static void slb_proc_conn_stop(struct seq_file *seq, void *v)
+{
+	if (v && v != SEQ_START_TOKEN)
+		slb_conn_put(v);
+}
+
+static int slb_proc_conn_show(struct seq_file *seq, void *v)
+{
+	struct slb_conn_info ci;
+
+	if (v == SEQ_START_TOKEN) {
+		seq_puts(seq, "Id Client Service Backend State Age BytesIn BytesOut\n");
+		return 0;
+	}
+	slb_conn_fill_info(v, &ci);
+	seq_printf(seq, "%u %pISpc %pISpc ", ci.id, &ci.client.sa,
+		   &ci.service.sa);
+	if (ci.has_backend)
+		seq_printf(seq, "%pISpc ", &ci.backend.sa);
+	else
+		seq_puts(seq, "- ");
+	seq_printf(seq, "%s %llu.%03u %llu %llu\n",
+		   slb_proc_conn_state(ci.state), div_u64(ci.age_ms, 1000),
+		   (unsigned int)(ci.age_ms % 1000), ci.bytes_in, ci.bytes_out);
+	return 0;
+}
+
+static const struct seq_operations slb_proc_conn_ops = {
+	.start = slb_proc_conn_start,
+	.next = slb_proc_conn_next,
+	.stop = slb_proc_conn_stop,
+	.show = slb_proc_conn_show,
+};
+
+/* ---- stats -------------------------------------------------------------- */
+
+static int slb_proc_stats_show(struct seq_file *seq, void *v)
+{
+	struct slb_net *sn = slb_net(seq_file_single_net(seq));
+	struct slb_stats_snap s;
+	u64 secs;
+
+	slb_stats_read(&sn->stats, &s);
+	secs = ktime_get_boottime_seconds() - slb_netlink_zeroed_at(sn);
+	seq_printf(seq,
+		   "conns_total %llu\nconns_active %llu\nconns_inactive %llu\n"
+		   "bytes_in %llu\nbytes_out %llu\n"
+		   "bytes_by_ref %llu\nbytes_copied %llu\n"
+		   "connect_fails %llu\nrefused %llu\n"
+		   "timeouts %llu\nresets %llu\n",
+		   s.conns_total, s.conns_active, s.conns_inactive,
+		   s.bytes_in, s.bytes_out, s.bytes_by_ref, s.bytes_copied,
+		   s.connect_fails, s.refused, s.timeouts, s.resets);
+	/* Averages: a counter over the whole seconds since it was zeroed. */
+	secs = max_t(u64, secs, 1);
+	seq_printf(seq,
+		   "seconds %llu\nconns_per_s %llu\n"
+		   "bytes_in_per_s %llu\nbytes_out_per_s %llu\n",
+		   secs, div64_u64(s.conns_total, secs),
+		   div64_u64(s.bytes_in, secs), div64_u64(s.bytes_out, secs));
+	return 0;
+}
+
+/* ---- the directory ------------------------------------------------------ */
+
 int slb_proc_net_init(struct slb_net *sn)
 {
+	int err;
+
+	/* The netlink family's own per-netns state shares our lifetime. */
+	err = slb_netlink_net_init(sn);
+	if (err)
+		return err;
+
 	sn->proc_dir = proc_net_mkdir(sn->net, "splicelb", sn->net->proc_net);
 	if (!sn->proc_dir)
-		return -ENOMEM;
+		goto err_nl;
 	if (!proc_create_single("version", 0444, sn->proc_dir,
-				slb_proc_version_show))
-		goto err_version;
+				slb_proc_version_show) ||
+	    !proc_create_net("services", 0444, sn->proc_dir,
+			     &slb_proc_svc_ops,
+			     sizeof(struct slb_proc_svc_iter)) ||
+	    !proc_create_net("conns", 0444, sn->proc_dir, &slb_proc_conn_ops,
+			     sizeof(struct slb_proc_conn_iter)) ||
+	    !proc_create_net_single("stats", 0444, sn->proc_dir,
+				    slb_proc_stats_show, NULL))
+		goto err_files;
 	return 0;
 
-err_version:
+err_files:
 	remove_proc_subtree("splicelb", sn->net->proc_net);
+err_nl:
+	slb_netlink_net_uninit(sn);
 	return -ENOMEM;
 }
 
 void slb_proc_net_uninit(struct slb_net *sn)
 {
 	remove_proc_subtree("splicelb", sn->net->proc_net);
+	slb_netlink_net_uninit(sn);
 }

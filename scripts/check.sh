@@ -101,12 +101,27 @@ run_native() {
 	tally build/native.ktap ${#tests[@]}
 }
 
+# A data path test runs a second time against lbselect, unless it says at
+# its top that it is for the module only.
+lbselect_too() {
+	case $(basename "$1") in
+	datapath_*.sh) ;;
+	*) return 1 ;;
+	esac
+	! grep -qE '^\[ "\$BALANCER" = module \] \|\| exit' "$1"
+}
+
+# One boot per kernel: the tests against the module, then again against
+# lbselect (TEST.sh@lbselect, see scripts/vm).
 run_vm() {
-	local k tests=() t
+	local k tests=() again=() t
 	for t in tests/vm/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
-		wanted "$t" && tests+=("$t")
+		wanted "$t" || continue
+		tests+=("$t")
+		lbselect_too "$t" && again+=("$t@lbselect")
 	done
+	tests+=("${again[@]}")
 	[ ${#tests[@]} = 0 ] && return
 	for k in $KERNELS; do
 		stage "VM tests on $k"

@@ -52,3 +52,281 @@ ktap_finish() {
 	[ "$_ktap_failed" = 0 ] && exit "$KSFT_PASS"
 	exit "$KSFT_FAIL"
 }
+
+# ---- topology --------------------------------------------------------------
+#
+# The data path tests share one topology: a client, the balancer and three
+# backends, each in its own network namespace, joined by veth pairs.
+#
+#   slb-cli               slb-lb                           slb-be1..3
+#   10.0.1.2   ---veth--- 10.0.1.1  (services listen here)
+#   fd00:1::2             fd00:1::1
+#                         10.0.11.1  ---veth---  10.0.11.2  fd00:11::2  (be1)
+#                         10.0.12.1  ---veth---  10.0.12.2  fd00:12::2  (be2)
+#                         10.0.13.1  ---veth---  10.0.13.2  fd00:13::2  (be3)
+#
+# The balancer under test is a parameter: BALANCER=module (splicelb.ko,
+# configured with lbctl) or BALANCER=lbselect; both read the same
+# configuration (the format of "lbctl save").
+#
+# lbselect runs outside the test's jobs, so that a test waiting for its
+# peers does not wait for the balancer too.  Its files are $LBSELECT.*:
+# .conf, what it was started with (lb_apply again reloads it); .opts, the
+# options lb_sysctl asked for; .log; .pid; .rc, its exit status once it
+# has exited.  topo_cleanup stops it, prints its log, and fails the test
+# if it did not exit 0.  It holds at most LBSELECT_MAX_CONNS connections:
+# two descriptors each in one fd_set of FD_SETSIZE (1024) descriptors.
+
+BALANCER=${BALANCER:-module}
+LBSELECT=/tmp/lbselect
+LBSELECT_MAX_CONNS=505
+# A short drain: cleanup stops it with connections the peers left open.
+LBSELECT_OPTS=${LBSELECT_OPTS:--D 1s}
+NS_CLI=slb-cli
+NS_LB=slb-lb
+VIP4=10.0.1.1
+VIP6=fd00:1::1
+BIN=${BIN:-/usr/bin}
+_bg_pids=()
+
+be4() { echo "10.0.1$1.2"; }
+be6() { echo "fd00:1$1::2"; }
+
+# in_ns NS CMD...: run CMD in namespace NS.
+in_ns() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@"
+}
+
+# bg NS CMD...: start CMD in NS in the background; killed by topo_cleanup.
+bg() {
+	local ns=$1
+
+	shift
+	ip netns exec "$ns" "$@" &
+	_bg_pids+=($!)
+}
+
+_link() {
+	local ns=$1 dev=$2 lbdev=$3 net4=$4 net6=$5
+
+	ip netns add "$ns"
+	ip -n "$ns" link set lo up
+	ip link add "$dev" netns "$ns" type veth peer name "$lbdev" netns "$NS_LB"
+	ip -n "$ns" addr add "$net4.2/24" dev "$dev"
+	ip -n "$ns" addr add "$net6::2/64" dev "$dev" nodad
+	ip -n "$ns" link set "$dev" up
+	ip -n "$ns" route add default via "$net4.1"
+	ip -n "$ns" -6 route add default via "$net6::1"
+	ip -n "$NS_LB" addr add "$net4.1/24" dev "$lbdev"
+	ip -n "$NS_LB" addr add "$net6::1/64" dev "$lbdev" nodad
+	ip -n "$NS_LB" link set "$lbdev" up
+}
+
+topo_setup() {
+	local i
+
+	ip netns add "$NS_LB"
+	ip -n "$NS_LB" link set lo up
+	_link "$NS_CLI" eth0 cli0 10.0.1 fd00:1
+	for i in 1 2 3; do
+		_link "slb-be$i" eth0 "be$i" "10.0.1$i" "fd00:1$i"
+	done
+	if [ "$BALANCER" = module ]; then
+		modprobe splicelb
+	fi
+	rm -f "$LBSELECT".*
+}
+
+topo_cleanup() {
+	local ns pid lb_ok=0
+
+	for pid in "${_bg_pids[@]}"; do
+		kill "$pid" 2>/dev/null || true
+	done
+	wait 2>/dev/null || true
+	_lbselect_stop || lb_ok=$?
+	for ns in "$NS_CLI" slb-be1 slb-be2 slb-be3 "$NS_LB"; do
+		ip netns del "$ns" 2>/dev/null || true
+	done
+	if [ "$BALANCER" = module ]; then
+		modprobe -r splicelb 2>/dev/null || true
+	fi
+	# Run as the EXIT trap, this sets the test's exit status.
+	[ "$lb_ok" = 0 ] || exit "$KSFT_FAIL"
+}
+
+# lb_apply FILE: configure the balancer under test from FILE; its services
+# listen when it returns.
+lb_apply() {
+	case "$BALANCER" in
+	module)
+		in_ns "$NS_LB" lbctl restore "$1"
+		;;
+	lbselect)
+		cp "$1" "$LBSELECT.conf"
+		if [ -s "$LBSELECT.pid" ] && [ ! -e "$LBSELECT.rc" ]; then
+			_lbselect_reload
+		else
+			_lbselect_start
+		fi
+		;;
+	esac
+}
+
+_lbselect_start() {
+	local opts
+
+	# One that has exited already: what it had to say comes first.
+	_lbselect_stop || return 1
+	: >"$LBSELECT.log"
+	opts=$(cat "$LBSELECT.opts" 2>/dev/null || true)
+	# shellcheck disable=SC2086 # lists of options
+	( (
+		ip netns exec "$NS_LB" "$BIN/lbselect" -c "$LBSELECT.conf" \
+			$LBSELECT_OPTS $opts &
+		echo $! >"$LBSELECT.pid"
+		rc=0
+		wait $! || rc=$?
+		echo "$rc" >"$LBSELECT.rc"
+	) </dev/null >>"$LBSELECT.log" 2>&1 & )
+	# Its listeners are bound before it says it runs.
+	wait_for 10 _lbselect_said "running:" || true
+	_lbselect_said "running:" && [ ! -e "$LBSELECT.rc" ] && return 0
+	echo "# lbselect did not start"
+	sed 's/^/# /' "$LBSELECT.log"
+	return 1
+}
+
+_lbselect_said() {
+	grep -q "^lbselect: $1" "$LBSELECT.log" || [ -e "$LBSELECT.rc" ]
+}
+
+_lbselect_hups() {
+	grep -c "^lbselect: SIGHUP" "$LBSELECT.log" || true
+}
+
+_lbselect_hupped() {
+	[ "$(_lbselect_hups)" -gt "$1" ]
+}
+
+_lbselect_reload() {
+	local n
+
+	n=$(_lbselect_hups)
+	kill -HUP "$(cat "$LBSELECT.pid")"
+	wait_for 10 _lbselect_hupped "$n" || true
+	if ! grep "^lbselect: SIGHUP" "$LBSELECT.log" | tail -n 1 |
+	     grep -q reloaded; then
+		echo "# lbselect did not reload $LBSELECT.conf"
+		sed 's/^/# /' "$LBSELECT.log"
+		return 1
+	fi
+}
+
+# Stop lbselect, if it runs, and show its log; false unless it exited 0.
+_lbselect_stop() {
+	local pid rc
+
+	[ -s "$LBSELECT.pid" ] || return 0
+	pid=$(cat "$LBSELECT.pid")
+	[ -e "$LBSELECT.rc" ] || kill "$pid" 2>/dev/null || true
+	if ! wait_for 10 test -e "$LBSELECT.rc"; then
+		kill -KILL "$pid" 2>/dev/null || true
+		echo "lbselect: (did not stop within 10 s of SIGTERM)" \
+			>>"$LBSELECT.log"
+		wait_for 5 test -e "$LBSELECT.rc" || true
+	fi
+	rc=$(cat "$LBSELECT.rc" 2>/dev/null || echo "?")
+	sed 's/^/# /' "$LBSELECT.log"
+	rm -f "$LBSELECT.pid" "$LBSELECT.rc"
+	[ "$rc" = 0 ] && return 0
+	echo "# lbselect exited with status $rc"
+	return 1
+}
+
+# The resident memory of lbselect, in KiB.
+lbselect_rss_kb() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$(cat "$LBSELECT.pid")/status"
+}
+
+_wait_listen() {
+	local ns=$1 ep=$2 port i
+
+	port=${ep##*:}
+	for i in $(seq 50); do
+		in_ns "$ns" ss -Hltn "sport = :$port" | grep -q . && return 0
+		sleep 0.1
+	done
+	echo "# nothing listens on $ep in $ns" >&2
+	return 1
+}
+
+# serve BE [slbpeer options]: a backend server on port 80 of backend BE.
+serve() {
+	local i=$1
+
+	shift
+	bg "slb-be$i" "$BIN/slbpeer" -l "[::]:80" "$@"
+	_wait_listen "slb-be$i" "[::]:80"
+}
+
+# Everything the kernel holds for sockets and slabs, in KiB.
+kernel_mem_kb() {
+	local slab tcp_pages
+
+	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+	tcp_pages=$(in_ns "$NS_LB" awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
+	echo $((slab + tcp_pages * 4))
+}
+
+# lb_sysctl NAME VALUE: set a tunable of the module in the balancer's netns;
+# for lbselect, the option that does the same, if it has one, for its next
+# start (its -H serves both FIN timeouts: the last one set wins).
+lb_sysctl() {
+	case "$BALANCER" in
+	module)
+		in_ns "$NS_LB" sysctl -qw "net.splicelb.$1=$2"
+		;;
+	lbselect)
+		case $1 in
+		connect_timeout_ms) echo "-C $2" ;;
+		connect_retries) echo "-t $(($2 + 1))" ;;
+		idle_timeout_s) echo "-I ${2}s" ;;
+		client_fin_timeout_s|server_fin_timeout_s) echo "-H ${2}s" ;;
+		esac >>"$LBSELECT.opts"
+		;;
+	esac
+}
+
+# wait_for SECONDS CMD...: poll CMD until it succeeds.
+wait_for() {
+	local end=$((SECONDS + $1))
+
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$SECONDS" -lt "$end" ] || return 1
+		sleep 0.2
+	done
+}
+
+# Field "conns=" etc. of an slbpeer summary line in FILE.
+peer_count() {
+	sed -n "s/.* $2=\([0-9]*\).*/\1/p" "$1" | tail -n1
+}
+
+# A backend that never answers a SYN: be3 listens with a one-slot accept
+# queue it never accepts from; once the queue is full, TCP drops every
+# further SYN without an answer.
+syn_drop_backend() {
+	bg slb-be3 "$BIN/slbpeer" -l "[::]:80" -A -B 1 -t 120000
+	_wait_listen slb-be3 "[::]:80"
+	in_ns "$NS_LB" "$BIN/slbpeer" -c "$(be4 3):80" -N 2 -t 1000 \
+		-e timeout >/dev/null 2>&1 || true
+	full() {
+		test "$(in_ns slb-be3 ss -Hltn "sport = :80" | awk '{ print $2 }')" -ge 2
+	}
+	wait_for 10 full
+}

@@ -29,8 +29,8 @@ ip netns add slb-ns2
 check "version file in a netns created after the load" \
 	ip netns exec slb-ns2 grep -q '^splicelb ' /proc/net/splicelb/version
 check "rmmod removes it and its /proc entries" \
-	sh -c 'rmmod splicelb && ! test -e /proc/net/splicelb &&
+	bash -c 'rmmod splicelb && ! test -e /proc/net/splicelb &&
 	       ! ip netns exec slb-ns1 test -e /proc/net/splicelb'
 check "loads again after removal" \
-	sh -c 'modprobe splicelb && test -e /proc/net/splicelb/version'
+	bash -c 'modprobe splicelb && test -e /proc/net/splicelb/version'
 ktap_finish

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SLB_BACKEND_H
+#define SLB_BACKEND_H
+
+#include <linux/list.h>
+#include <linux/netlink.h>
+#include <linux/refcount.h>
+#include <uapi/linux/splicelb.h>
+
+#include "addr.h"
+#include "sched.h"
+#include "stats.h"
+
+struct slb_net;
+struct slb_service;
+
+struct slb_backend {
+	struct list_head node;		/* svc->backends, under sn->lock */
+	struct slb_service *svc;	/* holds a reference */
+	refcount_t refcnt;		/* list, connections */
+	union slb_addr addr;
+	u8 state;			/* enum splicelb_backend_state */
+	bool removed;
+	struct slb_sched_dest dest;	/* under svc->sched_lock */
+	struct slb_stats stats;
+};
+
+struct slb_backend_cfg {
+	union slb_addr addr;
+	u32 weight;
+	u8 state;
+	u32 set;
+};
+
+#define SLB_BE_SET_WEIGHT	BIT(0)
+#define SLB_BE_SET_STATE	BIT(1)
+
+/* All of these take sn->lock themselves. */
+int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
+		    const struct slb_backend_cfg *cfg,
+		    struct netlink_ext_ack *extack);
+int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
+		       const struct slb_backend_cfg *cfg,
+		       struct netlink_ext_ack *extack);
+int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
+		    const union slb_addr *addr, bool cut,
+		    struct netlink_ext_ack *extack);
+
+/* Caller holds sn->lock. */
+struct slb_backend *slb_backend_find(struct slb_service *svc,
+				     const union slb_addr *addr);
+/* Caller holds sn->lock; removes every backend of a dying service. */
+void slb_backend_del_all(struct slb_service *svc, bool cut);
+
+/* A connection to the backend ended; it was counted by the scheduler. */
+void slb_backend_conn_done(struct slb_backend *be);
+void slb_backend_put(struct slb_backend *be);
+
+static inline void slb_backend_get(struct slb_backend *be)
+{
+	refcount_inc(&be->refcnt);
+}
+
+static inline struct slb_backend *slb_backend_of(struct slb_sched_dest *d)
+{
+	return container_of(d, struct slb_backend, dest);
+}
+
+#endif /* SLB_BACKEND_H */

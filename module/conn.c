@@ -1,0 +1,585 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connections: from an accepted client to a connected backend, relaying,
+ * and teardown.
+ *
+ * Each connection has one work item on the module's workqueue.  The socket
+ * callbacks (softirq) and the timer only queue it; everything else happens
+ * in it, so a connection is handled by one thread at a time and its state
+ * needs no lock of its own.  A queued work holds a reference; the callbacks
+ * can take one safely because they run under the socket's
+ * sk_callback_lock, which teardown takes to detach them before it drops
+ * the table's reference.
+ *
+ * Backend connect: non-blocking; sk_state_change tells established from
+ * failed.  A refused, unreachable or timed-out connect is retried on the
+ * next backend the scheduler picks, never one already tried, up to
+ * 1 + net.splicelb.connect_retries tries; after that the client is reset.
+ */
+#include <linux/jhash.h>
+#include <linux/slab.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "conn.h"
+#include "netns.h"
+#include "relay.h"
+#include "service.h"
+
+enum {
+	SLB_CONN_F_DEAD,	/* torn down: the work only drops its ref */
+	SLB_CONN_F_CUT,		/* asked to end now, with a reset */
+};
+
+struct workqueue_struct *slb_wq;
+
+static void slb_conn_free(struct slb_conn *conn)
+{
+	struct slb_net *sn = conn->sn;
+
+	if (conn->be)
+		slb_backend_put(conn->be);
+	slb_service_put(conn->svc);
+	kfree_rcu(conn, rcu);
+	if (atomic_dec_and_test(&sn->nconns))
+		wake_up(&sn->conns_gone);
+}
+
+void slb_conn_put(struct slb_conn *conn)
+{
+	if (refcount_dec_and_test(&conn->refcnt))
+		slb_conn_free(conn);
+}
+
+/* The caller holds a reference, so the put here is never the last. */
+static void slb_conn_queue(struct slb_conn *conn)
+{
+	refcount_inc(&conn->refcnt);
+	if (!queue_work(slb_wq, &conn->work))
+		slb_conn_put(conn);
+}
+
+static void slb_conn_sk_event(struct sock *sk)
+{
+	struct slb_conn *conn;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	conn = sk->sk_user_data;
+	if (likely(conn))
+		slb_conn_queue(conn);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* As sk_stream_write_space: wake only once a poller would see POLLOUT. */
+static void slb_conn_write_space(struct sock *sk)
+{
+	struct socket *sock = sk->sk_socket;
+
+	if (!sk_stream_is_writeable(sk) || !sock)
+		return;
+	clear_bit(SOCK_NOSPACE, &sock->flags);
+	slb_conn_sk_event(sk);
+}
+
+static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
+			    struct slb_sk_callbacks *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	saved->data_ready = sk->sk_data_ready;
+	saved->write_space = sk->sk_write_space;
+	saved->state_change = sk->sk_state_change;
+	saved->error_report = sk->sk_error_report;
+	sk->sk_user_data = conn;
+	sk->sk_data_ready = slb_conn_sk_event;
+	sk->sk_write_space = slb_conn_write_space;
+	sk->sk_state_change = slb_conn_sk_event;
+	sk->sk_error_report = slb_conn_sk_event;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* After this no callback of ours runs for @sock, nor can it queue work. */
+static void slb_conn_detach(struct socket *sock,
+			    const struct slb_sk_callbacks *saved)
+{
+	struct sock *sk = sock->sk;
+
+	write_lock_bh(&sk->sk_callback_lock);
+	sk->sk_user_data = NULL;
+	sk->sk_data_ready = saved->data_ready;
+	sk->sk_write_space = saved->write_space;
+	sk->sk_state_change = saved->state_change;
+	sk->sk_error_report = saved->error_report;
+	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+/* A reset for the peer when @abort, otherwise an orderly close. */
+static void slb_conn_release_sock(struct socket *sock, bool abort)
+{
+	if (!sock)
+		return;
+	if (abort)
+		sock_no_linger(sock->sk);
+	sock_release(sock);
+}
+
+enum slb_count { SLB_COUNT_NONE, SLB_COUNT_INACTIVE, SLB_COUNT_ACTIVE };
+
+static enum slb_count slb_conn_count_of(u8 state, bool backend)
+{
+	switch (state) {
+	case SPLICELB_CONN_CONNECTING:
+		return backend ? SLB_COUNT_NONE : SLB_COUNT_INACTIVE;
+	case SPLICELB_CONN_ESTABLISHED:
+		return SLB_COUNT_ACTIVE;
+	case SPLICELB_CONN_CLIENT_FIN:
+	case SPLICELB_CONN_SERVER_FIN:
+		return SLB_COUNT_INACTIVE;
+	default:
+		return SLB_COUNT_NONE;
+	}
+}
+
+static void slb_stats_move(struct slb_stats *s, enum slb_count from,
+			   enum slb_count to)
+{
+	if (from == to)
+		return;
+	if (from == SLB_COUNT_ACTIVE)
+		atomic_dec(&s->active);
+	else if (from == SLB_COUNT_INACTIVE)
+		atomic_dec(&s->inactive);
+	if (to == SLB_COUNT_ACTIVE)
+		atomic_inc(&s->active);
+	else if (to == SLB_COUNT_INACTIVE)
+		atomic_inc(&s->inactive);
+}
+
+/* Active and inactive counters follow the state, IPVS-style. */
+static void slb_conn_set_state(struct slb_conn *conn, u8 state)
+{
+	u8 old = conn->state;
+
+	if (old == state)
+		return;
+	slb_stats_move(&conn->svc->stats, slb_conn_count_of(old, false),
+		       slb_conn_count_of(state, false));
+	slb_stats_move(&conn->sn->stats, slb_conn_count_of(old, false),
+		       slb_conn_count_of(state, false));
+	if (conn->be)
+		slb_stats_move(&conn->be->stats, slb_conn_count_of(old, true),
+			       slb_conn_count_of(state, true));
+	WRITE_ONCE(conn->state, state);
+	conn->state_since = jiffies;
+}
+
+/* Count an event against the service, the netns and the backend if any. */
+#define slb_conn_count_event(conn, member)				\
+	do {								\
+		atomic64_inc(&(conn)->svc->stats.member);		\
+		atomic64_inc(&(conn)->sn->stats.member);		\
+		if ((conn)->be)						\
+			atomic64_inc(&(conn)->be->stats.member);	\
+	} while (0)
+
+static void slb_conn_close(struct slb_conn *conn, bool abort)
+{
+	struct socket *client, *server;
+
+	set_bit(SLB_CONN_F_DEAD, &conn->flags);
+	client = conn->client;
+	server = conn->server;
+	slb_conn_detach(client, &conn->client_cbs);
+	if (server)
+		slb_conn_detach(server, &conn->server_cbs);
+	timer_delete_sync(&conn->timer);
+
+	mutex_lock(&conn->sock_lock);
+	conn->client = NULL;
+	conn->server = NULL;
+	mutex_unlock(&conn->sock_lock);
+
+	slb_relay_purge(conn);
+	slb_conn_release_sock(client, abort);
+	slb_conn_release_sock(server, abort);
+	slb_conn_set_state(conn, SPLICELB_CONN_CLOSING);
+	if (conn->be)
+		slb_backend_conn_done(conn->be);
+	atomic_dec(&conn->svc->nconns);
+	xa_erase(&conn->sn->conns, conn->id);
+	slb_conn_put(conn);
+}
+
+/* Forget the backend whose connect failed, counting it against it. */
+static void slb_conn_drop_backend(struct slb_conn *conn)
+{
+	struct socket *server = conn->server;
+	struct slb_backend *be = conn->be;
+
+	slb_conn_detach(server, &conn->server_cbs);
+	mutex_lock(&conn->sock_lock);
+	conn->server = NULL;
+	conn->be = NULL;
+	mutex_unlock(&conn->sock_lock);
+	slb_conn_release_sock(server, true);
+
+	atomic64_inc(&be->stats.connect_fails);
+	atomic64_inc(&conn->svc->stats.connect_fails);
+	atomic64_inc(&conn->sn->stats.connect_fails);
+	slb_backend_conn_done(be);
+	slb_backend_put(be);
+}
+
+static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
+{
+	struct socket *sock;
+	int ret;
+
+	ret = sock_create_kern(conn->sn->net, be->addr.sa.sa_family,
+			       SOCK_STREAM, IPPROTO_TCP, &sock);
+	if (ret)
+		return ret;
+	tcp_sock_set_nodelay(sock->sk);
+	slb_conn_attach(conn, sock, &conn->server_cbs);
+	mutex_lock(&conn->sock_lock);
+	conn->server = sock;
+	conn->be = be;
+	mutex_unlock(&conn->sock_lock);
+	conn->connect_start = jiffies;
+	ret = kernel_connect(sock, &be->addr.sa, slb_addr_len(&be->addr),
+			     O_NONBLOCK);
+	return ret == -EINPROGRESS ? 0 : ret;
+}
+
+static u32 slb_conn_hash(const union slb_addr *a)
+{
+	if (a->sa.sa_family == AF_INET)
+		return jhash_1word((__force u32)a->in.sin_addr.s_addr, 0);
+	return jhash2((const u32 *)&a->in6.sin6_addr, 4, 0);
+}
+
+/*
+ * Connect to the next backend the scheduler picks.  Returns false when
+ * none is left to try: the connection is then closed, the client reset.
+ */
+static bool slb_conn_connect_next(struct slb_conn *conn)
+{
+	int tries = 1 + READ_ONCE(conn->sn->tun.connect_retries);
+	struct slb_backend *be;
+
+	tries = min(tries, SLB_CONN_MAX_TRIES);
+	while (conn->ntried < tries) {
+		be = slb_service_schedule(conn->svc,
+				(const struct slb_sched_dest *const *)conn->tried,
+				conn->ntried, slb_conn_hash(&conn->client_addr));
+		if (!be)
+			break;
+		conn->tried[conn->ntried++] = &be->dest;
+		if (!slb_conn_connect(conn, be))
+			return true;
+		slb_conn_drop_backend(conn);
+	}
+	slb_conn_count_event(conn, refused);
+	slb_conn_close(conn, true);
+	return false;
+}
+
+/* Returns true once the backend is connected and the relay may run. */
+static bool slb_conn_connecting(struct slb_conn *conn)
+{
+	struct sock *client = conn->client->sk;
+	unsigned long timeout;
+	int state;
+
+	if (READ_ONCE(client->sk_err) ||
+	    READ_ONCE(client->sk_state) == TCP_CLOSE) {
+		slb_conn_count_event(conn, resets);
+		slb_conn_close(conn, true);
+		return false;
+	}
+	timeout = msecs_to_jiffies(READ_ONCE(conn->sn->tun.connect_timeout_ms));
+	if (!conn->server) {
+		if (slb_conn_connect_next(conn))
+			timer_reduce(&conn->timer, conn->connect_start + timeout);
+		return false;
+	}
+
+	state = READ_ONCE(conn->server->sk->sk_state);
+	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT) {
+		slb_conn_set_state(conn, SPLICELB_CONN_ESTABLISHED);
+		atomic64_inc(&conn->be->stats.conns_total);
+		conn->last_active = jiffies;
+		return true;
+	}
+	if (state == TCP_SYN_SENT &&
+	    time_before(jiffies, conn->connect_start + timeout)) {
+		timer_reduce(&conn->timer, conn->connect_start + timeout);
+		return false;
+	}
+	/* Refused, unreachable, or no answer in time: the next one. */
+	net_dbg_ratelimited("splicelb: backend %pISpc: connect failed (%d)\n",
+			    &conn->be->addr.sa, -conn->server->sk->sk_err);
+	slb_conn_drop_backend(conn);
+	if (slb_conn_connect_next(conn))
+		timer_reduce(&conn->timer, conn->connect_start + timeout);
+	return false;
+}
+
+/* When the current state times out; 0 when it cannot. */
+static unsigned long slb_conn_deadline(struct slb_conn *conn)
+{
+	const struct slb_tunables *t = &conn->sn->tun;
+	unsigned long since = max(conn->last_active, conn->state_since);
+	int secs;
+
+	switch (conn->state) {
+	case SPLICELB_CONN_CLIENT_FIN:
+		secs = READ_ONCE(t->client_fin_timeout_s);
+		break;
+	case SPLICELB_CONN_SERVER_FIN:
+		secs = READ_ONCE(t->server_fin_timeout_s);
+		break;
+	default:
+		secs = READ_ONCE(t->idle_timeout_s);
+		since = conn->last_active;
+		break;
+	}
+	return secs ? since + secs * HZ : 0;
+}
+
+static void slb_conn_follow_fins(struct slb_conn *conn)
+{
+	if (conn->state != SPLICELB_CONN_ESTABLISHED)
+		return;
+	if (conn->up.eof)
+		slb_conn_set_state(conn, SPLICELB_CONN_CLIENT_FIN);
+	else if (conn->down.eof)
+		slb_conn_set_state(conn, SPLICELB_CONN_SERVER_FIN);
+}
+
+static void slb_conn_relay(struct slb_conn *conn)
+{
+	unsigned long deadline;
+
+	switch (slb_relay_run(conn, READ_ONCE(conn->sn->tun.relay_quantum))) {
+	case SLB_RELAY_DONE:
+		slb_conn_close(conn, false);
+		return;
+	case SLB_RELAY_RESET:
+		slb_conn_count_event(conn, resets);
+		slb_conn_close(conn, true);
+		return;
+	case SLB_RELAY_AGAIN:
+		/* Let other connections have their turn first. */
+		slb_conn_queue(conn);
+		break;
+	case SLB_RELAY_WAIT:
+		break;
+	}
+	slb_conn_follow_fins(conn);
+	deadline = slb_conn_deadline(conn);
+	if (!deadline)
+		return;
+	if (time_after_eq(jiffies, deadline)) {
+		slb_conn_count_event(conn, timeouts);
+		slb_conn_close(conn, true);
+		return;
+	}
+	/* A later deadline is picked up when the earlier timer fires. */
+	timer_reduce(&conn->timer, deadline);
+}
+
+static void slb_conn_step(struct slb_conn *conn)
+{
+	if (test_bit(SLB_CONN_F_CUT, &conn->flags)) {
+		slb_conn_close(conn, true);
+		return;
+	}
+	if (conn->state == SPLICELB_CONN_CONNECTING &&
+	    !slb_conn_connecting(conn))
+		return;
+	slb_conn_relay(conn);
+}
+
+static void slb_conn_work(struct work_struct *work)
+{
+	struct slb_conn *conn = container_of(work, struct slb_conn, work);
+
+	if (!test_bit(SLB_CONN_F_DEAD, &conn->flags))
+		slb_conn_step(conn);
+	slb_conn_put(conn);
+}
+
+static void slb_conn_timer(struct timer_list *t)
+{
+	struct slb_conn *conn = from_timer(conn, t, timer);
+
+	slb_conn_queue(conn);
+}
+
+static bool slb_conn_admit(struct slb_service *svc)
+{
+	struct slb_net *sn = svc->sn;
+	int max = READ_ONCE(sn->tun.max_conns);
+
+	if (READ_ONCE(sn->dying) || READ_ONCE(svc->dead))
+		return false;
+	if (max && atomic_read(&sn->nconns) >= max)
+		return false;
+	return !svc->maxconn || atomic_read(&svc->nconns) < svc->maxconn;
+}
+
+/* Published in the table only once complete: dumps may find it at once. */
+static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
+				       struct socket *client)
+{
+	struct slb_net *sn = svc->sn;
+	struct slb_conn *conn;
+
+	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	if (!conn)
+		return NULL;
+	if (kernel_getpeername(client, &conn->client_addr.sa) < 0)
+		goto err_free;
+	refcount_set(&conn->refcnt, 1);
+	conn->sn = sn;
+	conn->svc = svc;
+	conn->client = client;
+	mutex_init(&conn->sock_lock);
+	INIT_WORK(&conn->work, slb_conn_work);
+	timer_setup(&conn->timer, slb_conn_timer, 0);
+	__skb_queue_head_init(&conn->up.pending);
+	__skb_queue_head_init(&conn->down.pending);
+	conn->created = jiffies;
+	conn->last_active = jiffies;
+	conn->state_since = jiffies;
+	conn->state = SPLICELB_CONN_CONNECTING;
+	slb_service_get(svc);
+	atomic_inc(&sn->nconns);
+	atomic_inc(&svc->nconns);
+	if (xa_alloc_cyclic(&sn->conns, &conn->id, conn, xa_limit_32b,
+			    &sn->next_conn_id, GFP_KERNEL) < 0)
+		goto err_unaccount;
+	return conn;
+
+err_unaccount:
+	atomic_dec(&svc->nconns);
+	if (atomic_dec_and_test(&sn->nconns))
+		wake_up(&sn->conns_gone);
+	slb_service_put(svc);
+err_free:
+	kfree(conn);
+	return NULL;
+}
+
+void slb_conn_start(struct slb_service *svc, struct socket *client)
+{
+	struct slb_conn *conn = NULL;
+
+	if (slb_conn_admit(svc))
+		conn = slb_conn_alloc(svc, client);
+	if (!conn) {
+		atomic64_inc(&svc->stats.refused);
+		atomic64_inc(&svc->sn->stats.refused);
+		slb_conn_release_sock(client, true);
+		return;
+	}
+	atomic64_inc(&svc->stats.conns_total);
+	atomic64_inc(&svc->sn->stats.conns_total);
+	atomic_inc(&svc->stats.inactive);
+	atomic_inc(&svc->sn->stats.inactive);
+	tcp_sock_set_nodelay(client->sk);
+	slb_conn_attach(conn, client, &conn->client_cbs);
+	/* The backend connect happens in the work, like everything else. */
+	slb_conn_queue(conn);
+}
+
+struct slb_conn *slb_conn_next(struct slb_net *sn, unsigned long *id)
+{
+	struct slb_conn *conn;
+
+	rcu_read_lock();
+	while ((conn = xa_find(&sn->conns, id, ULONG_MAX, XA_PRESENT))) {
+		if (refcount_inc_not_zero(&conn->refcnt))
+			break;
+		(*id)++;
+	}
+	rcu_read_unlock();
+	return conn;
+}
+
+static void slb_conn_leg_info(struct socket *sock, u32 *rtt_us, u32 *retrans)
+{
+	const struct tcp_sock *tp;
+
+	if (!sock)
+		return;
+	tp = tcp_sk(sock->sk);
+	*rtt_us = READ_ONCE(tp->srtt_us) >> 3;
+	*retrans = READ_ONCE(tp->total_retrans);
+}
+
+void slb_conn_fill_info(struct slb_conn *conn, struct slb_conn_info *info)
+{
+	memset(info, 0, sizeof(*info));
+	info->id = conn->id;
+	info->state = READ_ONCE(conn->state);
+	info->client = conn->client_addr;
+	info->service = conn->svc->addr;
+	info->age_ms = jiffies_to_msecs(jiffies - conn->created);
+	info->bytes_in = READ_ONCE(conn->up.bytes);
+	info->bytes_out = READ_ONCE(conn->down.bytes);
+
+	mutex_lock(&conn->sock_lock);
+	if (conn->be) {
+		info->has_backend = true;
+		info->backend = conn->be->addr;
+	}
+	slb_conn_leg_info(conn->client, &info->client_rtt_us,
+			  &info->client_retrans);
+	slb_conn_leg_info(conn->server, &info->backend_rtt_us,
+			  &info->backend_retrans);
+	mutex_unlock(&conn->sock_lock);
+}
+
+void slb_conn_cut(struct slb_net *sn, struct slb_service *svc,
+		  struct slb_backend *be)
+{
+	struct slb_conn *conn;
+	unsigned long id;
+
+	rcu_read_lock();
+	xa_for_each(&sn->conns, id, conn) {
+		if ((svc && conn->svc != svc) ||
+		    (be && READ_ONCE(conn->be) != be))
+			continue;
+		if (!refcount_inc_not_zero(&conn->refcnt))
+			continue;
+		set_bit(SLB_CONN_F_CUT, &conn->flags);
+		/* Our reference goes with the queued work. */
+		if (!queue_work(slb_wq, &conn->work))
+			slb_conn_put(conn);
+	}
+	rcu_read_unlock();
+}
+
+void slb_conn_flush_net(struct slb_net *sn)
+{
+	WRITE_ONCE(sn->dying, true);
+	slb_conn_cut(sn, NULL, NULL);
+	wait_event(sn->conns_gone, !atomic_read(&sn->nconns));
+}
+
+int slb_conn_init(void)
+{
+	slb_wq = alloc_workqueue("splicelb", 0, 0);
+	return slb_wq ? 0 : -ENOMEM;
+}
+
+void slb_conn_uninit(void)
+{
+	destroy_workqueue(slb_wq);
+}

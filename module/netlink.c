@@ -1,0 +1,1231 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The generic netlink family "splicelb": configuration requests, dumps of
+ * services, backends and connections, and events on the "events" group.
+ *
+ * This file only checks and translates: what an attribute may hold is in
+ * the policies (one per nesting level) and in the few checks a policy
+ * cannot express (an address as long as its family says, a known
+ * scheduler); what a request does to services and backends is up to
+ * service.c and backend.c, which also word the errors about the objects
+ * themselves ("service ... already exists").
+ */
+#include <linux/rcupdate.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/xarray.h>
+#include <net/genetlink.h>
+#include <net/sock.h>
+#include <uapi/linux/splicelb.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "conn.h"
+#include "netlink.h"
+#include "netns.h"
+#include "service.h"
+
+enum slb_nl_mcgrp {
+	SLB_NL_MCGRP_EVENTS,
+};
+
+/*
+ * Per netns state of the family.  struct slb_net belongs to netns.c, so
+ * this lives beside it, found by the namespace's cookie.
+ */
+struct slb_nl_net {
+	u64 zeroed_at;		/* ktime_get_boottime_seconds() */
+	/*
+	 * Bumped on every configuration change (each one is notified), read
+	 * under sn->lock by the dumps of services and backends: a dump that
+	 * resumed across a change is flagged NLM_F_DUMP_INTR for userspace
+	 * to start again, since resuming by index may then skip or repeat.
+	 */
+	atomic_t gen;
+	struct rcu_head rcu;
+};
+
+static DEFINE_XARRAY(slb_nl_nets);
+
+/*
+ * Notifications come from the data path and from namespace teardown too,
+ * which may run while the family is being unregistered at module unload:
+ * senders check this under RCU, and uninit waits for them.
+ */
+static bool slb_nl_ready;
+
+/* ---- policies ----------------------------------------------------------- */
+
+static const struct nla_policy slb_nl_ep_policy[SPLICELB_EP_A_MAX + 1] = {
+	/* AF_INET or AF_INET6; the range only bounds it, see slb_nl_get_ep */
+	[SPLICELB_EP_A_FAMILY] = NLA_POLICY_RANGE(NLA_U16, AF_INET, AF_INET6),
+	[SPLICELB_EP_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY,
+						sizeof(struct in_addr),
+						sizeof(struct in6_addr)),
+	[SPLICELB_EP_A_PORT] = NLA_POLICY_MIN(NLA_U16, 1),
+};
+
+/* The policy's own min/max are s16: wider ranges go through a pointer. */
+static struct netlink_range_validation slb_nl_backlog_range = {
+	.min = 1,
+	.max = 65535,
+};
+
+static struct netlink_range_validation slb_nl_weight_range = {
+	.min = 0,
+	.max = SPLICELB_WEIGHT_MAX,
+};
+
+/*
+ * Counters and other attributes the kernel only reports have no entry:
+ * strict validation rejects them in a request.
+ */
+static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
+	[SPLICELB_SVC_A_EP] = NLA_POLICY_NESTED(slb_nl_ep_policy),
+	[SPLICELB_SVC_A_SCHED] = { .type = NLA_NUL_STRING,
+				   .len = SPLICELB_SCHED_NAME_MAX - 1 },
+	[SPLICELB_SVC_A_BACKLOG] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_backlog_range),
+	[SPLICELB_SVC_A_MAXCONN] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
+	[SPLICELB_BE_A_EP] = NLA_POLICY_NESTED(slb_nl_ep_policy),
+	[SPLICELB_BE_A_WEIGHT] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						       &slb_nl_weight_range),
+	/* DRAINED is the kernel's to set, when a draining backend empties. */
+	[SPLICELB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, SPLICELB_BACKEND_DOWN),
+};
+
+static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
+	[SPLICELB_A_SERVICE] = NLA_POLICY_NESTED(slb_nl_svc_policy),
+	[SPLICELB_A_BACKEND] = NLA_POLICY_NESTED(slb_nl_be_policy),
+	[SPLICELB_A_CUT] = { .type = NLA_FLAG },
+};
+
+static struct genl_family slb_nl_family;
+
+/* ---- per netns state ---------------------------------------------------- */
+
+static struct slb_nl_net *slb_nl_net_find(struct slb_net *sn)
+{
+	return xa_load(&slb_nl_nets, sn->net->net_cookie);
+}
+
+int slb_netlink_net_init(struct slb_net *sn)
+{
+	struct slb_nl_net *nn;
+	int err;
+
+	nn = kzalloc(sizeof(*nn), GFP_KERNEL);
+	if (!nn)
+		return -ENOMEM;
+	nn->zeroed_at = ktime_get_boottime_seconds();
+	/* Never 0: a dump's cb->seq of 0 means "not checked". */
+	atomic_set(&nn->gen, 1);
+	err = xa_insert(&slb_nl_nets, sn->net->net_cookie, nn, GFP_KERNEL);
+	if (err)
+		kfree(nn);
+	return err;
+}
+
+void slb_netlink_net_uninit(struct slb_net *sn)
+{
+	struct slb_nl_net *nn = xa_erase(&slb_nl_nets, sn->net->net_cookie);
+
+	if (nn)
+		kfree_rcu(nn, rcu);
+}
+
+u64 slb_netlink_zeroed_at(struct slb_net *sn)
+{
+	struct slb_nl_net *nn;
+	u64 at = 0;
+
+	rcu_read_lock();
+	nn = slb_nl_net_find(sn);
+	if (nn)
+		at = READ_ONCE(nn->zeroed_at);
+	rcu_read_unlock();
+	return at;
+}
+
+/* Caller holds sn->lock. */
+static void slb_nl_net_changed(struct slb_net *sn)
+{
+	struct slb_nl_net *nn;
+
+	rcu_read_lock();
+	nn = slb_nl_net_find(sn);
+	if (nn && atomic_inc_return(&nn->gen) == 0)
+		atomic_inc(&nn->gen);
+	rcu_read_unlock();
+}
+
+/* Caller holds sn->lock. */
+static u32 slb_nl_net_gen(struct slb_net *sn)
+{
+	struct slb_nl_net *nn;
+	u32 gen = 1;
+
+	rcu_read_lock();
+	nn = slb_nl_net_find(sn);
+	if (nn)
+		gen = atomic_read(&nn->gen);
+	rcu_read_unlock();
+	return gen;
+}
+
+/* ---- request checks ----------------------------------------------------- */
+
+/*
+ * Fail when attribute @type is missing from @tb (parsed from @nest, NULL at
+ * the top level), naming it in the message and in the extack's
+ * missing-attribute fields.  A macro: extack messages are string literals.
+ */
+#define slb_nl_require(extack, nest, tb, type)				\
+	({								\
+		bool __missing = NL_REQ_ATTR_CHECK(extack, nest, tb, type); \
+									\
+		if (__missing)						\
+			NL_SET_ERR_MSG_MOD(extack, "missing " #type);	\
+		__missing;						\
+	})
+
+/*
+ * The core takes the last of repeated attributes; a request that repeats
+ * one is more likely a bug in its sender than meant, so refuse it.
+ */
+static int slb_nl_check_dups(struct nlattr *head, int len,
+			     struct netlink_ext_ack *extack)
+{
+	unsigned long seen = 0;
+	struct nlattr *nla;
+	int rem, type;
+
+	nla_for_each_attr(nla, head, len, rem) {
+		type = nla_type(nla);
+		/* Validation already refused types past the policy. */
+		if (type >= BITS_PER_LONG)
+			continue;
+		if (seen & BIT(type)) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "attribute given twice");
+			return -EINVAL;
+		}
+		seen |= BIT(type);
+	}
+	return 0;
+}
+
+/* Refuse attributes of @tb[0..@max] outside the mask @allowed. */
+static int slb_nl_check_allowed(struct nlattr **tb, int max,
+				unsigned long allowed,
+				struct netlink_ext_ack *extack)
+{
+	int type;
+
+	for (type = 1; type <= max; type++) {
+		if (tb[type] && !(allowed & BIT(type))) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[type],
+					    "attribute not valid in this request");
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+/* The top level of a request: no repeats, only the attributes it takes. */
+static int slb_nl_check_request(const struct nlmsghdr *nlh,
+				struct nlattr **attrs, unsigned long allowed,
+				struct netlink_ext_ack *extack)
+{
+	struct genlmsghdr *ghdr = nlmsg_data(nlh);
+	int err;
+
+	err = slb_nl_check_dups(genlmsg_data(ghdr), genlmsg_len(ghdr), extack);
+	if (err)
+		return err;
+	return slb_nl_check_allowed(attrs, SPLICELB_A_MAX, allowed, extack);
+}
+
+/* Parse a nest (already validated with @policy) and refuse repeats in it. */
+static int slb_nl_parse_nest(struct nlattr **tb, int max,
+			     const struct nlattr *nest,
+			     const struct nla_policy *policy,
+			     struct netlink_ext_ack *extack)
+{
+	int err;
+
+	err = nla_parse_nested(tb, max, nest, policy, extack);
+	if (err)
+		return err;
+	return slb_nl_check_dups(nla_data(nest), nla_len(nest), extack);
+}
+
+/* An endpoint nest into @a; every field is required. */
+static int slb_nl_get_ep(const struct nlattr *nest, union slb_addr *a,
+			 struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SPLICELB_EP_A_MAX + 1];
+	u16 family;
+	int err;
+
+	err = slb_nl_parse_nest(tb, SPLICELB_EP_A_MAX, nest, slb_nl_ep_policy,
+				extack);
+	if (err)
+		return err;
+	if (slb_nl_require(extack, nest, tb, SPLICELB_EP_A_FAMILY) ||
+	    slb_nl_require(extack, nest, tb, SPLICELB_EP_A_ADDR) ||
+	    slb_nl_require(extack, nest, tb, SPLICELB_EP_A_PORT))
+		return -EINVAL;
+
+	family = nla_get_u16(tb[SPLICELB_EP_A_FAMILY]);
+	memset(a, 0, sizeof(*a));
+	switch (family) {
+	case AF_INET:
+		if (nla_len(tb[SPLICELB_EP_A_ADDR]) != sizeof(a->in.sin_addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SPLICELB_EP_A_ADDR],
+					    "SPLICELB_EP_A_ADDR must be 4 bytes for AF_INET");
+			return -EINVAL;
+		}
+		a->in.sin_family = AF_INET;
+		nla_memcpy(&a->in.sin_addr, tb[SPLICELB_EP_A_ADDR],
+			   sizeof(a->in.sin_addr));
+		a->in.sin_port = htons(nla_get_u16(tb[SPLICELB_EP_A_PORT]));
+		return 0;
+	case AF_INET6:
+		if (nla_len(tb[SPLICELB_EP_A_ADDR]) !=
+		    sizeof(a->in6.sin6_addr)) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[SPLICELB_EP_A_ADDR],
+					    "SPLICELB_EP_A_ADDR must be 16 bytes for AF_INET6");
+			return -EINVAL;
+		}
+		a->in6.sin6_family = AF_INET6;
+		nla_memcpy(&a->in6.sin6_addr, tb[SPLICELB_EP_A_ADDR],
+			   sizeof(a->in6.sin6_addr));
+		a->in6.sin6_port = htons(nla_get_u16(tb[SPLICELB_EP_A_PORT]));
+		return 0;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, tb[SPLICELB_EP_A_FAMILY],
+				    "SPLICELB_EP_A_FAMILY must be AF_INET or AF_INET6");
+		return -EAFNOSUPPORT;
+	}
+}
+
+/*
+ * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
+ * than the endpoint (SERVICE_NEW and _SET); elsewhere it only names one.
+ */
+static int slb_nl_get_service(struct nlattr **attrs,
+			      struct slb_service_cfg *cfg, bool settings,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SPLICELB_SVC_A_MAX + 1];
+	struct nlattr *nest = attrs[SPLICELB_A_SERVICE];
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (slb_nl_require(extack, NULL, attrs, SPLICELB_A_SERVICE))
+		return -EINVAL;
+	err = slb_nl_parse_nest(tb, SPLICELB_SVC_A_MAX, nest,
+				slb_nl_svc_policy, extack);
+	if (err)
+		return err;
+	err = slb_nl_check_allowed(tb, SPLICELB_SVC_A_MAX,
+				   BIT(SPLICELB_SVC_A_EP) |
+				   (settings ? BIT(SPLICELB_SVC_A_SCHED) |
+					       BIT(SPLICELB_SVC_A_BACKLOG) |
+					       BIT(SPLICELB_SVC_A_MAXCONN) : 0),
+				   extack);
+	if (err)
+		return err;
+	if (slb_nl_require(extack, nest, tb, SPLICELB_SVC_A_EP))
+		return -EINVAL;
+	err = slb_nl_get_ep(tb[SPLICELB_SVC_A_EP], &cfg->addr, extack);
+	if (err)
+		return err;
+
+	if (tb[SPLICELB_SVC_A_SCHED]) {
+		nla_strscpy(cfg->sched, tb[SPLICELB_SVC_A_SCHED],
+			    sizeof(cfg->sched));
+		if (!slb_sched_find(cfg->sched)) {
+			NL_SET_BAD_ATTR(extack, tb[SPLICELB_SVC_A_SCHED]);
+			NL_SET_ERR_MSG_FMT_MOD(extack,
+					       "unknown scheduler \"%s\"",
+					       cfg->sched);
+			return -ENOENT;
+		}
+		cfg->set |= SLB_SVC_SET_SCHED;
+	}
+	if (tb[SPLICELB_SVC_A_BACKLOG]) {
+		cfg->backlog = nla_get_u32(tb[SPLICELB_SVC_A_BACKLOG]);
+		cfg->set |= SLB_SVC_SET_BACKLOG;
+	}
+	if (tb[SPLICELB_SVC_A_MAXCONN]) {
+		cfg->maxconn = nla_get_u32(tb[SPLICELB_SVC_A_MAXCONN]);
+		cfg->set |= SLB_SVC_SET_MAXCONN;
+	}
+	return 0;
+}
+
+/* SPLICELB_A_BACKEND of a request; @settings as for the service. */
+static int slb_nl_get_backend(struct nlattr **attrs,
+			      struct slb_backend_cfg *cfg, bool settings,
+			      struct netlink_ext_ack *extack)
+{
+	struct nlattr *tb[SPLICELB_BE_A_MAX + 1];
+	struct nlattr *nest = attrs[SPLICELB_A_BACKEND];
+	int err;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (slb_nl_require(extack, NULL, attrs, SPLICELB_A_BACKEND))
+		return -EINVAL;
+	err = slb_nl_parse_nest(tb, SPLICELB_BE_A_MAX, nest, slb_nl_be_policy,
+				extack);
+	if (err)
+		return err;
+	err = slb_nl_check_allowed(tb, SPLICELB_BE_A_MAX,
+				   BIT(SPLICELB_BE_A_EP) |
+				   (settings ? BIT(SPLICELB_BE_A_WEIGHT) |
+					       BIT(SPLICELB_BE_A_STATE) : 0),
+				   extack);
+	if (err)
+		return err;
+	if (slb_nl_require(extack, nest, tb, SPLICELB_BE_A_EP))
+		return -EINVAL;
+	err = slb_nl_get_ep(tb[SPLICELB_BE_A_EP], &cfg->addr, extack);
+	if (err)
+		return err;
+
+	if (tb[SPLICELB_BE_A_WEIGHT]) {
+		cfg->weight = nla_get_u32(tb[SPLICELB_BE_A_WEIGHT]);
+		cfg->set |= SLB_BE_SET_WEIGHT;
+	}
+	if (tb[SPLICELB_BE_A_STATE]) {
+		cfg->state = nla_get_u8(tb[SPLICELB_BE_A_STATE]);
+		cfg->set |= SLB_BE_SET_STATE;
+	}
+	return 0;
+}
+
+static struct slb_net *slb_nl_sn(struct genl_info *info)
+{
+	return slb_net(genl_info_net(info));
+}
+
+/* ---- message filling ---------------------------------------------------- */
+
+int slb_netlink_put_addr(struct sk_buff *skb, int attr,
+			 const union slb_addr *a)
+{
+	struct nlattr *nest;
+	int err;
+
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	if (a->sa.sa_family == AF_INET6)
+		err = nla_put_u16(skb, SPLICELB_EP_A_FAMILY, AF_INET6) ||
+		      nla_put(skb, SPLICELB_EP_A_ADDR,
+			      sizeof(a->in6.sin6_addr), &a->in6.sin6_addr) ||
+		      nla_put_u16(skb, SPLICELB_EP_A_PORT,
+				  ntohs(a->in6.sin6_port));
+	else
+		err = nla_put_u16(skb, SPLICELB_EP_A_FAMILY, AF_INET) ||
+		      nla_put_in_addr(skb, SPLICELB_EP_A_ADDR,
+				      a->in.sin_addr.s_addr) ||
+		      nla_put_u16(skb, SPLICELB_EP_A_PORT,
+				  ntohs(a->in.sin_port));
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int slb_nl_put_stats(struct sk_buff *skb, int attr,
+			    const struct slb_stats *stats)
+{
+	static const struct {
+		int attr;
+		size_t off;
+	} fields[] = {
+#define SLB_NL_STAT(a, f) { a, offsetof(struct slb_stats_snap, f) }
+		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_ACTIVE, conns_active),
+		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_INACTIVE, conns_inactive),
+		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_TOTAL, conns_total),
+		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_IN, bytes_in),
+		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_OUT, bytes_out),
+		SLB_NL_STAT(SPLICELB_STATS_A_CONNECT_FAILS, connect_fails),
+		SLB_NL_STAT(SPLICELB_STATS_A_REFUSED, refused),
+		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_BY_REF, bytes_by_ref),
+		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_COPIED, bytes_copied),
+		SLB_NL_STAT(SPLICELB_STATS_A_TIMEOUTS, timeouts),
+		SLB_NL_STAT(SPLICELB_STATS_A_RESETS, resets),
+#undef SLB_NL_STAT
+	};
+	struct slb_stats_snap snap;
+	struct nlattr *nest;
+	unsigned int i;
+	u64 val;
+
+	slb_stats_read(stats, &snap);
+	nest = nla_nest_start(skb, attr);
+	if (!nest)
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(fields); i++) {
+		memcpy(&val, (u8 *)&snap + fields[i].off, sizeof(val));
+		if (nla_put_u64_64bit(skb, fields[i].attr, val,
+				      SPLICELB_STATS_A_PAD)) {
+			nla_nest_cancel(skb, nest);
+			return -EMSGSIZE;
+		}
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* SPLICELB_A_SERVICE; @full: its settings and counters, not only its name. */
+static int slb_nl_put_service(struct sk_buff *skb,
+			      const struct slb_service *svc, bool full,
+			      bool stats)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, SPLICELB_A_SERVICE);
+	if (!nest)
+		return -EMSGSIZE;
+	if (slb_netlink_put_addr(skb, SPLICELB_SVC_A_EP, &svc->addr))
+		goto cancel;
+	if (full &&
+	    ((svc->sched &&
+	      nla_put_string(skb, SPLICELB_SVC_A_SCHED, svc->sched->name)) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_BACKLOG, svc->backlog) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_MAXCONN, svc->maxconn) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
+		goto cancel;
+	if (stats && slb_nl_put_stats(skb, SPLICELB_SVC_A_STATS, &svc->stats))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int slb_nl_put_backend(struct sk_buff *skb,
+			      const struct slb_backend *be, bool stats)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, SPLICELB_A_BACKEND);
+	if (!nest)
+		return -EMSGSIZE;
+	/* The state may move to DRAINED from the data path. */
+	if (slb_netlink_put_addr(skb, SPLICELB_BE_A_EP, &be->addr) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_WEIGHT, be->dest.weight) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_STATE, READ_ONCE(be->state)) ||
+	    (stats && slb_nl_put_stats(skb, SPLICELB_BE_A_STATS, &be->stats))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+/* One message about a service.  Caller holds sn->lock. */
+static int slb_nl_fill_service(struct sk_buff *skb,
+			       const struct slb_service *svc, u32 portid,
+			       u32 seq, int flags, u8 cmd, bool stats,
+			       struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &slb_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (slb_nl_put_service(skb, svc, true, stats)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+/* One message about a backend, naming its service.  Holds sn->lock. */
+static int slb_nl_fill_backend(struct sk_buff *skb,
+			       const struct slb_backend *be, u32 portid,
+			       u32 seq, int flags, u8 cmd, bool stats,
+			       struct netlink_callback *cb)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &slb_nl_family, flags, cmd);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (cb)
+		genl_dump_check_consistent(cb, hdr);
+	if (slb_nl_put_service(skb, be->svc, false, false) ||
+	    slb_nl_put_backend(skb, be, stats)) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(skb, hdr);
+	return 0;
+}
+
+static int slb_nl_fill_conn(struct sk_buff *skb,
+			    const struct slb_conn_info *ci, u32 portid,
+			    u32 seq)
+{
+	struct nlattr *nest;
+	void *hdr;
+
+	hdr = genlmsg_put(skb, portid, seq, &slb_nl_family, NLM_F_MULTI,
+			  SPLICELB_CMD_CONN_GET);
+	if (!hdr)
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, SPLICELB_A_CONN);
+	if (!nest)
+		goto cancel;
+	if (nla_put_u32(skb, SPLICELB_CONN_A_ID, ci->id) ||
+	    slb_netlink_put_addr(skb, SPLICELB_CONN_A_CLIENT, &ci->client) ||
+	    slb_netlink_put_addr(skb, SPLICELB_CONN_A_SERVICE, &ci->service) ||
+	    (ci->has_backend &&
+	     slb_netlink_put_addr(skb, SPLICELB_CONN_A_BACKEND,
+				  &ci->backend)) ||
+	    nla_put_u8(skb, SPLICELB_CONN_A_STATE, ci->state) ||
+	    nla_put_u64_64bit(skb, SPLICELB_CONN_A_AGE_MS, ci->age_ms,
+			      SPLICELB_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, SPLICELB_CONN_A_BYTES_IN, ci->bytes_in,
+			      SPLICELB_CONN_A_PAD) ||
+	    nla_put_u64_64bit(skb, SPLICELB_CONN_A_BYTES_OUT, ci->bytes_out,
+			      SPLICELB_CONN_A_PAD) ||
+	    nla_put_u32(skb, SPLICELB_CONN_A_CLIENT_RTT_US,
+			ci->client_rtt_us) ||
+	    nla_put_u32(skb, SPLICELB_CONN_A_CLIENT_RETRANS,
+			ci->client_retrans) ||
+	    nla_put_u32(skb, SPLICELB_CONN_A_BACKEND_RTT_US,
+			ci->backend_rtt_us) ||
+	    nla_put_u32(skb, SPLICELB_CONN_A_BACKEND_RETRANS,
+			ci->backend_retrans))
+		goto cancel;
+	nla_nest_end(skb, nest);
+	genlmsg_end(skb, hdr);
+	return 0;
+
+cancel:
+	genlmsg_cancel(skb, hdr);
+	return -EMSGSIZE;
+}
+
+/* ---- notifications ------------------------------------------------------ */
+
+static bool slb_nl_listening(struct net *net)
+{
+	bool ret;
+
+	rcu_read_lock();
+	ret = READ_ONCE(slb_nl_ready) &&
+	      genl_has_listeners(&slb_nl_family, net, SLB_NL_MCGRP_EVENTS);
+	rcu_read_unlock();
+	return ret;
+}
+
+/*
+ * Send @skb, or tell the listeners an event was lost (@skb NULL): they
+ * then see ENOBUFS and know to dump again.
+ */
+static void slb_nl_multicast(struct net *net, struct sk_buff *skb)
+{
+	rcu_read_lock();
+	if (!READ_ONCE(slb_nl_ready)) {
+		nlmsg_free(skb);
+	} else if (skb) {
+		/* Atomic: only the copies for extra listeners allocate. */
+		genlmsg_multicast_netns(&slb_nl_family, net, skb, 0,
+					SLB_NL_MCGRP_EVENTS, GFP_ATOMIC);
+	} else {
+		genl_set_err(&slb_nl_family, net, 0, SLB_NL_MCGRP_EVENTS,
+			     -ENOBUFS);
+	}
+	rcu_read_unlock();
+}
+
+void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
+{
+	struct net *net = svc->sn->net;
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&svc->sn->lock);
+	slb_nl_net_changed(svc->sn);
+	if (!slb_nl_listening(net))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (skb && slb_nl_fill_service(skb, svc, 0, 0, 0, cmd, false, NULL)) {
+		nlmsg_free(skb);
+		skb = NULL;
+	}
+	slb_nl_multicast(net, skb);
+}
+
+void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd)
+{
+	struct net *net = be->svc->sn->net;
+	struct sk_buff *skb;
+
+	lockdep_assert_held(&be->svc->sn->lock);
+	slb_nl_net_changed(be->svc->sn);
+	if (!slb_nl_listening(net))
+		return;
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (skb && slb_nl_fill_backend(skb, be, 0, 0, 0, cmd, false, NULL)) {
+		nlmsg_free(skb);
+		skb = NULL;
+	}
+	slb_nl_multicast(net, skb);
+}
+
+/* ---- services ----------------------------------------------------------- */
+
+static int slb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &cfg, true, info->extack);
+	if (err)
+		return err;
+	return slb_service_add(slb_nl_sn(info), &cfg, info->extack);
+}
+
+static int slb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &cfg, true, info->extack);
+	if (err)
+		return err;
+	return slb_service_change(slb_nl_sn(info), &cfg, info->extack);
+}
+
+static int slb_nl_service_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_CUT), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &cfg, false,
+					 info->extack);
+	if (err)
+		return err;
+	return slb_service_del(slb_nl_sn(info), &cfg.addr,
+			       nla_get_flag(info->attrs[SPLICELB_A_CUT]),
+			       info->extack);
+}
+
+static int slb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_net *sn = slb_nl_sn(info);
+	struct slb_service_cfg cfg;
+	struct slb_service *svc;
+	struct sk_buff *msg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &cfg, false,
+					 info->extack);
+	if (err)
+		return err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	mutex_lock(&sn->lock);
+	svc = slb_service_find(sn, &cfg.addr);
+	if (!svc) {
+		NL_SET_ERR_MSG_FMT_MOD(info->extack,
+				       "service %pISpc does not exist",
+				       &cfg.addr.sa);
+		err = -ENOENT;
+	} else {
+		err = slb_nl_fill_service(msg, svc, info->snd_portid,
+					  info->snd_seq, 0,
+					  SPLICELB_CMD_SERVICE_GET, true, NULL);
+	}
+	mutex_unlock(&sn->lock);
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	return genlmsg_reply(msg, info);
+}
+
+/*
+ * The state of a dump, in cb->ctx, zeroed when it starts.  Its request is
+ * checked in the first dumpit call rather than in .start: 6.1 drops the
+ * extack message of an error from .start, and keeps that of dumpit.
+ */
+
+/* Where a dump of services resumes: the index of the next one. */
+struct slb_nl_svc_dump {
+	unsigned long idx;
+	bool started;
+};
+
+/*
+ * Where a dump of backends resumes: svc_idx is the index of the service
+ * being dumped, or with a filter 1 once its last backend is out.
+ */
+struct slb_nl_be_dump {
+	unsigned long svc_idx;
+	unsigned long be_idx;		/* of the service's next backend */
+	union slb_addr svc;		/* the only service, when filtered */
+	bool filtered;
+	bool started;
+};
+
+struct slb_nl_conn_dump {
+	unsigned long next_id;
+	union slb_addr svc;		/* their service, when filtered */
+	bool filtered;
+	bool started;
+};
+
+static_assert(sizeof(struct slb_nl_svc_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+static_assert(sizeof(struct slb_nl_be_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+static_assert(sizeof(struct slb_nl_conn_dump) <=
+	      sizeof_field(struct netlink_callback, ctx));
+
+/*
+ * What a dump ends with after filling @skb: a message too big for an
+ * empty skb would otherwise be retried forever.
+ */
+static int slb_nl_dump_ret(struct sk_buff *skb, int err)
+{
+	if (err && !skb->len)
+		return err;
+	return skb->len;
+}
+
+static int slb_nl_service_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct slb_nl_svc_dump *d = (void *)cb->ctx;
+	struct slb_net *sn = slb_net(sock_net(skb->sk));
+	struct slb_service *svc;
+	unsigned long idx = 0;
+	int err = 0;
+
+	if (!d->started) {
+		err = slb_nl_check_request(cb->nlh, slb_genl_dump_attrs(cb),
+					   0, cb->extack);
+		if (err)
+			return err;
+		d->started = true;
+	}
+	mutex_lock(&sn->lock);
+	cb->seq = slb_nl_net_gen(sn);
+	list_for_each_entry(svc, &sn->services, node) {
+		if (idx >= d->idx) {
+			err = slb_nl_fill_service(skb, svc,
+						  NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  NLM_F_MULTI,
+						  SPLICELB_CMD_SERVICE_GET,
+						  true, cb);
+			if (err)
+				break;
+		}
+		idx++;
+	}
+	mutex_unlock(&sn->lock);
+	d->idx = idx;
+	return slb_nl_dump_ret(skb, err);
+}
+
+/* ---- backends ----------------------------------------------------------- */
+
+static int slb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg scfg;
+	struct slb_backend_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_BACKEND), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &scfg, false,
+					 info->extack);
+	if (!err)
+		err = slb_nl_get_backend(info->attrs, &cfg, true, info->extack);
+	if (err)
+		return err;
+	return slb_backend_add(slb_nl_sn(info), &scfg.addr, &cfg,
+			       info->extack);
+}
+
+static int slb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg scfg;
+	struct slb_backend_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_BACKEND), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &scfg, false,
+					 info->extack);
+	if (!err)
+		err = slb_nl_get_backend(info->attrs, &cfg, true, info->extack);
+	if (err)
+		return err;
+	return slb_backend_change(slb_nl_sn(info), &scfg.addr, &cfg,
+				  info->extack);
+}
+
+static int slb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_service_cfg scfg;
+	struct slb_backend_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_BACKEND) |
+				   BIT(SPLICELB_A_CUT), info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, &scfg, false,
+					 info->extack);
+	if (!err)
+		err = slb_nl_get_backend(info->attrs, &cfg, false,
+					 info->extack);
+	if (err)
+		return err;
+	return slb_backend_del(slb_nl_sn(info), &scfg.addr, &cfg.addr,
+			       nla_get_flag(info->attrs[SPLICELB_A_CUT]),
+			       info->extack);
+}
+
+/* Optional SPLICELB_A_SERVICE of a dump request: only its objects. */
+static int slb_nl_dump_filter(struct netlink_callback *cb, bool *filtered,
+			      union slb_addr *svc_addr)
+{
+	struct nlattr **attrs = slb_genl_dump_attrs(cb);
+	struct slb_service_cfg cfg;
+	int err;
+
+	err = slb_nl_check_request(cb->nlh, attrs, BIT(SPLICELB_A_SERVICE),
+				   cb->extack);
+	if (err || !attrs[SPLICELB_A_SERVICE])
+		return err;
+	err = slb_nl_get_service(attrs, &cfg, false, cb->extack);
+	if (err)
+		return err;
+	*filtered = true;
+	*svc_addr = cfg.addr;
+	return 0;
+}
+
+/* The backends of @svc from index d->be_idx on; 0 or -EMSGSIZE when full. */
+static int slb_nl_backend_dump_one(struct sk_buff *skb,
+				   struct netlink_callback *cb,
+				   struct slb_service *svc,
+				   struct slb_nl_be_dump *d)
+{
+	struct slb_backend *be;
+	unsigned long idx = 0;
+	int err;
+
+	list_for_each_entry(be, &svc->backends, node) {
+		if (idx >= d->be_idx) {
+			err = slb_nl_fill_backend(skb, be,
+						  NETLINK_CB(cb->skb).portid,
+						  cb->nlh->nlmsg_seq,
+						  NLM_F_MULTI,
+						  SPLICELB_CMD_BACKEND_GET,
+						  true, cb);
+			if (err) {
+				d->be_idx = idx;
+				return err;
+			}
+		}
+		idx++;
+	}
+	d->be_idx = 0;
+	return 0;
+}
+
+static int slb_nl_backend_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct slb_nl_be_dump *d = (void *)cb->ctx;
+	struct slb_net *sn = slb_net(sock_net(skb->sk));
+	struct slb_service *svc;
+	unsigned long idx = 0;
+	int err = 0;
+
+	if (!d->started) {
+		err = slb_nl_dump_filter(cb, &d->filtered, &d->svc);
+		if (err)
+			return err;
+	}
+	mutex_lock(&sn->lock);
+	cb->seq = slb_nl_net_gen(sn);
+	if (d->filtered) {
+		svc = d->svc_idx ? NULL : slb_service_find(sn, &d->svc);
+		if (!svc && !d->started) {
+			/* Say so rather than answer with an empty dump. */
+			NL_SET_ERR_MSG_FMT_MOD(cb->extack,
+					       "service %pISpc does not exist",
+					       &d->svc.sa);
+			err = -ENOENT;
+			goto out;
+		}
+		/* Gone since the start: the generation flags the dump. */
+		if (svc)
+			err = slb_nl_backend_dump_one(skb, cb, svc, d);
+		if (!err)
+			d->svc_idx = 1;
+		goto out;
+	}
+	list_for_each_entry(svc, &sn->services, node) {
+		if (idx >= d->svc_idx) {
+			err = slb_nl_backend_dump_one(skb, cb, svc, d);
+			if (err)
+				break;
+		}
+		idx++;
+	}
+	d->svc_idx = idx;
+out:
+	d->started = true;
+	mutex_unlock(&sn->lock);
+	return slb_nl_dump_ret(skb, err);
+}
+
+/* ---- connections -------------------------------------------------------- */
+
+/*
+ * Connections come and go without sn->lock: resume from the id after the
+ * last one sent, which neither repeats nor skips one that lives on.
+ */
+static int slb_nl_conn_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct slb_nl_conn_dump *d = (void *)cb->ctx;
+	struct slb_net *sn = slb_net(sock_net(skb->sk));
+	unsigned long id = d->next_id;
+	struct slb_conn_info ci;
+	struct slb_conn *conn;
+	int err = 0;
+
+	if (!d->started) {
+		err = slb_nl_dump_filter(cb, &d->filtered, &d->svc);
+		if (err)
+			return err;
+		d->started = true;
+	}
+	while ((conn = slb_conn_next(sn, &id))) {
+		slb_conn_fill_info(conn, &ci);
+		slb_conn_put(conn);
+		if (!d->filtered || slb_addr_equal(&ci.service, &d->svc)) {
+			err = slb_nl_fill_conn(skb, &ci,
+					       NETLINK_CB(cb->skb).portid,
+					       cb->nlh->nlmsg_seq);
+			if (err)
+				break;
+		}
+		id++;
+		/* A filter may skip many without filling the skb. */
+		cond_resched();
+	}
+	d->next_id = id;
+	return slb_nl_dump_ret(skb, err);
+}
+
+/* ---- the namespace as a whole ------------------------------------------- */
+
+static int slb_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_net *sn = slb_nl_sn(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs, 0, info->extack);
+	if (err)
+		return err;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &slb_nl_family, 0,
+				SPLICELB_CMD_STATS_GET);
+	if (!hdr || slb_nl_put_stats(msg, SPLICELB_A_STATS, &sn->stats)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
+static int slb_nl_zero(struct sk_buff *skb, struct genl_info *info)
+{
+	struct slb_net *sn = slb_nl_sn(info);
+	struct slb_nl_net *nn;
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs, 0, info->extack);
+	if (err)
+		return err;
+	slb_service_zero(sn);
+	/* /proc/net/splicelb/stats averages over the time since. */
+	rcu_read_lock();
+	nn = slb_nl_net_find(sn);
+	if (nn)
+		WRITE_ONCE(nn->zeroed_at, ktime_get_boottime_seconds());
+	rcu_read_unlock();
+	return 0;
+}
+
+static int slb_nl_flush(struct sk_buff *skb, struct genl_info *info)
+{
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_CUT), info->extack);
+	if (err)
+		return err;
+	slb_service_flush(slb_nl_sn(info),
+			  nla_get_flag(info->attrs[SPLICELB_A_CUT]));
+	return 0;
+}
+
+/* ---- the family --------------------------------------------------------- */
+
+/*
+ * Changes need CAP_NET_ADMIN in the user namespace owning the network
+ * namespace, as for addresses and routes: a container's root manages its
+ * own services.  Reading is open to all, as ss(8) is.
+ */
+static const struct genl_ops slb_nl_ops[] = {
+	{
+		.cmd = SPLICELB_CMD_SERVICE_NEW,
+		.doit = slb_nl_service_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_SERVICE_SET,
+		.doit = slb_nl_service_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_SERVICE_DEL,
+		.doit = slb_nl_service_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_SERVICE_GET,
+		.doit = slb_nl_service_get,
+		.dumpit = slb_nl_service_dumpit,
+	},
+	{
+		.cmd = SPLICELB_CMD_BACKEND_NEW,
+		.doit = slb_nl_backend_new,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_BACKEND_SET,
+		.doit = slb_nl_backend_set,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_BACKEND_DEL,
+		.doit = slb_nl_backend_del,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_BACKEND_GET,
+		.dumpit = slb_nl_backend_dumpit,
+	},
+	{
+		.cmd = SPLICELB_CMD_CONN_GET,
+		.dumpit = slb_nl_conn_dumpit,
+	},
+	{
+		.cmd = SPLICELB_CMD_STATS_GET,
+		.doit = slb_nl_stats_get,
+	},
+	{
+		.cmd = SPLICELB_CMD_ZERO,
+		.doit = slb_nl_zero,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd = SPLICELB_CMD_FLUSH,
+		.doit = slb_nl_flush,
+		.flags = GENL_UNS_ADMIN_PERM,
+	},
+};
+
+static const struct genl_multicast_group slb_nl_mcgrps[] = {
+	[SLB_NL_MCGRP_EVENTS] = { .name = SPLICELB_MCGRP_EVENTS },
+};
+
+/*
+ * No parallel_ops: requests run one at a time under the genetlink mutex,
+ * which compat.h's extack message buffer for 6.1 relies on.
+ */
+static struct genl_family slb_nl_family __ro_after_init = {
+	.name = SPLICELB_GENL_NAME,
+	.version = SPLICELB_GENL_VERSION,
+	.maxattr = SPLICELB_A_MAX,
+	.policy = slb_nl_policy,
+	.netnsok = true,
+	.module = THIS_MODULE,
+	.ops = slb_nl_ops,
+	.n_ops = ARRAY_SIZE(slb_nl_ops),
+	/* Strict validation for every command: none predates it. */
+	.resv_start_op = SPLICELB_CMD_BACKEND_STATE + 1,
+	.mcgrps = slb_nl_mcgrps,
+	.n_mcgrps = ARRAY_SIZE(slb_nl_mcgrps),
+};
+
+int slb_netlink_init(void)
+{
+	int err;
+
+	err = genl_register_family(&slb_nl_family);
+	if (err)
+		return err;
+	WRITE_ONCE(slb_nl_ready, true);
+	return 0;
+}
+
+void slb_netlink_uninit(void)
+{
+	WRITE_ONCE(slb_nl_ready, false);
+	/* No sender is still between its check and its send. */
+	synchronize_rcu();
+	genl_unregister_family(&slb_nl_family);
+}

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Virtual services: their lifetime, configuration and scheduling.
+ *
+ * Configuration runs under the netns's mutex; the data path only ever
+ * takes the service's sched_lock, around one scheduler call, so a change
+ * of scheduler or backends is atomic for it and never stalls a connection.
+ */
+#include <linux/slab.h>
+
+#include "backend.h"
+#include "compat.h"
+#include "conn.h"
+#include "listener.h"
+#include "netlink.h"
+#include "netns.h"
+#include "service.h"
+
+struct slb_service *slb_service_find(struct slb_net *sn,
+				     const union slb_addr *addr)
+{
+	struct slb_service *svc;
+
+	lockdep_assert_held(&sn->lock);
+	list_for_each_entry(svc, &sn->services, node)
+		if (slb_addr_equal(&svc->addr, addr))
+			return svc;
+	return NULL;
+}
+
+void slb_service_put(struct slb_service *svc)
+{
+	if (refcount_dec_and_test(&svc->refcnt))
+		kfree(svc);
+}
+
+struct slb_backend *slb_service_schedule(struct slb_service *svc,
+					 const struct slb_sched_dest *const *tried,
+					 unsigned int ntried, u32 hash)
+{
+	struct slb_sched_ctx ctx = {
+		.tried = tried, .ntried = ntried, .hash = hash,
+	};
+	struct slb_backend *be = NULL;
+	int i;
+
+	spin_lock(&svc->sched_lock);
+	if (!svc->dead) {
+		i = svc->sched->schedule(svc->sched_state, svc->dests,
+					 svc->ndests, &ctx);
+		if (i >= 0) {
+			svc->dests[i]->active++;
+			be = slb_backend_of(svc->dests[i]);
+			slb_backend_get(be);
+		}
+	}
+	spin_unlock(&svc->sched_lock);
+	return be;
+}
+
+static const struct slb_sched_ops *
+slb_service_sched_lookup(struct slb_net *sn, const struct slb_service_cfg *cfg,
+			 struct netlink_ext_ack *extack)
+{
+	const char *name = cfg->set & SLB_SVC_SET_SCHED ?
+			   cfg->sched : sn->tun.default_scheduler;
+	const struct slb_sched_ops *ops = slb_sched_find(name);
+
+	if (!ops)
+		NL_SET_ERR_MSG_FMT_MOD(extack, "unknown scheduler \"%.*s\"",
+				       SLB_SCHED_NAME_MAX, name);
+	return ops;
+}
+
+int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
+		    struct netlink_ext_ack *extack)
+{
+	const struct slb_sched_ops *ops;
+	struct slb_service *svc;
+	int ret;
+
+	mutex_lock(&sn->lock);
+	ret = -EEXIST;
+	if (slb_service_find(sn, &cfg->addr)) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc already exists",
+				       &cfg->addr.sa);
+		goto out;
+	}
+	ret = -ENOENT;
+	ops = slb_service_sched_lookup(sn, cfg, extack);
+	if (!ops)
+		goto out;
+	ret = -ENOMEM;
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	if (!svc)
+		goto out;
+	refcount_set(&svc->refcnt, 1);
+	svc->sn = sn;
+	svc->addr = cfg->addr;
+	svc->backlog = cfg->set & SLB_SVC_SET_BACKLOG ?
+		       cfg->backlog : READ_ONCE(sn->tun.default_backlog);
+	svc->maxconn = cfg->set & SLB_SVC_SET_MAXCONN ? cfg->maxconn : 0;
+	spin_lock_init(&svc->sched_lock);
+	svc->sched = ops;
+	ops->init_service(svc->sched_state);
+	INIT_LIST_HEAD(&svc->backends);
+	ret = slb_listener_open(svc, extack);
+	if (ret) {
+		kfree(svc);
+		goto out;
+	}
+	list_add_tail(&svc->node, &sn->services);
+	sn->nservices++;
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW);
+out:
+	mutex_unlock(&sn->lock);
+	return ret;
+}
+
+static void slb_service_set_sched(struct slb_service *svc,
+				  const struct slb_sched_ops *ops)
+{
+	unsigned int i;
+
+	spin_lock(&svc->sched_lock);
+	if (svc->sched->done_service)
+		svc->sched->done_service(svc->sched_state);
+	memset(svc->sched_state, 0, sizeof(svc->sched_state));
+	for (i = 0; i < svc->ndests; i++)
+		svc->dests[i]->credit = 0;
+	svc->sched = ops;
+	ops->init_service(svc->sched_state);
+	spin_unlock(&svc->sched_lock);
+}
+
+int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
+		       struct netlink_ext_ack *extack)
+{
+	const struct slb_sched_ops *ops = NULL;
+	struct slb_service *svc;
+	int ret = 0;
+
+	mutex_lock(&sn->lock);
+	svc = slb_service_find(sn, &cfg->addr);
+	if (!svc) {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc does not exist",
+				       &cfg->addr.sa);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (cfg->set & SLB_SVC_SET_SCHED) {
+		ops = slb_service_sched_lookup(sn, cfg, extack);
+		if (!ops) {
+			ret = -ENOENT;
+			goto out;
+		}
+	}
+	if (cfg->set & SLB_SVC_SET_BACKLOG && cfg->backlog != svc->backlog) {
+		ret = slb_listener_set_backlog(svc, cfg->backlog);
+		if (ret) {
+			NL_SET_ERR_MSG_MOD(extack, "cannot change the backlog");
+			goto out;
+		}
+		svc->backlog = cfg->backlog;
+	}
+	if (ops && ops != svc->sched)
+		slb_service_set_sched(svc, ops);
+	if (cfg->set & SLB_SVC_SET_MAXCONN)
+		WRITE_ONCE(svc->maxconn, cfg->maxconn);
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET);
+out:
+	mutex_unlock(&sn->lock);
+	return ret;
+}
+
+/* Caller holds sn->lock; drops the list's reference. */
+static void slb_service_unlink(struct slb_service *svc, bool cut)
+{
+	struct slb_net *sn = svc->sn;
+
+	list_del(&svc->node);
+	sn->nservices--;
+	spin_lock(&svc->sched_lock);
+	svc->dead = true;
+	spin_unlock(&svc->sched_lock);
+	slb_listener_close(svc);
+	slb_backend_del_all(svc, cut);
+	if (cut)
+		slb_conn_cut(sn, svc, NULL);
+	if (svc->sched->done_service)
+		svc->sched->done_service(svc->sched_state);
+	kvfree(svc->dests);
+	svc->dests = NULL;
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_DEL);
+	slb_service_put(svc);
+}
+
+int slb_service_del(struct slb_net *sn, const union slb_addr *addr, bool cut,
+		    struct netlink_ext_ack *extack)
+{
+	struct slb_service *svc;
+	int ret = 0;
+
+	mutex_lock(&sn->lock);
+	svc = slb_service_find(sn, addr);
+	if (svc) {
+		slb_service_unlink(svc, cut);
+	} else {
+		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc does not exist",
+				       &addr->sa);
+		ret = -ENOENT;
+	}
+	mutex_unlock(&sn->lock);
+	return ret;
+}
+
+void slb_service_flush(struct slb_net *sn, bool cut)
+{
+	struct slb_service *svc, *tmp;
+
+	mutex_lock(&sn->lock);
+	list_for_each_entry_safe(svc, tmp, &sn->services, node)
+		slb_service_unlink(svc, cut);
+	mutex_unlock(&sn->lock);
+}
+
+void slb_service_zero(struct slb_net *sn)
+{
+	struct slb_service *svc;
+	struct slb_backend *be;
+
+	mutex_lock(&sn->lock);
+	list_for_each_entry(svc, &sn->services, node) {
+		slb_stats_zero(&svc->stats);
+		list_for_each_entry(be, &svc->backends, node)
+			slb_stats_zero(&be->stats);
+	}
+	slb_stats_zero(&sn->stats);
+	mutex_unlock(&sn->lock);
+}

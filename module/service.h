@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef SLB_SERVICE_H
+#define SLB_SERVICE_H
+
+#include <linux/list.h>
+#include <linux/netlink.h>
+#include <linux/refcount.h>
+#include <linux/spinlock.h>
+#include <linux/workqueue.h>
+
+#include "addr.h"
+#include "sched.h"
+#include "stats.h"
+
+struct slb_net;
+struct slb_backend;
+
+/*
+ * A virtual service: a listening socket, its scheduler and backends.
+ *
+ * Configuration fields and the backends list change under sn->lock.  The
+ * data path reads them through the scheduler under sched_lock, which also
+ * guards dests[] and the scheduler state, so a change is atomic for it.
+ */
+struct slb_service {
+	struct list_head node;		/* sn->services */
+	struct slb_net *sn;
+	refcount_t refcnt;		/* list, connections */
+	union slb_addr addr;
+	u32 backlog;
+	u32 maxconn;			/* 0: no limit of its own */
+
+	struct socket *listener;
+	void (*listener_data_ready)(struct sock *sk);	/* the original */
+	struct work_struct accept_work;
+
+	spinlock_t sched_lock;
+	const struct slb_sched_ops *sched;
+	u64 sched_state[SLB_SCHED_STATE_MAX / sizeof(u64)];
+	struct slb_sched_dest **dests;	/* backends the scheduler sees */
+	unsigned int ndests;
+	unsigned int dests_cap;
+	bool dead;			/* deleted: no scheduling, no accepts */
+
+	struct list_head backends;	/* struct slb_backend.node */
+	unsigned int nbackends;
+	atomic_t nconns;		/* allocated against maxconn */
+	struct slb_stats stats;
+};
+
+/* What a netlink request sets; SLB_SVC_SET_* say which fields it carries. */
+struct slb_service_cfg {
+	union slb_addr addr;
+	char sched[SLB_SCHED_NAME_MAX];
+	u32 backlog;
+	u32 maxconn;
+	u32 set;
+};
+
+#define SLB_SVC_SET_SCHED	BIT(0)
+#define SLB_SVC_SET_BACKLOG	BIT(1)
+#define SLB_SVC_SET_MAXCONN	BIT(2)
+
+/* All of these take sn->lock themselves. */
+int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
+		    struct netlink_ext_ack *extack);
+int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
+		       struct netlink_ext_ack *extack);
+int slb_service_del(struct slb_net *sn, const union slb_addr *addr, bool cut,
+		    struct netlink_ext_ack *extack);
+void slb_service_flush(struct slb_net *sn, bool cut);
+void slb_service_zero(struct slb_net *sn);
+
+/* Caller holds sn->lock. */
+struct slb_service *slb_service_find(struct slb_net *sn,
+				     const union slb_addr *addr);
+
+/*
+ * Pick a backend for a new connection, never one in tried[].  Returns it
+ * with a reference held and counted as active, or NULL.
+ */
+struct slb_backend *slb_service_schedule(struct slb_service *svc,
+					 const struct slb_sched_dest *const *tried,
+					 unsigned int ntried, u32 hash);
+
+void slb_service_put(struct slb_service *svc);
+
+static inline void slb_service_get(struct slb_service *svc)
+{
+	refcount_inc(&svc->refcnt);
+}
+
+#endif /* SLB_SERVICE_H */

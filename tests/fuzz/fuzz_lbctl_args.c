@@ -1,0 +1,344 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Fuzz lbctl's command line: the parser and dispatcher of
+ * userspace/common/lbctl_parse.c and the netlink request each parsed
+ * command becomes, with nothing sent.  No argument vector may crash them,
+ * read out of bounds, or yield a malformed request.
+ *
+ * libFuzzer (clang):
+ *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DLBCTL_FUZZ_LIBFUZZER \
+ *     -D_GNU_SOURCE -DSLB_VERSION='"fuzz"' -Iinclude -Ilib -Iuserspace/common \
+ *     tests/fuzz/fuzz_lbctl_args.c $(ls userspace/common/[!.]*.c lib/[!.]*.c) \
+ *     -o build/fuzz_lbctl_args && build/fuzz_lbctl_args -max_total_time=60
+ *
+ * Plain driver (gcc): the same file with a main() that runs each FILE given
+ * as an input, or else N inputs (default 5000) made by mutating valid
+ * command lines with a fixed seed.  tests/unit/test_lbctl_parse.c runs the
+ * generator too, so "make check" covers it.
+ *
+ * An input is the argument vector's words separated by NUL bytes; its
+ * first byte chooses batch mode (a restore line) or the command line.
+ */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "lbctl_parse.h"
+#include "uapi/linux/splicelb.h"
+
+#define FUZZ_MAX_WORDS 256
+
+/* Abort where a sanitizer or libFuzzer will see it. */
+#define FUZZ_ASSERT(cond)						\
+	do {								\
+		if (!(cond)) {						\
+			fprintf(stderr, "fuzz: %s:%d: %s\n", __FILE__,	\
+				__LINE__, #cond);			\
+			abort();					\
+		}							\
+	} while (0)
+
+/* Every attribute inside [p, p + len) lies within it, nests included. */
+static void fuzz_check_attrs(const unsigned char *p, size_t len, int depth)
+{
+	const struct nlattr *a;
+
+	FUZZ_ASSERT(depth < 8);
+	while (len) {
+		FUZZ_ASSERT(len >= NLA_HDRLEN);
+		a = (const void *)p;
+		FUZZ_ASSERT(a->nla_len >= NLA_HDRLEN && a->nla_len <= len);
+		if (a->nla_type & NLA_F_NESTED)
+			fuzz_check_attrs(p + NLA_HDRLEN, a->nla_len - NLA_HDRLEN,
+					 depth + 1);
+		if ((size_t)NLA_ALIGN(a->nla_len) >= len)
+			break;
+		len -= (size_t)NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+}
+
+static void fuzz_check_msg(const struct lbctl_req *req, uint8_t cmd,
+			   uint16_t flags)
+{
+	static unsigned char buf[1024];
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct genlmsghdr *g;
+	size_t len;
+
+	len = lbctl_msg(buf, sizeof(buf), 0x20, cmd, flags, 1, req);
+	FUZZ_ASSERT(len >= NLMSG_HDRLEN + GENL_HDRLEN && len <= sizeof(buf));
+	FUZZ_ASSERT(nlh->nlmsg_len == len && nlh->nlmsg_type == 0x20);
+	g = (const void *)(buf + NLMSG_HDRLEN);
+	FUZZ_ASSERT(g->cmd == cmd);
+	fuzz_check_attrs(buf + NLMSG_HDRLEN + GENL_HDRLEN,
+			 len - NLMSG_HDRLEN - GENL_HDRLEN, 0);
+	/* Too small a buffer: refused, never overrun. */
+	FUZZ_ASSERT(lbctl_msg(buf, NLMSG_HDRLEN + GENL_HDRLEN + 4, 0x20, cmd,
+			      flags, 1, req) == 0 ||
+		    len <= NLMSG_HDRLEN + GENL_HDRLEN + 4);
+}
+
+/* The requests lbctl would send for req: as lbctl/ does, nothing sent. */
+static void fuzz_dispatch(const struct lbctl_req *req)
+{
+	uint8_t cmd = lbctl_op_cmd(req->op);
+
+	if (cmd) {
+		fuzz_check_msg(req, cmd, 0);
+		return;
+	}
+	switch (req->op) {
+	case LBCTL_SERVICE_SHOW:
+		fuzz_check_msg(req, SPLICELB_CMD_SERVICE_GET,
+			       req->has & LBCTL_HAS_ADDR ? 0 : NLM_F_DUMP);
+		break;
+	case LBCTL_SHOW:
+	case LBCTL_SAVE:
+		fuzz_check_msg(req, SPLICELB_CMD_SERVICE_GET, NLM_F_DUMP);
+		fuzz_check_msg(req, SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP);
+		break;
+	case LBCTL_BACKEND_SHOW:
+		fuzz_check_msg(req, SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP);
+		break;
+	case LBCTL_CONNS:
+		fuzz_check_msg(req, SPLICELB_CMD_CONN_GET, NLM_F_DUMP);
+		break;
+	case LBCTL_STATS:
+		fuzz_check_msg(req, SPLICELB_CMD_STATS_GET, 0);
+		break;
+	case LBCTL_RESTORE:
+		FUZZ_ASSERT(req->file != NULL);
+		break;
+	case LBCTL_HELP:
+		if (req->topic) {
+			FILE *f = fopen("/dev/null", "w");
+
+			if (f) {
+				lbctl_usage(f, req->topic);
+				fclose(f);
+			}
+		}
+		break;
+	case LBCTL_MONITOR:
+	case LBCTL_VERSION:
+		break;
+	default:
+		FUZZ_ASSERT(!"parsed into no command");
+	}
+}
+
+/* Run one argument vector, as the command line and as a restore line. */
+static void fuzz_argv(int argc, char **argv, unsigned int flags)
+{
+	struct lbctl_req req;
+	char err[64];
+
+	if (lbctl_parse(argc, argv, flags, &req, err, sizeof(err))) {
+		FUZZ_ASSERT(err[0] != '\0' && memchr(err, '\0', sizeof(err)));
+		return;
+	}
+	FUZZ_ASSERT(strlen(req.sched) < sizeof(req.sched));
+	fuzz_dispatch(&req);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	char *copy, *argv[FUZZ_MAX_WORDS], *line, *words[64];
+	unsigned int flags;
+	size_t i, start;
+	int argc = 0;
+
+	if (!size)
+		return 0;
+	flags = data[0] & 1 ? LBCTL_PARSE_BATCH : 0;
+	copy = malloc(size);
+	if (!copy)
+		return 0;
+	/* Words end at NUL bytes; the last one is NUL-terminated here. */
+	memcpy(copy, data + 1, size - 1);
+	copy[size - 1] = '\0';
+	for (i = 0, start = 0; i < size && argc < FUZZ_MAX_WORDS; i++) {
+		if (copy[i] == '\0') {
+			argv[argc++] = copy + start;
+			start = i + 1;
+		}
+	}
+	fuzz_argv(argc, argv, flags);
+
+	/* The same bytes as one line of a restore file. */
+	line = malloc(size);
+	if (line) {
+		for (i = 0; i + 1 < size; i++)
+			line[i] = data[i + 1] ? (char)data[i + 1] : ' ';
+		line[size - 1] = '\0';
+		argc = lbctl_split(line, words, 64);
+		FUZZ_ASSERT(argc >= -1 && argc <= 64);
+		if (argc >= 0)
+			fuzz_argv(argc, words, LBCTL_PARSE_BATCH);
+		free(line);
+	}
+	free(copy);
+	return 0;
+}
+
+/* ---- the generator of the plain driver ---------------------------------- */
+
+static const char *const fuzz_seeds[] = {
+	"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0",
+	"service change [2001:db8::1]:443 scheduler wrr maxconn 10",
+	"service del 10.0.0.1:80 cut",
+	"service show 10.0.0.1:80",
+	"s a 10.0.0.1:80 sch wrr",
+	"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up",
+	"backend change [::1]:80 service [::1]:81 weight 65535 state drain",
+	"backend del 10.0.1.1:80 service 10.0.0.1:80 cut",
+	"backend show service 10.0.0.1:80",
+	"show -s -j -p",
+	"conns service 10.0.0.1:80",
+	"stats", "zero", "flush cut", "save", "restore -", "monitor",
+	"help backend", "-V", "--help",
+};
+
+static const char *const fuzz_tokens[] = {
+	"", "-", "--", "-x", "-sjp", "-V", "--json", "#", "service", "backend",
+	"add", "change", "del", "show", "cut", "weight", "state", "scheduler",
+	"backlog", "maxconn", "up", "drain", "down", "drained", "rr", "wrr",
+	"0", "1", "65535", "65536", "4294967295", "4294967296",
+	"99999999999999999999999", "-1", "0x10", "1e3", "10.0.0.1:80",
+	"10.0.0.1:0", "10.0.0.1:65536", "10.0.0.1", ":80", "[::1]:80", "[::1]",
+	"[::1", "::1:80", "[]:80", "[1.2.3.4]:80", "256.1.1.1:80",
+	"[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535",
+	"abcdefghijklmnop", "s", "b", "sh", "st", "sa", "r", "m", "h", "z", "f",
+};
+
+static unsigned int fuzz_rand(unsigned int *state)
+{
+	*state = *state * 1103515245u + 12345u;
+	return (*state >> 16) & 0x7fff;
+}
+
+/* Input n of the corpus that seed makes: a mutated command line. */
+static size_t fuzz_make(unsigned int *st, uint8_t *out, size_t cap)
+{
+	char line[512], *w[64], *save, *p;
+	static char big[4096];
+	unsigned int nw = 0, i, ops, op;
+	size_t len = 1;
+
+	snprintf(line, sizeof(line), "%s",
+		 fuzz_seeds[fuzz_rand(st) % (sizeof(fuzz_seeds) /
+					     sizeof(fuzz_seeds[0]))]);
+	for (p = strtok_r(line, " ", &save); p && nw < 48;
+	     p = strtok_r(NULL, " ", &save))
+		w[nw++] = p;
+	ops = fuzz_rand(st) % 5;
+	for (i = 0; i < ops; i++) {
+		op = fuzz_rand(st) % 6;
+		if (op == 0 && nw) {			/* drop a word */
+			unsigned int k = fuzz_rand(st) % nw;
+
+			memmove(&w[k], &w[k + 1], (nw - k - 1) * sizeof(*w));
+			nw--;
+		} else if (op == 1 && nw < 48) {	/* insert a token */
+			unsigned int k = nw ? fuzz_rand(st) % (nw + 1) : 0;
+
+			memmove(&w[k + 1], &w[k], (nw - k) * sizeof(*w));
+			w[k] = (char *)fuzz_tokens[fuzz_rand(st) %
+				(sizeof(fuzz_tokens) / sizeof(fuzz_tokens[0]))];
+			nw++;
+		} else if (op == 2 && nw) {		/* replace a word */
+			w[fuzz_rand(st) % nw] = (char *)fuzz_tokens[
+				fuzz_rand(st) % (sizeof(fuzz_tokens) /
+						 sizeof(fuzz_tokens[0]))];
+		} else if (op == 3 && nw > 1) {		/* swap two */
+			unsigned int a = fuzz_rand(st) % nw;
+			unsigned int b = fuzz_rand(st) % nw;
+			char *t = w[a];
+
+			w[a] = w[b];
+			w[b] = t;
+		} else if (op == 4 && nw < 48) {	/* a huge word */
+			memset(big, 'A' + (int)(fuzz_rand(st) % 26),
+			       sizeof(big) - 1);
+			w[nw++] = big;
+		} else if (nw) {			/* cut a word short */
+			unsigned int k = fuzz_rand(st) % nw;
+			static char cut[64][64];
+			char tmp[64];
+
+			snprintf(tmp, sizeof(tmp), "%.*s",
+				 (int)(fuzz_rand(st) % 8), w[k]);
+			memcpy(cut[k], tmp, sizeof(tmp));
+			w[k] = cut[k];
+		}
+	}
+	out[0] = (uint8_t)fuzz_rand(st);
+	for (i = 0; i < nw; i++) {
+		size_t n = strlen(w[i]) + 1;
+
+		if (len + n > cap)
+			break;
+		memcpy(out + len, w[i], n);
+		len += n;
+	}
+	/* Now and then a raw byte flipped anywhere. */
+	if (len > 1 && fuzz_rand(st) % 4 == 0)
+		out[1 + fuzz_rand(st) % (len - 1)] = (uint8_t)fuzz_rand(st);
+	return len;
+}
+
+/* Run n generated inputs; returns how many were run. */
+unsigned int fuzz_lbctl_corpus(unsigned int seed, unsigned int n);
+
+unsigned int fuzz_lbctl_corpus(unsigned int seed, unsigned int n)
+{
+	static uint8_t buf[8192];
+	unsigned int i, st = seed;
+	size_t len;
+
+	for (i = 0; i < n; i++) {
+		len = fuzz_make(&st, buf, sizeof(buf));
+		LLVMFuzzerTestOneInput(buf, len);
+	}
+	return n;
+}
+
+#if !defined(LBCTL_FUZZ_LIBFUZZER) && !defined(LBCTL_FUZZ_NO_MAIN)
+int main(int argc, char **argv)
+{
+	static uint8_t buf[1 << 16];
+	unsigned int n = 5000;
+	size_t len;
+	FILE *f;
+	int i;
+
+	if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
+		n = (unsigned int)strtoul(argv[1], NULL, 10);
+		argc = 1;
+	}
+	if (argc == 1) {
+		printf("fuzz_lbctl_args: %u generated inputs\n",
+		       fuzz_lbctl_corpus(1, n));
+		return 0;
+	}
+	for (i = 1; i < argc; i++) {
+		f = fopen(argv[i], "rb");
+		if (!f) {
+			perror(argv[i]);
+			return 1;
+		}
+		len = fread(buf, 1, sizeof(buf), f);
+		fclose(f);
+		LLVMFuzzerTestOneInput(buf, len);
+	}
+	printf("fuzz_lbctl_args: %d inputs\n", argc - 1);
+	return 0;
+}
+#endif

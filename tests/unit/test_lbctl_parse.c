@@ -1,0 +1,409 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Unit tests of lbctl's command line (userspace/common/lbctl_parse.c):
+ * the grammar, prefixes, ranges and messages, the netlink request each
+ * command becomes, the restore line splitter, the save format as lbselect
+ * reads it, and a few thousand mutated command lines through the fuzz
+ * harness (tests/fuzz/fuzz_lbctl_args.c, built in here without its main).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+
+#include "config.h"
+#include "lbctl_parse.h"
+#include "uapi/linux/splicelb.h"
+
+#define LBCTL_FUZZ_NO_MAIN
+#include "../fuzz/fuzz_lbctl_args.c"
+
+static struct lbctl_req req;
+static char err[256];
+
+/* Parse a command line given as one string of blank-separated words. */
+static int parse_flags(const char *line, unsigned int flags)
+{
+	static char buf[1024];
+	char *argv[64];
+	int argc;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	argc = lbctl_split(buf, argv, 64);
+	assert_true(argc >= 0);
+	return lbctl_parse(argc, argv, flags, &req, err, sizeof(err));
+}
+
+static int parse(const char *line)
+{
+	return parse_flags(line, 0);
+}
+
+static void assert_parse_error(const char *line, const char *msg)
+{
+	assert_int_equal(parse(line), -1);
+	if (!strstr(err, msg))
+		fail_msg("\"%s\": error \"%s\" lacks \"%s\"", line, err, msg);
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+}
+
+static void test_service_add(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("service add 10.0.0.1:80 scheduler wrr "
+			       "backlog 64 maxconn 4294967295"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_ADD);
+	assert_int_equal(req.addr.ss_family, AF_INET);
+	assert_int_equal(port_of(&req.addr), 80);
+	assert_string_equal(req.sched, "wrr");
+	assert_int_equal(req.backlog, 64);
+	assert_int_equal(req.maxconn, 4294967295u);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SCHED |
+			 LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN);
+
+	/* Only what was given is sent: the kernel fills in the rest. */
+	assert_int_equal(parse("service add [2001:db8::1]:443"), 0);
+	assert_int_equal(req.addr.ss_family, AF_INET6);
+	assert_int_equal(port_of(&req.addr), 443);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR);
+}
+
+static void test_prefixes(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("s a 10.0.0.1:80 sch rr"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_ADD);
+	assert_int_equal(parse("sh"), 0);
+	assert_int_equal(req.op, LBCTL_SHOW);
+	assert_int_equal(parse("st"), 0);
+	assert_int_equal(req.op, LBCTL_STATS);
+	assert_int_equal(parse("sa"), 0);
+	assert_int_equal(req.op, LBCTL_SAVE);
+	assert_int_equal(parse("c"), 0);
+	assert_int_equal(req.op, LBCTL_CONNS);
+	assert_int_equal(parse("b a 10.0.1.1:80 s 10.0.0.1:80 w 3 st drain"),
+			 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_ADD);
+	assert_int_equal(req.weight, 3);
+	assert_int_equal(req.state, SPLICELB_BACKEND_DRAIN);
+	assert_int_equal(parse("serv d 10.0.0.1:80 c"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_DEL);
+	assert_true(req.has & LBCTL_HAS_CUT);
+	/* An object alone is a listing of it. */
+	assert_int_equal(parse("service"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_SHOW);
+	assert_parse_error("servicex", "unknown object \"servicex\"");
+	assert_parse_error("service addd 10.0.0.1:80", "unknown command");
+}
+
+static void test_options(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("show -s -j"), 0);
+	assert_true(req.stats && req.json && !req.pretty);
+	assert_int_equal(parse("-p show"), 0);
+	assert_true(req.json && req.pretty);
+	assert_int_equal(parse("-sj conns"), 0);
+	assert_true(req.stats && req.json);
+	assert_int_equal(parse("-V"), 0);
+	assert_int_equal(req.op, LBCTL_VERSION);
+	assert_int_equal(parse("--version"), 0);
+	assert_int_equal(req.op, LBCTL_VERSION);
+	assert_int_equal(parse("service add -h"), 0);
+	assert_int_equal(req.op, LBCTL_HELP);
+	assert_int_equal(parse("help back"), 0);
+	assert_string_equal(req.topic, "backend");
+	assert_parse_error("-x show", "unknown option \"-x\"");
+	assert_parse_error("--bogus", "unknown option \"--bogus\"");
+	assert_parse_error("", "no command given");
+}
+
+static void test_service_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("service add", "ADDR:PORT missing");
+	assert_parse_error("service add 10.0.0.1", "bad service address");
+	assert_parse_error("service add ::1:80", "in brackets");
+	assert_parse_error("service add 10.0.0.1:0", "bad port");
+	assert_parse_error("service add 10.0.0.1:80 scheduler nosuch",
+			   "unknown scheduler \"nosuch\" (known: rr, wrr)");
+	assert_parse_error("service add 10.0.0.1:80 backlog 0",
+			   "bad backlog \"0\" (1-65535)");
+	assert_parse_error("service add 10.0.0.1:80 backlog 65536", "backlog");
+	assert_parse_error("service add 10.0.0.1:80 maxconn 4294967296",
+			   "bad maxconn");
+	assert_parse_error("service add 10.0.0.1:80 maxconn -1",
+			   "unknown option");
+	assert_parse_error("service add 10.0.0.1:80 backlog",
+			   "\"backlog\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 backlog 1 backlog 2",
+			   "\"backlog\" given twice");
+	assert_parse_error("service add 10.0.0.1:80 cut", "unexpected \"cut\"");
+	assert_parse_error("service add 10.0.0.1:80 weight 1",
+			   "unexpected \"weight\"");
+	assert_parse_error("service change 10.0.0.1:80", "nothing to change");
+	assert_parse_error("service del 10.0.0.1:80 maxconn 1",
+			   "unexpected \"maxconn\"");
+	assert_parse_error("service show 10.0.0.1:80 extra",
+			   "unexpected \"extra\"");
+}
+
+static void test_backend(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("backend add [::1]:8080 service 10.0.0.1:80 "
+			       "weight 65535 state down"), 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_ADD);
+	assert_int_equal(req.addr.ss_family, AF_INET6);
+	assert_int_equal(req.svc.ss_family, AF_INET);
+	assert_int_equal(req.weight, 65535);
+	assert_int_equal(req.state, SPLICELB_BACKEND_DOWN);
+	assert_int_equal(parse("backend show"), 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_SHOW);
+	assert_false(req.has & LBCTL_HAS_SVC);
+	assert_int_equal(parse("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			       "cut"), 0);
+	assert_true(req.has & LBCTL_HAS_CUT);
+
+	assert_parse_error("backend add 10.0.1.1:80",
+			   "\"service ADDR:PORT\" missing");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "weight 65536", "bad weight \"65536\" (0-65535)");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "state drained", "bad state \"drained\"");
+	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80",
+			   "nothing to change");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 cut",
+			   "unexpected \"cut\"");
+	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			   "weight 1", "unexpected \"weight\"");
+}
+
+static void test_misc_commands(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("flush cut"), 0);
+	assert_int_equal(req.op, LBCTL_FLUSH);
+	assert_true(req.has & LBCTL_HAS_CUT);
+	assert_int_equal(parse("conns service [::1]:80"), 0);
+	assert_true(req.has & LBCTL_HAS_SVC);
+	assert_int_equal(parse("restore"), 0);
+	assert_string_equal(req.file, "-");
+	assert_int_equal(parse("restore /etc/splicelb.conf"), 0);
+	assert_string_equal(req.file, "/etc/splicelb.conf");
+	assert_parse_error("stats now", "unexpected \"now\"");
+	assert_parse_error("zero all", "unexpected \"all\"");
+
+	/* A restore file cannot restore or monitor. */
+	assert_int_equal(parse_flags("restore x", LBCTL_PARSE_BATCH), -1);
+	assert_non_null(strstr(err, "restore file"));
+	assert_int_equal(parse_flags("monitor", LBCTL_PARSE_BATCH), -1);
+	assert_int_equal(parse_flags("service add 10.0.0.1:80",
+				     LBCTL_PARSE_BATCH), 0);
+}
+
+static void test_split(void **state)
+{
+	char line[128], *argv[4];
+
+	(void)state;
+	snprintf(line, sizeof(line), "  service\tadd  1.2.3.4:80 # note\n");
+	assert_int_equal(lbctl_split(line, argv, 4), 3);
+	assert_string_equal(argv[2], "1.2.3.4:80");
+	snprintf(line, sizeof(line), "# only a comment");
+	assert_int_equal(lbctl_split(line, argv, 4), 0);
+	snprintf(line, sizeof(line), " \t\r\n");
+	assert_int_equal(lbctl_split(line, argv, 4), 0);
+	snprintf(line, sizeof(line), "a b c d e");
+	assert_int_equal(lbctl_split(line, argv, 4), -1);
+}
+
+/* The attribute of @type among those in [p, p + len), or NULL. */
+static const struct nlattr *find_attr(const unsigned char *p, size_t len,
+				      uint16_t type)
+{
+	const struct nlattr *a;
+
+	while (len >= NLA_HDRLEN) {
+		a = (const void *)p;
+		assert_true(a->nla_len >= NLA_HDRLEN && a->nla_len <= len);
+		if ((a->nla_type & NLA_TYPE_MASK) == type)
+			return a;
+		if ((size_t)NLA_ALIGN(a->nla_len) >= len)
+			break;
+		len -= (size_t)NLA_ALIGN(a->nla_len);
+		p += NLA_ALIGN(a->nla_len);
+	}
+	return NULL;
+}
+
+static const struct nlattr *nested(const struct nlattr *a, uint16_t type)
+{
+	assert_non_null(a);
+	assert_true(a->nla_type & NLA_F_NESTED);
+	return find_attr((const unsigned char *)a + NLA_HDRLEN,
+			 a->nla_len - NLA_HDRLEN, type);
+}
+
+static const void *payload(const struct nlattr *a)
+{
+	assert_non_null(a);
+	return (const unsigned char *)a + NLA_HDRLEN;
+}
+
+static void test_msg(void **state)
+{
+	unsigned char buf[512];
+	const struct nlmsghdr *nlh = (const void *)buf;
+	const struct genlmsghdr *g = (const void *)(buf + NLMSG_HDRLEN);
+	const unsigned char *attrs = buf + NLMSG_HDRLEN + GENL_HDRLEN;
+	const struct nlattr *be, *ep, *svc;
+	uint32_t u32;
+	uint16_t u16;
+	size_t len;
+
+	(void)state;
+	assert_int_equal(parse("backend add 10.0.1.1:8080 service [::1]:80 "
+			       "weight 9 state drain"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), NLM_F_ACK,
+			7, &req);
+	assert_true(len > NLMSG_HDRLEN + GENL_HDRLEN);
+	assert_int_equal(nlh->nlmsg_len, len);
+	assert_int_equal(nlh->nlmsg_type, 42);
+	assert_int_equal(nlh->nlmsg_seq, 7);
+	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_ACK);
+	assert_int_equal(g->cmd, SPLICELB_CMD_BACKEND_NEW);
+	assert_int_equal(g->version, SPLICELB_GENL_VERSION);
+
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	ep = nested(svc, SPLICELB_SVC_A_EP);
+	memcpy(&u16, payload(nested(ep, SPLICELB_EP_A_FAMILY)), 2);
+	assert_int_equal(u16, AF_INET6);
+	assert_int_equal(nested(ep, SPLICELB_EP_A_ADDR)->nla_len,
+			 NLA_HDRLEN + 16);
+	memcpy(&u16, payload(nested(ep, SPLICELB_EP_A_PORT)), 2);
+	assert_int_equal(u16, 80);
+	/* The service only names the backend's: no settings of its own. */
+	assert_null(nested(svc, SPLICELB_SVC_A_SCHED));
+
+	be = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+		       SPLICELB_A_BACKEND);
+	ep = nested(be, SPLICELB_BE_A_EP);
+	assert_int_equal(nested(ep, SPLICELB_EP_A_ADDR)->nla_len,
+			 NLA_HDRLEN + 4);
+	assert_memory_equal(payload(nested(ep, SPLICELB_EP_A_ADDR)),
+			    "\x0a\x00\x01\x01", 4);
+	memcpy(&u16, payload(nested(ep, SPLICELB_EP_A_PORT)), 2);
+	assert_int_equal(u16, 8080);
+	memcpy(&u32, payload(nested(be, SPLICELB_BE_A_WEIGHT)), 4);
+	assert_int_equal(u32, 9);
+	assert_int_equal(*(const uint8_t *)payload(nested(be,
+							  SPLICELB_BE_A_STATE)),
+			 SPLICELB_BACKEND_DRAIN);
+	assert_null(find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			      SPLICELB_A_CUT));
+
+	/* The scheduler goes with its NUL, as the policy wants. */
+	assert_int_equal(parse("service add 10.0.0.1:80 scheduler wrr"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, SPLICELB_CMD_SERVICE_NEW, 0, 1,
+			&req);
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	assert_int_equal(nested(svc, SPLICELB_SVC_A_SCHED)->nla_len,
+			 NLA_HDRLEN + 4);
+	assert_string_equal(payload(nested(svc, SPLICELB_SVC_A_SCHED)),
+			    "wrr");
+
+	/* cut is a flag, only where it is asked for. */
+	assert_int_equal(parse("flush cut"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	assert_non_null(find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+				  SPLICELB_A_CUT));
+
+	/* A buffer too small is refused, not overrun. */
+	assert_int_equal(lbctl_msg(buf, NLMSG_HDRLEN + GENL_HDRLEN + 8, 42,
+				   SPLICELB_CMD_BACKEND_NEW, 0, 1, &req), 0);
+}
+
+/* What "lbctl save" writes, lbctl restore and lbselect both read back. */
+static void test_save_format(void **state)
+{
+	static const char *const lines[] = {
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0",
+		"service add [2001:db8::1]:443 scheduler wrr backlog 64 maxconn 9",
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up",
+		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain",
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down",
+	};
+	struct slb_cfg cfg;
+	unsigned int i;
+	char cerr[256];
+
+	(void)state;
+	slb_cfg_init(&cfg);
+	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		if (parse_flags(lines[i], LBCTL_PARSE_BATCH))
+			fail_msg("lbctl: \"%s\": %s", lines[i], err);
+		assert_true(req.op == LBCTL_SERVICE_ADD ||
+			    req.op == LBCTL_BACKEND_ADD);
+		if (slb_cfg_parse_line(&cfg, lines[i], i + 1, cerr,
+				       sizeof(cerr)))
+			fail_msg("lbselect: \"%s\": %s", lines[i], cerr);
+	}
+	assert_int_equal(cfg.nsvc, 2);
+	assert_int_equal(cfg.nbe, 3);
+	slb_cfg_free(&cfg);
+}
+
+static void test_state_names(void **state)
+{
+	(void)state;
+	assert_string_equal(lbctl_state_name(SPLICELB_BACKEND_UP), "up");
+	assert_string_equal(lbctl_state_name(SPLICELB_BACKEND_DRAINED),
+			    "drained");
+	assert_null(lbctl_state_name(99));
+}
+
+static void test_fuzz_corpus(void **state)
+{
+	(void)state;
+	/* Crashes abort the test program; sanitizers run it in CI builds. */
+	assert_int_equal(fuzz_lbctl_corpus(1, 5000), 5000);
+	assert_int_equal(fuzz_lbctl_corpus(0xdecafbad, 2000), 2000);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_service_add),
+		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_options),
+		cmocka_unit_test(test_service_errors),
+		cmocka_unit_test(test_backend),
+		cmocka_unit_test(test_misc_commands),
+		cmocka_unit_test(test_split),
+		cmocka_unit_test(test_msg),
+		cmocka_unit_test(test_save_format),
+		cmocka_unit_test(test_state_names),
+		cmocka_unit_test(test_fuzz_corpus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

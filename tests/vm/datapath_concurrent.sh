@@ -1,0 +1,28 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# 1,000 concurrent connections, each carrying its own random payload both
+# ways, spread over three backends: every one arrives intact.
+#
+#   slb-cli                  slb-lb                 slb-be1..3
+#   slbpeer -c x1000 ----> 10.0.1.1:80 (rr) ----> slbpeer -l [::]:80
+#
+source "$(dirname "$0")/lib.sh"
+trap topo_cleanup EXIT
+
+ktap_plan 1
+topo_setup
+cat >/tmp/concurrent.conf <<CONF
+service add $VIP4:80 scheduler rr backlog 4096
+backend add $(be4 1):80 service $VIP4:80
+backend add $(be4 2):80 service $VIP4:80
+backend add $(be4 3):80 service $VIP4:80
+CONF
+for i in 1 2 3; do
+	serve "$i" -n 16k -t 120000
+done
+lb_apply /tmp/concurrent.conf
+check "1000 concurrent connections, 16 KiB each way, all intact" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 16k -N 1000 -P 1000 \
+	-s 500 -t 120000
+ktap_finish

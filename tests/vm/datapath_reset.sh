@@ -1,0 +1,45 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Resets propagate both ways: a client that aborts mid-stream resets the
+# backend's connection, and a backend that aborts resets the client's.
+#
+#   slb-cli             slb-lb                  slb-be1
+#   slbpeer -c ----> 10.0.1.1:80 (rr) ----> slbpeer -l [::]:80
+#
+source "$(dirname "$0")/lib.sh"
+trap topo_cleanup EXIT
+
+# srv_result PID NAME: the backend server's verdict.
+srv_result() {
+	if wait "$1"; then
+		ktap_ok "$2"
+	else
+		ktap_fail "$2"
+		sed 's/^/# /' /tmp/reset.srv
+	fi
+}
+
+ktap_plan 4
+topo_setup
+cat >/tmp/reset.conf <<CONF
+service add $VIP4:80 scheduler rr
+backend add $(be4 1):80 service $VIP4:80
+CONF
+lb_apply /tmp/reset.conf
+
+in_ns slb-be1 "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -e reset -t 60000 \
+	>/tmp/reset.srv &
+_wait_listen slb-be1 "[::]:80"
+check "client aborts after 1 MiB" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -x 1m -e aborted \
+	-t 60000
+srv_result $! "backend sees the reset"
+
+in_ns slb-be1 "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -x 1m -e aborted \
+	-t 60000 >/tmp/reset.srv &
+_wait_listen slb-be1 "[::]:80"
+check "client sees the backend's reset" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -e reset -t 60000
+srv_result $! "backend aborted after 1 MiB"
+ktap_finish

@@ -1,0 +1,192 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# lbctl end to end in one namespace: each command and its output, text and
+# JSON, save -> flush -> restore -> save byte for byte, a restore that
+# stops at a bad line, monitor's events, and the /proc and /proc/sys files
+# the same configuration shows up in.
+#
+#   init netns
+#     lo: services 127.0.0.1:8080, [::1]:8080 (listening, never connected)
+#         backends 10.0.1.1:80, [2001:db8::1]:80 (never contacted)
+
+source "$(dirname "$0")/lib.sh"
+
+tmp=$(mktemp -d)
+mon_pid=
+
+cleanup() {
+	[ -z "$mon_pid" ] || kill "$mon_pid" 2>/dev/null || true
+	lbctl flush cut 2>/dev/null || true
+	modprobe -r splicelb 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# expect_fail STATUS PATTERN CMD...: CMD exits STATUS, stderr matches.
+expect_fail() {
+	local want=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err" || rc=$?
+	cat "$tmp/err"
+	[ "$rc" = "$want" ] && grep -qE -- "$pattern" "$tmp/err"
+}
+
+# same FILE CMD...: CMD's output is FILE's, byte for byte.
+same() {
+	local want=$1
+	shift
+	"$@" >"$tmp/got" && diff -u "$want" "$tmp/got"
+}
+
+json_ok() {
+	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
+}
+
+ktap_plan 39
+modprobe splicelb
+ip link set lo up
+
+check "lbctl -V prints the version" \
+	bash -c 'lbctl -V | grep -qx "lbctl [0-9.]*"'
+check "help exits 0" bash -c 'lbctl help >/dev/null && lbctl -h >/dev/null'
+check "usage error: exit 2 with the reason" \
+	expect_fail 2 '^lbctl: service add: ADDR:PORT missing' lbctl service add
+check "usage error: bad weight" \
+	expect_fail 2 'bad weight "70000"' \
+	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 70000
+
+check "service add with every setting" \
+	lbctl service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 100
+check "service add IPv6 with defaults" lbctl service add '[::1]:8080'
+check "service added twice: exit 1, the kernel's message" \
+	expect_fail 1 '^lbctl: service 127.0.0.1:8080 already exists$' \
+	lbctl service add 127.0.0.1:8080
+check "prefixes: lbctl s c ... ma 200" lbctl s c 127.0.0.1:8080 ma 200
+printf 'service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200\n' \
+	>"$tmp/svc"
+check "service show ADDR" same "$tmp/svc" lbctl service show 127.0.0.1:8080
+
+check "backend add with a weight" \
+	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 5
+check "backend add IPv6, draining" \
+	lbctl b a '[2001:db8::1]:80' s '[::1]:8080' state drain
+check "backend change weight and state" \
+	lbctl backend change 10.0.1.1:80 service 127.0.0.1:8080 weight 7 \
+	state down
+check "backend of an unknown service: exit 1" \
+	expect_fail 1 'service 127.0.0.1:9999 does not exist' \
+	lbctl backend add 10.0.1.2:80 service 127.0.0.1:9999
+
+cat >"$tmp/show" <<'EOF'
+service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200
+  backend 10.0.1.1:80 weight 7 state down
+service [::1]:8080 scheduler rr backlog 511 maxconn 0
+  backend [2001:db8::1]:80 weight 1 state drain
+EOF
+# A drain backend without connections may already read "drained".
+show_text() { lbctl show | sed 's/state drained$/state drain/'; }
+check "show: services with their backends" same "$tmp/show" show_text
+check "show -s adds counters" \
+	bash -c 'lbctl show -s | grep -q "^    conns 0 active 0 inactive 0"'
+check "show -j is valid JSON" json_ok lbctl show -j
+check "show -j carries the fields" \
+	bash -c 'lbctl -j show | grep -q "\"backend\":\"10.0.1.1:80\",\"weight\":7,\"state\":\"down\""'
+check "show -s -p is valid JSON" json_ok lbctl show -s -p
+check "backend show lists both" \
+	bash -c '[ "$(lbctl backend show | wc -l)" = 2 ]'
+check "stats, text and JSON" \
+	bash -c 'lbctl stats | grep -q "^conns 0 active 0" && lbctl -j stats | jsoncheck'
+check "conns: header only, and an empty JSON list" \
+	bash -c '[ "$(lbctl conns | wc -l)" = 1 ] && [ "$(lbctl -j conns)" = "[]" ]'
+check "zero" lbctl zero
+
+check "/proc/net/splicelb/services" \
+	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200$" /proc/net/splicelb/services &&
+	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0$" /proc/net/splicelb/services &&
+	       grep -q "^TCP  \[::1\]:8080 rr 511 0$" /proc/net/splicelb/services'
+check "/proc/net/splicelb/stats" \
+	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
+	       grep -q "^bytes_in_per_s 0$" /proc/net/splicelb/stats'
+
+# save -> flush -> restore -> save
+lbctl save >"$tmp/save1"
+check "save writes one line per object" \
+	bash -c "[ \$(wc -l <$tmp/save1) = 4 ] &&
+	       grep -qx 'service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200' $tmp/save1 &&
+	       grep -qx 'backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 7 state down' $tmp/save1"
+check "flush empties it" bash -c 'lbctl flush && [ -z "$(lbctl show)" ]'
+check "restore reads save's output" lbctl restore "$tmp/save1"
+check "save after restore is byte-identical" same "$tmp/save1" lbctl save
+check "restore from stdin" \
+	bash -c "lbctl flush && lbctl restore - <$tmp/save1 && lbctl save | cmp - $tmp/save1"
+
+# A bad line stops the restore: the lines before it stay, nothing of it.
+cat >"$tmp/bad1" <<'EOF'
+# comment, then a blank line
+
+service add 127.0.0.1:8081 scheduler rr
+service add 127.0.0.1:8080 scheduler rr maxconn 7
+service add 127.0.0.1:8082
+EOF
+check "restore: kernel refusal names FILE:LINE, exit 1" \
+	expect_fail 1 "^$tmp/bad1:4: service 127.0.0.1:8080 already exists$" \
+	lbctl restore "$tmp/bad1"
+check "restore: lines before applied, the bad one and after not" \
+	bash -c 'lbctl service show 127.0.0.1:8081 >/dev/null &&
+	       lbctl service show 127.0.0.1:8080 | grep -q "wrr backlog 64 maxconn 200" &&
+	       ! lbctl service show 127.0.0.1:8082 2>/dev/null'
+printf 'backend add 10.0.1.3:80 service 127.0.0.1:8081\nbackend add 10.0.1.4:80 service 127.0.0.1:8081 weight 9 bogus 1\n' \
+	>"$tmp/bad2"
+check "restore: usage error names FILE:LINE, exit 2" \
+	expect_fail 2 "^$tmp/bad2:2: unexpected \"bogus\"$" \
+	lbctl restore "$tmp/bad2"
+check "restore: nothing of the unparsable line" \
+	bash -c '[ "$(lbctl backend show service 127.0.0.1:8081 | wc -l)" = 1 ]'
+
+# monitor: the events of a few changes, as text and as JSON lines
+lbctl monitor >"$tmp/mon" &
+mon_pid=$!
+lbctl -j monitor >"$tmp/monj" &
+monj_pid=$!
+sleep 1
+lbctl service add 127.0.0.1:8090
+lbctl backend add 10.0.2.1:80 service 127.0.0.1:8090
+lbctl backend change 10.0.2.1:80 service 127.0.0.1:8090 weight 3
+lbctl service del 127.0.0.1:8090
+sleep 1
+kill "$mon_pid" "$monj_pid" 2>/dev/null || true
+wait "$mon_pid" "$monj_pid" 2>/dev/null || true
+mon_pid=
+cat >"$tmp/mon_want" <<'EOF'
+add service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0
+add backend 10.0.2.1:80 service 127.0.0.1:8090 weight 1 state up
+change backend 10.0.2.1:80 service 127.0.0.1:8090 weight 3 state up
+del service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0
+EOF
+# Deleting a service may first report its backends' deletion.
+check "monitor prints the events" \
+	bash -c "grep -v '^del backend' $tmp/mon | diff -u $tmp/mon_want -"
+check "monitor -j prints JSON lines" \
+	bash -c "[ \$(wc -l <$tmp/monj) -ge 4 ] && jsoncheck -l $tmp/monj"
+
+# The tunables: range checked, per namespace.
+sysctl_dir=/proc/sys/net/splicelb
+check "sysctl: every tunable is there" \
+	bash -c "for f in connect_timeout_ms connect_retries idle_timeout_s client_fin_timeout_s server_fin_timeout_s max_conns default_backlog relay_quantum default_scheduler; do test -w $sysctl_dir/\$f || exit 1; done"
+check "sysctl: out of range fails and keeps the old value" \
+	bash -c "! echo 5 >$sysctl_dir/connect_timeout_ms 2>/dev/null &&
+	       [ \$(cat $sysctl_dir/connect_timeout_ms) = 3000 ] &&
+	       echo 20 >$sysctl_dir/connect_retries 2>/dev/null; [ \$(cat $sysctl_dir/connect_retries) = 2 ]"
+check "sysctl: default_scheduler takes only known names" \
+	bash -c "! echo nosuch >$sysctl_dir/default_scheduler 2>/dev/null &&
+	       [ \$(cat $sysctl_dir/default_scheduler) = rr ] &&
+	       echo wrr >$sysctl_dir/default_scheduler &&
+	       lbctl service add 127.0.0.1:8091 &&
+	       lbctl service show 127.0.0.1:8091 | grep -q 'scheduler wrr'"
+
+check "service del ... cut, backend del" \
+	bash -c 'lbctl service del 127.0.0.1:8080 cut &&
+	       lbctl backend del 10.0.1.3:80 service 127.0.0.1:8081 &&
+	       ! lbctl service show 127.0.0.1:8080 2>/dev/null'
+ktap_finish

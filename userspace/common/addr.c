@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Parse and format ADDR:PORT for both address families.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+
+static int fail(const char **why, const char *msg)
+{
+	if (why)
+		*why = msg;
+	return -1;
+}
+
+/* Strict decimal port: no sign, no spaces, no hex, 1..65535. */
+static int parse_port(const char *s, unsigned short *port)
+{
+	unsigned long v = 0;
+
+	if (!*s || strlen(s) > 5)
+		return -1;
+	for (; *s; s++) {
+		if (*s < '0' || *s > '9')
+			return -1;
+		v = v * 10 + (unsigned long)(*s - '0');
+	}
+	if (v < 1 || v > 65535)
+		return -1;
+	*port = (unsigned short)v;
+	return 0;
+}
+
+static int parse_v6(const char *s, struct sockaddr_storage *ss,
+		    const char **why)
+{
+	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)ss;
+	char host[INET6_ADDRSTRLEN];
+	const char *end = strchr(s, ']');
+	unsigned short port;
+	size_t n;
+
+	if (!end || end[1] != ':')
+		return fail(why, "expected [IPV6]:PORT");
+	n = (size_t)(end - s - 1);
+	if (n == 0 || n >= sizeof(host))
+		return fail(why, "bad IPv6 address");
+	memcpy(host, s + 1, n);
+	host[n] = '\0';
+	if (inet_pton(AF_INET6, host, &sin6->sin6_addr) != 1)
+		return fail(why, "bad IPv6 address");
+	if (parse_port(end + 2, &port))
+		return fail(why, "bad port (1-65535)");
+	sin6->sin6_family = AF_INET6;
+	sin6->sin6_port = htons(port);
+	return 0;
+}
+
+static int parse_v4(const char *s, struct sockaddr_storage *ss,
+		    const char **why)
+{
+	struct sockaddr_in *sin = (struct sockaddr_in *)ss;
+	char host[INET_ADDRSTRLEN];
+	const char *colon = strrchr(s, ':');
+	unsigned short port;
+	size_t n;
+
+	if (!colon)
+		return fail(why, "expected ADDR:PORT");
+	n = (size_t)(colon - s);
+	if (n == 0 || n >= sizeof(host))
+		return fail(why, "bad IPv4 address");
+	memcpy(host, s, n);
+	host[n] = '\0';
+	/* inet_pton, unlike inet_aton, takes only the full dotted quad. */
+	if (inet_pton(AF_INET, host, &sin->sin_addr) != 1)
+		return fail(why, strchr(host, ':') ?
+			    "IPv6 addresses go in brackets: [ADDR]:PORT" :
+			    "bad IPv4 address");
+	if (parse_port(colon + 1, &port))
+		return fail(why, "bad port (1-65535)");
+	sin->sin_family = AF_INET;
+	sin->sin_port = htons(port);
+	return 0;
+}
+
+int slb_addr_parse(const char *s, struct sockaddr_storage *ss,
+		   const char **why)
+{
+	memset(ss, 0, sizeof(*ss));
+	if (s[0] == '[')
+		return parse_v6(s, ss, why);
+	return parse_v4(s, ss, why);
+}
+
+char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
+		      size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+
+	if (ss->ss_family == AF_INET) {
+		const struct sockaddr_in *sin = (const void *)ss;
+
+		inet_ntop(AF_INET, &sin->sin_addr, host, sizeof(host));
+		snprintf(buf, len, "%s:%u", host, ntohs(sin->sin_port));
+	} else if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *sin6 = (const void *)ss;
+
+		inet_ntop(AF_INET6, &sin6->sin6_addr, host, sizeof(host));
+		snprintf(buf, len, "[%s]:%u", host, ntohs(sin6->sin6_port));
+	} else {
+		snprintf(buf, len, "?");
+	}
+	return buf;
+}
+
+socklen_t slb_addr_len(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return sizeof(struct sockaddr_in);
+	if (ss->ss_family == AF_INET6)
+		return sizeof(struct sockaddr_in6);
+	return sizeof(*ss);
+}
+
+bool slb_addr_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b)
+{
+	if (a->ss_family != b->ss_family)
+		return false;
+	if (a->ss_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)a;
+		const struct sockaddr_in *y = (const void *)b;
+
+		return x->sin_port == y->sin_port &&
+		       x->sin_addr.s_addr == y->sin_addr.s_addr;
+	}
+	if (a->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)a;
+		const struct sockaddr_in6 *y = (const void *)b;
+
+		return x->sin6_port == y->sin6_port &&
+		       !memcmp(&x->sin6_addr, &y->sin6_addr,
+			       sizeof(x->sin6_addr));
+	}
+	return false;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * ADDR:PORT as the configuration and the command lines write it:
+ * IPv4 dotted quad ("192.0.2.1:80") or IPv6 in brackets ("[2001:db8::1]:80").
+ * Names are never resolved: a balancer must not depend on DNS to start.
+ */
+#ifndef SLB_COMMON_ADDR_H
+#define SLB_COMMON_ADDR_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+/* "[" + INET6_ADDRSTRLEN (46, with its NUL) + "]:" + "65535" */
+#define SLB_ADDR_STRLEN 54
+
+/*
+ * Parse s into *ss; the port must be 1..65535.  Returns 0, or -1 with a
+ * short reason in *why (a static string) when why is not NULL.
+ */
+int slb_addr_parse(const char *s, struct sockaddr_storage *ss,
+		   const char **why);
+
+/* Format *ss as ADDR:PORT into buf (SLB_ADDR_STRLEN bytes); returns buf. */
+char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
+		      size_t len);
+
+/* Length to hand to bind()/connect() for *ss: depends on its family. */
+socklen_t slb_addr_len(const struct sockaddr_storage *ss);
+
+/* Same family, address and port. */
+bool slb_addr_equal(const struct sockaddr_storage *a,
+		    const struct sockaddr_storage *b);
+
+#endif /* SLB_COMMON_ADDR_H */

@@ -1,0 +1,373 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Parser for the shared configuration format described in config.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "config.h"
+
+#define MAX_WORDS 16
+
+static const char *const state_names[] = {
+	[SLB_CFG_UP] = "up",
+	[SLB_CFG_DRAIN] = "drain",
+	[SLB_CFG_DOWN] = "down",
+};
+
+struct words {
+	char buf[1024];
+	char *w[MAX_WORDS];
+	unsigned int n;
+};
+
+static int errf(char *err, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int errf(char *err, size_t len, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void slb_cfg_init(struct slb_cfg *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+void slb_cfg_free(struct slb_cfg *cfg)
+{
+	free(cfg->svc);
+	free(cfg->be);
+	slb_cfg_init(cfg);
+}
+
+const char *slb_cfg_state_name(enum slb_cfg_state state)
+{
+	if ((unsigned int)state >= sizeof(state_names) / sizeof(state_names[0]))
+		return "?";
+	return state_names[state];
+}
+
+int slb_cfg_find_service(const struct slb_cfg *cfg,
+			 const struct sockaddr_storage *addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nsvc; i++)
+		if (slb_addr_equal(&cfg->svc[i].addr, addr))
+			return (int)i;
+	return -1;
+}
+
+/* Split at blanks, dropping a '#' comment; -1 if too long or too many. */
+static int split(struct words *ws, const char *line)
+{
+	char *p, *save;
+
+	if (strlen(line) >= sizeof(ws->buf))
+		return -1;
+	strcpy(ws->buf, line);
+	p = strchr(ws->buf, '#');
+	if (p)
+		*p = '\0';
+	ws->n = 0;
+	for (p = strtok_r(ws->buf, " \t\r\n\v\f", &save); p;
+	     p = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+		if (ws->n == MAX_WORDS)
+			return -1;
+		ws->w[ws->n++] = p;
+	}
+	return 0;
+}
+
+/* Decimal in [min, max], nothing else on the word. */
+static int parse_uint(const char *s, unsigned long min, unsigned long max,
+		      unsigned int *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		return -1;
+	*out = (unsigned int)v;
+	return 0;
+}
+
+static int valid_sched_name(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= SLB_CFG_SCHED_MAX)
+		return 0;
+	for (; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
+		      *s == '_' || *s == '-'))
+			return 0;
+	return 1;
+}
+
+static int parse_addr_word(const char *what, const char *s,
+			   struct sockaddr_storage *ss, char *err,
+			   size_t errlen)
+{
+	const char *why;
+
+	if (slb_addr_parse(s, ss, &why))
+		return errf(err, errlen, "%s \"%s\": %s", what, s, why);
+	return 0;
+}
+
+/* Options of "service add", each "KEYWORD VALUE", any order, once each. */
+static int service_option(struct slb_cfg_service *s, const char *key,
+			  const char *val, unsigned int *seen, char *err,
+			  size_t errlen)
+{
+	unsigned int bit;
+
+	if (!strcmp(key, "scheduler")) {
+		bit = 1;
+		if (!valid_sched_name(val))
+			return errf(err, errlen, "bad scheduler name \"%s\"",
+				    val);
+		strcpy(s->sched, val);
+	} else if (!strcmp(key, "backlog")) {
+		bit = 2;
+		if (parse_uint(val, 1, SLB_CFG_MAX_BACKLOG, &s->backlog))
+			return errf(err, errlen,
+				    "bad backlog \"%s\" (1-%u)", val,
+				    SLB_CFG_MAX_BACKLOG);
+	} else if (!strcmp(key, "maxconn")) {
+		bit = 4;
+		if (parse_uint(val, 0, 0xffffffffUL, &s->maxconn))
+			return errf(err, errlen,
+				    "bad maxconn \"%s\" (0 = unlimited)", val);
+	} else {
+		return errf(err, errlen, "unknown service option \"%s\"", key);
+	}
+	if (*seen & bit)
+		return errf(err, errlen, "\"%s\" given twice", key);
+	*seen |= bit;
+	return 0;
+}
+
+static int service_add(struct slb_cfg *cfg, struct words *ws,
+		       unsigned int lineno, char *err, size_t errlen)
+{
+	struct slb_cfg_service s, *grown;
+	unsigned int i, seen = 0;
+	char a[SLB_ADDR_STRLEN];
+	int dup;
+
+	if (ws->n < 3)
+		return errf(err, errlen, "usage: service add ADDR:PORT "
+			    "[scheduler NAME] [backlog N] [maxconn N]");
+	memset(&s, 0, sizeof(s));
+	if (parse_addr_word("service address", ws->w[2], &s.addr, err, errlen))
+		return -1;
+	strcpy(s.sched, SLB_CFG_DEF_SCHED);
+	s.backlog = SLB_CFG_DEF_BACKLOG;
+	s.line = lineno;
+	for (i = 3; i < ws->n; i += 2) {
+		if (i + 1 == ws->n)
+			return errf(err, errlen, "\"%s\" needs a value",
+				    ws->w[i]);
+		if (service_option(&s, ws->w[i], ws->w[i + 1], &seen, err,
+				   errlen))
+			return -1;
+	}
+	dup = slb_cfg_find_service(cfg, &s.addr);
+	if (dup >= 0)
+		return errf(err, errlen, "service %s already added on line %u",
+			    slb_addr_format(&s.addr, a, sizeof(a)),
+			    cfg->svc[dup].line);
+	grown = realloc(cfg->svc, (cfg->nsvc + 1) * sizeof(*grown));
+	if (!grown)
+		return errf(err, errlen, "out of memory");
+	cfg->svc = grown;
+	cfg->svc[cfg->nsvc++] = s;
+	return 0;
+}
+
+static int parse_state(const char *s, enum slb_cfg_state *state)
+{
+	unsigned int i;
+
+	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
+		if (!strcmp(s, state_names[i])) {
+			*state = (enum slb_cfg_state)i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
+			  const char *key, const char *val, unsigned int *seen,
+			  char *err, size_t errlen)
+{
+	struct sockaddr_storage svc;
+	unsigned int bit;
+	int i;
+
+	if (!strcmp(key, "service")) {
+		bit = 1;
+		if (parse_addr_word("service address", val, &svc, err, errlen))
+			return -1;
+		i = slb_cfg_find_service(cfg, &svc);
+		if (i < 0)
+			return errf(err, errlen, "no service %s (a service "
+				    "must be added before its backends)", val);
+		b->service = (unsigned int)i;
+	} else if (!strcmp(key, "weight")) {
+		bit = 2;
+		if (parse_uint(val, 0, SLB_CFG_MAX_WEIGHT, &b->weight))
+			return errf(err, errlen, "bad weight \"%s\" (0-%u)",
+				    val, SLB_CFG_MAX_WEIGHT);
+	} else if (!strcmp(key, "state")) {
+		bit = 4;
+		if (parse_state(val, &b->state))
+			return errf(err, errlen, "bad state \"%s\" "
+				    "(up, drain or down)", val);
+	} else {
+		return errf(err, errlen, "unknown backend option \"%s\"", key);
+	}
+	if (*seen & bit)
+		return errf(err, errlen, "\"%s\" given twice", key);
+	*seen |= bit;
+	return 0;
+}
+
+static int backend_add(struct slb_cfg *cfg, struct words *ws,
+		       unsigned int lineno, char *err, size_t errlen)
+{
+	struct slb_cfg_backend b, *grown;
+	unsigned int i, seen = 0;
+	char a[SLB_ADDR_STRLEN], sa[SLB_ADDR_STRLEN];
+
+	if (ws->n < 3)
+		return errf(err, errlen, "usage: backend add ADDR:PORT service "
+			    "ADDR:PORT [weight N] [state up|drain|down]");
+	memset(&b, 0, sizeof(b));
+	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
+		return -1;
+	b.weight = SLB_CFG_DEF_WEIGHT;
+	b.state = SLB_CFG_UP;
+	b.line = lineno;
+	for (i = 3; i < ws->n; i += 2) {
+		if (i + 1 == ws->n)
+			return errf(err, errlen, "\"%s\" needs a value",
+				    ws->w[i]);
+		if (backend_option(cfg, &b, ws->w[i], ws->w[i + 1], &seen, err,
+				   errlen))
+			return -1;
+	}
+	if (!(seen & 1))
+		return errf(err, errlen, "backend %s: \"service ADDR:PORT\" "
+			    "missing", ws->w[2]);
+	for (i = 0; i < cfg->nbe; i++)
+		if (cfg->be[i].service == b.service &&
+		    slb_addr_equal(&cfg->be[i].addr, &b.addr))
+			return errf(err, errlen, "backend %s already added to "
+				    "service %s on line %u",
+				    slb_addr_format(&b.addr, a, sizeof(a)),
+				    slb_addr_format(&cfg->svc[b.service].addr,
+						    sa, sizeof(sa)),
+				    cfg->be[i].line);
+	grown = realloc(cfg->be, (cfg->nbe + 1) * sizeof(*grown));
+	if (!grown)
+		return errf(err, errlen, "out of memory");
+	cfg->be = grown;
+	cfg->be[cfg->nbe++] = b;
+	return 0;
+}
+
+int slb_cfg_parse_line(struct slb_cfg *cfg, const char *line,
+		       unsigned int lineno, char *err, size_t errlen)
+{
+	struct words ws;
+
+	if (split(&ws, line))
+		return errf(err, errlen, "line too long");
+	if (ws.n == 0)
+		return 0;
+	if (ws.n < 2 || strcmp(ws.w[1], "add"))
+		return errf(err, errlen, "unknown command \"%s%s%s\" (expected "
+			    "\"service add\" or \"backend add\")", ws.w[0],
+			    ws.n > 1 ? " " : "", ws.n > 1 ? ws.w[1] : "");
+	if (!strcmp(ws.w[0], "service"))
+		return service_add(cfg, &ws, lineno, err, errlen);
+	if (!strcmp(ws.w[0], "backend"))
+		return backend_add(cfg, &ws, lineno, err, errlen);
+	return errf(err, errlen, "unknown command \"%s %s\" (expected "
+		    "\"service add\" or \"backend add\")", ws.w[0], ws.w[1]);
+}
+
+int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs)
+{
+	unsigned int lineno = 0;
+	char *line = NULL;
+	size_t cap = 0;
+	int nerr = 0;
+	char err[256];
+	FILE *f;
+
+	f = fopen(path, "re");
+	if (!f) {
+		if (errs)
+			fprintf(errs, "%s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if (slb_cfg_parse_line(cfg, line, lineno, err, sizeof(err))) {
+			if (errs)
+				fprintf(errs, "%s:%u: %s\n", path, lineno,
+					err);
+			nerr++;
+		}
+	}
+	if (ferror(f)) {
+		if (errs)
+			fprintf(errs, "%s: read error\n", path);
+		nerr++;
+	}
+	free(line);
+	fclose(f);
+	return nerr;
+}
+
+void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
+{
+	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+	const struct slb_cfg_service *sv;
+	const struct slb_cfg_backend *b;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nsvc; i++) {
+		sv = &cfg->svc[i];
+		fprintf(f,
+			"service add %s scheduler %s backlog %u maxconn %u\n",
+			slb_addr_format(&sv->addr, a, sizeof(a)), sv->sched,
+			sv->backlog, sv->maxconn);
+	}
+	for (i = 0; i < cfg->nbe; i++) {
+		b = &cfg->be[i];
+		sv = &cfg->svc[b->service];
+		fprintf(f, "backend add %s service %s weight %u state %s\n",
+			slb_addr_format(&b->addr, a, sizeof(a)),
+			slb_addr_format(&sv->addr, s, sizeof(s)), b->weight,
+			slb_cfg_state_name(b->state));
+	}
+}

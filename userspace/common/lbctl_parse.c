@@ -1,0 +1,806 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * lbctl's grammar (lbctl_parse.h), and the netlink requests it turns into.
+ * Nothing here does I/O besides lbctl_usage(): parsing is pure, so every
+ * argument vector can be tried on it.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+#include <linux/netlink.h>
+#include <netinet/in.h>
+
+#include "addr.h"
+#include "lbctl_parse.h"
+#include "sched.h"
+#include "uapi/linux/splicelb.h"
+
+struct parser {
+	int argc;
+	char *const *argv;
+	int i;			/* next word */
+	unsigned int flags;	/* LBCTL_PARSE_* */
+	struct lbctl_req *req;
+	char *err;
+	size_t errlen;
+};
+
+/* One entry of a table that a word is matched against by prefix. */
+struct lbctl_word {
+	const char *name;
+	int val;
+};
+
+struct lbctl_object {
+	const char *name;
+	int (*parse)(struct parser *p);
+	const char *help;
+};
+
+static int fail(struct parser *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static int fail(struct parser *p, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, p->errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+/* "-x", "--long": an option, where a lone "-" is a word (stdin). */
+static bool is_option(const char *w)
+{
+	return w[0] == '-' && w[1] != '\0';
+}
+
+/* The next word that is not an option, or NULL at the end. */
+static const char *peek(struct parser *p)
+{
+	while (p->i < p->argc && is_option(p->argv[p->i]))
+		p->i++;
+	return p->i < p->argc ? p->argv[p->i] : NULL;
+}
+
+static const char *next(struct parser *p)
+{
+	const char *w = peek(p);
+
+	if (w)
+		p->i++;
+	return w;
+}
+
+/* A non-empty prefix of name, as ip(8) matches its keywords. */
+static bool matches(const char *word, const char *name)
+{
+	size_t n = strlen(word);
+
+	return n > 0 && n <= strlen(name) && !strncmp(word, name, n);
+}
+
+/* The first entry of table (in its order) that word is a prefix of. */
+static const struct lbctl_word *lookup(const struct lbctl_word *table,
+				       const char *word)
+{
+	for (; table->name; table++)
+		if (matches(word, table->name))
+			return table;
+	return NULL;
+}
+
+static int parse_uint(struct parser *p, const char *key, const char *s,
+		      unsigned long min, unsigned long max, uint32_t *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		goto bad;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v < min || v > max)
+		goto bad;
+	*out = (uint32_t)v;
+	return 0;
+bad:
+	return fail(p, "bad %s \"%s\" (%lu-%lu)", key, s, min, max);
+}
+
+static int parse_addr(struct parser *p, const char *what, const char *s,
+		      struct sockaddr_storage *ss)
+{
+	const char *why = "bad address";
+
+	if (slb_addr_parse(s, ss, &why))
+		return fail(p, "bad %s address \"%s\": %s", what, s, why);
+	return 0;
+}
+
+static const struct lbctl_word states[] = {
+	{ "up", SPLICELB_BACKEND_UP },
+	{ "drain", SPLICELB_BACKEND_DRAIN },
+	{ "down", SPLICELB_BACKEND_DOWN },
+	{ NULL, 0 },
+};
+
+const char *lbctl_state_name(unsigned int state)
+{
+	switch (state) {
+	case SPLICELB_BACKEND_UP:
+		return "up";
+	case SPLICELB_BACKEND_DRAIN:
+		return "drain";
+	case SPLICELB_BACKEND_DOWN:
+		return "down";
+	case SPLICELB_BACKEND_DRAINED:
+		return "drained";
+	}
+	return NULL;
+}
+
+/* Keywords after the address; which ones a command takes is a mask. */
+enum {
+	KW_SCHED,
+	KW_BACKLOG,
+	KW_MAXCONN,
+	KW_SERVICE,
+	KW_WEIGHT,
+	KW_STATE,
+	KW_CUT,
+};
+
+/* Table order settles prefixes: "s" is "service" before "state". */
+static const struct lbctl_word keywords[] = {
+	{ "service", KW_SERVICE },
+	{ "scheduler", KW_SCHED },
+	{ "state", KW_STATE },
+	{ "backlog", KW_BACKLOG },
+	{ "maxconn", KW_MAXCONN },
+	{ "weight", KW_WEIGHT },
+	{ "cut", KW_CUT },
+	{ NULL, 0 },
+};
+
+static const unsigned int kw_has[] = {
+	[KW_SCHED] = LBCTL_HAS_SCHED,
+	[KW_BACKLOG] = LBCTL_HAS_BACKLOG,
+	[KW_MAXCONN] = LBCTL_HAS_MAXCONN,
+	[KW_SERVICE] = LBCTL_HAS_SVC,
+	[KW_WEIGHT] = LBCTL_HAS_WEIGHT,
+	[KW_STATE] = LBCTL_HAS_STATE,
+	[KW_CUT] = LBCTL_HAS_CUT,
+};
+
+static int parse_sched(struct parser *p, const char *v)
+{
+	struct lbctl_req *r = p->req;
+	const struct slb_sched_ops *ops;
+	char known[128] = "";
+	unsigned int i;
+
+	if (strlen(v) < sizeof(r->sched) && slb_sched_find(v)) {
+		strcpy(r->sched, v);
+		return 0;
+	}
+	for (i = 0; (ops = slb_sched_at(i)); i++) {
+		strncat(known, i ? ", " : "", sizeof(known) - strlen(known) - 1);
+		strncat(known, ops->name, sizeof(known) - strlen(known) - 1);
+	}
+	return fail(p, "unknown scheduler \"%s\" (known: %s)", v, known);
+}
+
+/* KEYWORD [VALUE] pairs up to the end, each of the mask at most once. */
+static int parse_keywords(struct parser *p, unsigned int allowed)
+{
+	struct lbctl_req *r = p->req;
+	const struct lbctl_word *kw, *st;
+	const char *w, *v;
+	uint32_t n;
+
+	while ((w = next(p))) {
+		kw = lookup(keywords, w);
+		if (!kw || !(allowed & (1u << kw->val)))
+			return fail(p, "unexpected \"%s\"", w);
+		if (r->has & kw_has[kw->val])
+			return fail(p, "\"%s\" given twice", kw->name);
+		r->has |= kw_has[kw->val];
+		if (kw->val == KW_CUT)
+			continue;
+		v = next(p);
+		if (!v)
+			return fail(p, "\"%s\" needs a value", kw->name);
+		switch (kw->val) {
+		case KW_SCHED:
+			if (parse_sched(p, v))
+				return -1;
+			break;
+		case KW_BACKLOG:
+			if (parse_uint(p, "backlog", v, 1, 65535, &r->backlog))
+				return -1;
+			break;
+		case KW_MAXCONN:
+			if (parse_uint(p, "maxconn", v, 0, 4294967295UL,
+				       &r->maxconn))
+				return -1;
+			break;
+		case KW_SERVICE:
+			if (parse_addr(p, "service", v, &r->svc))
+				return -1;
+			break;
+		case KW_WEIGHT:
+			if (parse_uint(p, "weight", v, 0, SPLICELB_WEIGHT_MAX,
+				       &n))
+				return -1;
+			r->weight = n;
+			break;
+		case KW_STATE:
+			st = lookup(states, v);
+			if (!st)
+				return fail(p, "bad state \"%s\" (up, drain or down)",
+					    v);
+			r->state = (uint8_t)st->val;
+			break;
+		}
+	}
+	return 0;
+}
+
+/* No more words: the command takes none. */
+static int parse_end(struct parser *p)
+{
+	const char *w = next(p);
+
+	return w ? fail(p, "unexpected \"%s\"", w) : 0;
+}
+
+enum { CMD_ADD, CMD_CHANGE, CMD_DEL, CMD_SHOW };
+
+static const char *const cmd_names[] = {
+	[CMD_ADD] = "add",
+	[CMD_CHANGE] = "change",
+	[CMD_DEL] = "del",
+	[CMD_SHOW] = "show",
+};
+
+static const struct lbctl_word commands[] = {
+	{ "add", CMD_ADD },
+	{ "change", CMD_CHANGE },
+	{ "set", CMD_CHANGE },
+	{ "del", CMD_DEL },
+	{ "delete", CMD_DEL },
+	{ "show", CMD_SHOW },
+	{ "list", CMD_SHOW },
+	{ NULL, 0 },
+};
+
+/* The command after an object; none is "show". */
+static int parse_command(struct parser *p, const char *object)
+{
+	const struct lbctl_word *c;
+	const char *w = next(p);
+
+	if (!w)
+		return CMD_SHOW;
+	c = lookup(commands, w);
+	if (!c)
+		return fail(p, "unknown command \"%s %s\" (add, change, del or show)",
+			    object, w);
+	return c->val;
+}
+
+static int parse_service(struct parser *p)
+{
+	static const enum lbctl_op ops[] = {
+		[CMD_ADD] = LBCTL_SERVICE_ADD,
+		[CMD_CHANGE] = LBCTL_SERVICE_CHANGE,
+		[CMD_DEL] = LBCTL_SERVICE_DEL,
+		[CMD_SHOW] = LBCTL_SERVICE_SHOW,
+	};
+	const unsigned int settings = 1u << KW_SCHED | 1u << KW_BACKLOG |
+				      1u << KW_MAXCONN;
+	struct lbctl_req *r = p->req;
+	int cmd = parse_command(p, "service");
+	const char *w;
+
+	if (cmd < 0)
+		return -1;
+	r->op = ops[cmd];
+	w = next(p);
+	if (!w) {
+		if (cmd == CMD_SHOW)
+			return 0;
+		return fail(p, "service %s: ADDR:PORT missing",
+			    cmd_names[cmd]);
+	}
+	if (parse_addr(p, "service", w, &r->addr))
+		return -1;
+	r->has |= LBCTL_HAS_ADDR;
+	switch (cmd) {
+	case CMD_ADD:
+		return parse_keywords(p, settings);
+	case CMD_CHANGE:
+		if (parse_keywords(p, settings))
+			return -1;
+		if (!(r->has & (LBCTL_HAS_SCHED | LBCTL_HAS_BACKLOG |
+				LBCTL_HAS_MAXCONN)))
+			return fail(p, "service change: nothing to change "
+				    "(scheduler, backlog or maxconn)");
+		return 0;
+	case CMD_DEL:
+		return parse_keywords(p, 1u << KW_CUT);
+	default:
+		return parse_end(p);
+	}
+}
+
+static int parse_backend(struct parser *p)
+{
+	static const enum lbctl_op ops[] = {
+		[CMD_ADD] = LBCTL_BACKEND_ADD,
+		[CMD_CHANGE] = LBCTL_BACKEND_CHANGE,
+		[CMD_DEL] = LBCTL_BACKEND_DEL,
+		[CMD_SHOW] = LBCTL_BACKEND_SHOW,
+	};
+	const unsigned int settings = 1u << KW_SERVICE | 1u << KW_WEIGHT |
+				      1u << KW_STATE;
+	struct lbctl_req *r = p->req;
+	int cmd = parse_command(p, "backend");
+	const char *w;
+
+	if (cmd < 0)
+		return -1;
+	r->op = ops[cmd];
+	if (cmd == CMD_SHOW)
+		return parse_keywords(p, 1u << KW_SERVICE);
+	w = next(p);
+	if (!w)
+		return fail(p, "backend %s: ADDR:PORT missing",
+			    cmd_names[cmd]);
+	if (parse_addr(p, "backend", w, &r->addr))
+		return -1;
+	r->has |= LBCTL_HAS_ADDR;
+	if (parse_keywords(p, cmd == CMD_DEL ? 1u << KW_SERVICE | 1u << KW_CUT :
+					       settings))
+		return -1;
+	if (!(r->has & LBCTL_HAS_SVC))
+		return fail(p, "backend %s: \"service ADDR:PORT\" missing", w);
+	if (cmd == CMD_CHANGE && !(r->has & (LBCTL_HAS_WEIGHT |
+					     LBCTL_HAS_STATE)))
+		return fail(p, "backend change: nothing to change "
+			    "(weight or state)");
+	return 0;
+}
+
+static int parse_show(struct parser *p)
+{
+	p->req->op = LBCTL_SHOW;
+	return parse_end(p);
+}
+
+static int parse_conns(struct parser *p)
+{
+	p->req->op = LBCTL_CONNS;
+	return parse_keywords(p, 1u << KW_SERVICE);
+}
+
+static int parse_stats(struct parser *p)
+{
+	p->req->op = LBCTL_STATS;
+	return parse_end(p);
+}
+
+static int parse_zero(struct parser *p)
+{
+	p->req->op = LBCTL_ZERO;
+	return parse_end(p);
+}
+
+static int parse_flush(struct parser *p)
+{
+	p->req->op = LBCTL_FLUSH;
+	return parse_keywords(p, 1u << KW_CUT);
+}
+
+static int parse_save(struct parser *p)
+{
+	p->req->op = LBCTL_SAVE;
+	return parse_end(p);
+}
+
+static int parse_restore(struct parser *p)
+{
+	p->req->op = LBCTL_RESTORE;
+	if (p->flags & LBCTL_PARSE_BATCH)
+		return fail(p, "\"restore\" cannot be used in a restore file");
+	p->req->file = next(p);
+	if (!p->req->file)
+		p->req->file = "-";
+	return parse_end(p);
+}
+
+static int parse_monitor(struct parser *p)
+{
+	p->req->op = LBCTL_MONITOR;
+	if (p->flags & LBCTL_PARSE_BATCH)
+		return fail(p, "\"monitor\" cannot be used in a restore file");
+	return parse_end(p);
+}
+
+static int parse_help(struct parser *p);
+
+/*
+ * The objects, in the order prefixes resolve in ("s" is "service", "sh"
+ * "show", "st" "stats", "sa" "save"), and the order usage lists them.
+ */
+static const struct lbctl_object objects[] = {
+	{ "service", parse_service,
+	  "service add ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]\n"
+	  "service change ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]\n"
+	  "service del ADDR:PORT [cut]\n"
+	  "service show [ADDR:PORT]" },
+	{ "backend", parse_backend,
+	  "backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
+	  "backend change ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
+	  "backend del ADDR:PORT service ADDR:PORT [cut]\n"
+	  "backend show [service ADDR:PORT]" },
+	{ "show", parse_show,
+	  "show [-s] [-j] [-p]" },
+	{ "conns", parse_conns,
+	  "conns [service ADDR:PORT]" },
+	{ "stats", parse_stats,
+	  "stats" },
+	{ "zero", parse_zero,
+	  "zero" },
+	{ "flush", parse_flush,
+	  "flush [cut]" },
+	{ "save", parse_save,
+	  "save" },
+	{ "restore", parse_restore,
+	  "restore [FILE|-]" },
+	{ "monitor", parse_monitor,
+	  "monitor" },
+	{ "help", parse_help,
+	  "help [OBJECT]" },
+};
+
+#define NOBJECTS (sizeof(objects) / sizeof(objects[0]))
+
+static const struct lbctl_object *find_object(const char *w)
+{
+	size_t i;
+
+	for (i = 0; i < NOBJECTS; i++)
+		if (matches(w, objects[i].name))
+			return &objects[i];
+	return NULL;
+}
+
+static int parse_help(struct parser *p)
+{
+	const struct lbctl_object *o;
+	const char *w;
+
+	p->req->op = LBCTL_HELP;
+	w = next(p);
+	if (w) {
+		o = find_object(w);
+		if (!o)
+			return fail(p, "no help on \"%s\"", w);
+		p->req->topic = o->name;
+	}
+	return parse_end(p);
+}
+
+void lbctl_usage(FILE *f, const char *topic)
+{
+	const char *h, *nl;
+	size_t i;
+
+	if (!topic)
+		fprintf(f, "usage: lbctl [-s] [-j] [-p] OBJECT COMMAND [ARGS]\n"
+			"       lbctl -V | --version | -h | --help\n");
+	for (i = 0; i < NOBJECTS; i++) {
+		if (topic && strcmp(topic, objects[i].name))
+			continue;
+		for (h = objects[i].help; *h; h = nl + (*nl != '\0')) {
+			nl = strchrnul(h, '\n');
+			fprintf(f, "  lbctl %.*s\n", (int)(nl - h), h);
+		}
+	}
+	if (!topic)
+		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80; "
+			"objects and keywords may be abbreviated.\n"
+			"  -s  counters   -j  JSON   -p  pretty JSON\n");
+}
+
+/* Every option on the line, wherever it stands. */
+static int parse_options(struct parser *p)
+{
+	struct lbctl_req *r = p->req;
+	const char *w, *c;
+	int i;
+
+	for (i = 0; i < p->argc; i++) {
+		w = p->argv[i];
+		if (!is_option(w))
+			continue;
+		if (!strcmp(w, "--version")) {
+			r->op = LBCTL_VERSION;
+		} else if (!strcmp(w, "--help")) {
+			r->op = LBCTL_HELP;
+		} else if (!strcmp(w, "--stats")) {
+			r->stats = true;
+		} else if (!strcmp(w, "--json")) {
+			r->json = true;
+		} else if (!strcmp(w, "--pretty")) {
+			r->json = r->pretty = true;
+		} else if (w[1] == '-') {
+			return fail(p, "unknown option \"%s\"", w);
+		} else {
+			for (c = w + 1; *c; c++) {
+				switch (*c) {
+				case 's':
+					r->stats = true;
+					break;
+				case 'j':
+					r->json = true;
+					break;
+				case 'p':
+					/* -p alone implies -j, as in ip(8) */
+					r->json = r->pretty = true;
+					break;
+				case 'V':
+					r->op = LBCTL_VERSION;
+					break;
+				case 'h':
+					r->op = LBCTL_HELP;
+					break;
+				default:
+					return fail(p, "unknown option \"-%c\"",
+						    *c);
+				}
+			}
+		}
+	}
+	return 0;
+}
+
+int lbctl_parse(int argc, char *const argv[], unsigned int flags,
+		struct lbctl_req *req, char *err, size_t errlen)
+{
+	struct parser p = {
+		.argc = argc, .argv = argv, .flags = flags, .req = req,
+		.err = err, .errlen = errlen,
+	};
+	const struct lbctl_object *o;
+	const char *w;
+
+	memset(req, 0, sizeof(*req));
+	if (errlen)
+		err[0] = '\0';
+	if (parse_options(&p))
+		return -1;
+	/* -V and -h win over whatever else the line says. */
+	if (req->op == LBCTL_VERSION || req->op == LBCTL_HELP)
+		return 0;
+	w = next(&p);
+	if (!w)
+		return fail(&p, "no command given");
+	o = find_object(w);
+	if (!o)
+		return fail(&p, "unknown object \"%s\"", w);
+	return o->parse(&p);
+}
+
+int lbctl_split(char *line, char *argv[], int max)
+{
+	static const char blanks[] = " \t\r\n\v\f";
+	char *p = strchr(line, '#'), *save;
+	int n = 0;
+
+	if (p)
+		*p = '\0';
+	for (p = strtok_r(line, blanks, &save); p;
+	     p = strtok_r(NULL, blanks, &save)) {
+		if (n == max)
+			return -1;
+		argv[n++] = p;
+	}
+	return n;
+}
+
+/* ---- netlink messages --------------------------------------------------- */
+
+struct msgbuf {
+	unsigned char *buf;
+	size_t len;
+	size_t off;
+	bool full;
+};
+
+static struct nlattr *put(struct msgbuf *m, uint16_t type, const void *data,
+			  size_t len)
+{
+	size_t total = NLA_ALIGN(NLA_HDRLEN + len);
+	struct nlattr *nla;
+
+	if (m->full || len > 0xffff - NLA_HDRLEN || total > m->len - m->off) {
+		m->full = true;
+		return NULL;
+	}
+	nla = (struct nlattr *)(m->buf + m->off);
+	nla->nla_type = type;
+	nla->nla_len = (uint16_t)(NLA_HDRLEN + len);
+	if (len)
+		memcpy((unsigned char *)nla + NLA_HDRLEN, data, len);
+	memset((unsigned char *)nla + NLA_HDRLEN + len, 0,
+	       total - NLA_HDRLEN - len);
+	m->off += total;
+	return nla;
+}
+
+static void put_u8(struct msgbuf *m, uint16_t type, uint8_t v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static void put_u16(struct msgbuf *m, uint16_t type, uint16_t v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static void put_u32(struct msgbuf *m, uint16_t type, uint32_t v)
+{
+	put(m, type, &v, sizeof(v));
+}
+
+static size_t nest_start(struct msgbuf *m, uint16_t type)
+{
+	size_t off = m->off;
+
+	put(m, type | NLA_F_NESTED, NULL, 0);
+	return off;
+}
+
+static void nest_end(struct msgbuf *m, size_t start)
+{
+	struct nlattr *nla = (struct nlattr *)(m->buf + start);
+
+	if (!m->full)
+		nla->nla_len = (uint16_t)(m->off - start);
+}
+
+static void put_ep(struct msgbuf *m, uint16_t type,
+		   const struct sockaddr_storage *ss)
+{
+	size_t nest = nest_start(m, type);
+
+	if (ss->ss_family == AF_INET6) {
+		const struct sockaddr_in6 *in6 = (const void *)ss;
+
+		put_u16(m, SPLICELB_EP_A_FAMILY, AF_INET6);
+		put(m, SPLICELB_EP_A_ADDR, &in6->sin6_addr,
+		    sizeof(in6->sin6_addr));
+		put_u16(m, SPLICELB_EP_A_PORT, ntohs(in6->sin6_port));
+	} else {
+		const struct sockaddr_in *in = (const void *)ss;
+
+		put_u16(m, SPLICELB_EP_A_FAMILY, AF_INET);
+		put(m, SPLICELB_EP_A_ADDR, &in->sin_addr,
+		    sizeof(in->sin_addr));
+		put_u16(m, SPLICELB_EP_A_PORT, ntohs(in->sin_port));
+	}
+	nest_end(m, nest);
+}
+
+/* SPLICELB_A_SERVICE naming @ss, with the settings when @settings. */
+static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
+			const struct lbctl_req *r, bool settings)
+{
+	size_t nest = nest_start(m, SPLICELB_A_SERVICE);
+
+	put_ep(m, SPLICELB_SVC_A_EP, ss);
+	if (settings && (r->has & LBCTL_HAS_SCHED))
+		put(m, SPLICELB_SVC_A_SCHED, r->sched, strlen(r->sched) + 1);
+	if (settings && (r->has & LBCTL_HAS_BACKLOG))
+		put_u32(m, SPLICELB_SVC_A_BACKLOG, r->backlog);
+	if (settings && (r->has & LBCTL_HAS_MAXCONN))
+		put_u32(m, SPLICELB_SVC_A_MAXCONN, r->maxconn);
+	nest_end(m, nest);
+}
+
+static void put_backend(struct msgbuf *m, const struct lbctl_req *r,
+			bool settings)
+{
+	size_t nest = nest_start(m, SPLICELB_A_BACKEND);
+
+	put_ep(m, SPLICELB_BE_A_EP, &r->addr);
+	if (settings && (r->has & LBCTL_HAS_WEIGHT))
+		put_u32(m, SPLICELB_BE_A_WEIGHT, r->weight);
+	if (settings && (r->has & LBCTL_HAS_STATE))
+		put_u8(m, SPLICELB_BE_A_STATE, r->state);
+	nest_end(m, nest);
+}
+
+size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
+		 uint16_t nlm_flags, uint32_t seq, const struct lbctl_req *r)
+{
+	struct msgbuf m = { .buf = buf, .len = len };
+	size_t hdrlen = NLMSG_HDRLEN + GENL_HDRLEN;
+	struct genlmsghdr *g;
+	struct nlmsghdr *nlh;
+	bool dump = nlm_flags & NLM_F_DUMP;
+
+	if (len < hdrlen)
+		return 0;
+	memset(buf, 0, hdrlen);
+	nlh = buf;
+	nlh->nlmsg_type = family;
+	nlh->nlmsg_flags = NLM_F_REQUEST | nlm_flags;
+	nlh->nlmsg_seq = seq;
+	g = (struct genlmsghdr *)((unsigned char *)buf + NLMSG_HDRLEN);
+	g->cmd = cmd;
+	g->version = SPLICELB_GENL_VERSION;
+	m.off = hdrlen;
+
+	switch (cmd) {
+	case SPLICELB_CMD_SERVICE_NEW:
+	case SPLICELB_CMD_SERVICE_SET:
+		put_service(&m, &r->addr, r, true);
+		break;
+	case SPLICELB_CMD_SERVICE_DEL:
+	case SPLICELB_CMD_SERVICE_GET:
+		if (!dump)
+			put_service(&m, &r->addr, r, false);
+		break;
+	case SPLICELB_CMD_BACKEND_NEW:
+	case SPLICELB_CMD_BACKEND_SET:
+	case SPLICELB_CMD_BACKEND_DEL:
+		put_service(&m, &r->svc, r, false);
+		put_backend(&m, r, cmd != SPLICELB_CMD_BACKEND_DEL);
+		break;
+	case SPLICELB_CMD_BACKEND_GET:
+	case SPLICELB_CMD_CONN_GET:
+		if (r->has & LBCTL_HAS_SVC)
+			put_service(&m, &r->svc, r, false);
+		break;
+	}
+	if ((cmd == SPLICELB_CMD_SERVICE_DEL ||
+	     cmd == SPLICELB_CMD_BACKEND_DEL || cmd == SPLICELB_CMD_FLUSH) &&
+	    (r->has & LBCTL_HAS_CUT))
+		put(&m, SPLICELB_A_CUT, NULL, 0);
+	if (m.full)
+		return 0;
+	nlh->nlmsg_len = (uint32_t)m.off;
+	return m.off;
+}
+
+uint8_t lbctl_op_cmd(enum lbctl_op op)
+{
+	switch (op) {
+	case LBCTL_SERVICE_ADD:
+		return SPLICELB_CMD_SERVICE_NEW;
+	case LBCTL_SERVICE_CHANGE:
+		return SPLICELB_CMD_SERVICE_SET;
+	case LBCTL_SERVICE_DEL:
+		return SPLICELB_CMD_SERVICE_DEL;
+	case LBCTL_BACKEND_ADD:
+		return SPLICELB_CMD_BACKEND_NEW;
+	case LBCTL_BACKEND_CHANGE:
+		return SPLICELB_CMD_BACKEND_SET;
+	case LBCTL_BACKEND_DEL:
+		return SPLICELB_CMD_BACKEND_DEL;
+	case LBCTL_ZERO:
+		return SPLICELB_CMD_ZERO;
+	case LBCTL_FLUSH:
+		return SPLICELB_CMD_FLUSH;
+	default:
+		return 0;
+	}
+}

@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * lbctl's command line, apart from anything that talks to the kernel, so
+ * that unit tests and the fuzz harness can drive it whole:
+ *
+ *   lbctl_parse()   argv (a command line, or one line of a restore file)
+ *                   into a struct lbctl_req, or a usage error
+ *   lbctl_msg()     the generic netlink request that carries it
+ *
+ * Objects, commands and keywords match by prefix, in table order, as with
+ * ip(8): "lbctl s a" is "lbctl service add".
+ */
+#ifndef SLB_COMMON_LBCTL_PARSE_H
+#define SLB_COMMON_LBCTL_PARSE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/socket.h>
+
+enum lbctl_op {
+	LBCTL_OP_NONE,
+	LBCTL_SERVICE_ADD,
+	LBCTL_SERVICE_CHANGE,
+	LBCTL_SERVICE_DEL,
+	LBCTL_SERVICE_SHOW,
+	LBCTL_BACKEND_ADD,
+	LBCTL_BACKEND_CHANGE,
+	LBCTL_BACKEND_DEL,
+	LBCTL_BACKEND_SHOW,
+	LBCTL_SHOW,
+	LBCTL_CONNS,
+	LBCTL_STATS,
+	LBCTL_ZERO,
+	LBCTL_FLUSH,
+	LBCTL_SAVE,
+	LBCTL_RESTORE,
+	LBCTL_MONITOR,
+	LBCTL_HELP,
+	LBCTL_VERSION,
+};
+
+/* Which optional fields of struct lbctl_req a command line gave. */
+#define LBCTL_HAS_ADDR		(1u << 0)
+#define LBCTL_HAS_SVC		(1u << 1)
+#define LBCTL_HAS_SCHED		(1u << 2)
+#define LBCTL_HAS_BACKLOG	(1u << 3)
+#define LBCTL_HAS_MAXCONN	(1u << 4)
+#define LBCTL_HAS_WEIGHT	(1u << 5)
+#define LBCTL_HAS_STATE		(1u << 6)
+#define LBCTL_HAS_CUT		(1u << 7)
+
+#define LBCTL_SCHED_MAX		16	/* with the NUL, SPLICELB_SCHED_NAME_MAX */
+
+struct lbctl_req {
+	enum lbctl_op op;
+	unsigned int has;		/* LBCTL_HAS_* */
+	/* The service, or the backend of a backend command. */
+	struct sockaddr_storage addr;
+	/* A backend's service, or the service a listing is limited to. */
+	struct sockaddr_storage svc;
+	char sched[LBCTL_SCHED_MAX];
+	uint32_t backlog;
+	uint32_t maxconn;
+	uint32_t weight;
+	uint8_t state;			/* enum splicelb_backend_state */
+	const char *file;		/* restore: a path, or "-" */
+	const char *topic;		/* help: an object, or NULL */
+	/* Options: -s, -j, -p (each may stand anywhere on the line). */
+	bool stats;
+	bool json;
+	bool pretty;
+};
+
+/* Parse in batch mode: one line of a restore file. */
+#define LBCTL_PARSE_BATCH	(1u << 0)
+
+/*
+ * Parse argv[0..argc) (without the program name) into *req.  Returns 0, or
+ * -1 with the reason in err (never more than errlen bytes, always
+ * terminated).  Reads argv only.
+ */
+int lbctl_parse(int argc, char *const argv[], unsigned int flags,
+		struct lbctl_req *req, char *err, size_t errlen);
+
+/*
+ * Split a restore line into words in place, dropping a '#' comment.
+ * Returns the number of words, or -1 when there are more than max.
+ */
+int lbctl_split(char *line, char *argv[], int max);
+
+/* The usage text, the whole of it or one object's ("service", ...). */
+void lbctl_usage(FILE *f, const char *topic);
+
+/*
+ * Build the request for req->op in buf: a generic netlink message of
+ * family @family with the attributes of include/uapi/linux/splicelb.h.
+ * @cmd and @nlm_flags say which message: most ops map to one, but "show"
+ * needs two dumps, so the caller names it.  Returns the length, or 0 when
+ * it does not fit in len.
+ */
+size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
+		 uint16_t nlm_flags, uint32_t seq, const struct lbctl_req *req);
+
+/* The command a mutating op sends, 0 for the others. */
+uint8_t lbctl_op_cmd(enum lbctl_op op);
+
+/* "up", "drain", "down", "drained"; NULL for an unknown state. */
+const char *lbctl_state_name(unsigned int state);
+
+#endif /* SLB_COMMON_LBCTL_PARSE_H */

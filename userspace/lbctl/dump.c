@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Reading what the kernel reports: the attributes of services, backends,
+ * connections and counters, and the dumps that gather the configuration.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/genetlink.h>
+
+#include "addr.h"
+#include "lbctl.h"
+
+/* A dump that keeps racing with changes is given up after this many. */
+#define DUMP_TRIES 10
+
+/* tb[type] for the attributes of a nest (or of a message). */
+struct attrs {
+	const struct nlattr *tb[32];
+};
+
+static int attrs_cb(const struct nlattr *attr, void *data)
+{
+	struct attrs *a = data;
+	unsigned int type = mnl_attr_get_type(attr);
+
+	if (type < sizeof(a->tb) / sizeof(a->tb[0]))
+		a->tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+static int parse_nested(const struct nlattr *nest, struct attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (!nest)
+		return -1;
+	return mnl_attr_parse_nested(nest, attrs_cb, a) < 0 ? -1 : 0;
+}
+
+static int parse_msg(const struct nlmsghdr *nlh, struct attrs *a)
+{
+	memset(a, 0, sizeof(*a));
+	return mnl_attr_parse(nlh, GENL_HDRLEN, attrs_cb, a) < 0 ? -1 : 0;
+}
+
+static int get_u8(const struct nlattr *a, uint8_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U8))
+		return -1;
+	*v = mnl_attr_get_u8(a);
+	return 0;
+}
+
+static int get_u32(const struct nlattr *a, uint32_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U32))
+		return -1;
+	*v = mnl_attr_get_u32(a);
+	return 0;
+}
+
+static int get_u64(const struct nlattr *a, uint64_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U64))
+		return -1;
+	*v = mnl_attr_get_u64(a);
+	return 0;
+}
+
+static int parse_ep(const struct nlattr *nest, struct sockaddr_storage *ss)
+{
+	const struct nlattr *addr, *port, *family;
+	struct attrs a;
+
+	if (parse_nested(nest, &a))
+		return -1;
+	family = a.tb[SPLICELB_EP_A_FAMILY];
+	addr = a.tb[SPLICELB_EP_A_ADDR];
+	port = a.tb[SPLICELB_EP_A_PORT];
+	if (!family || !addr || !port ||
+	    mnl_attr_validate(family, MNL_TYPE_U16) ||
+	    mnl_attr_validate(port, MNL_TYPE_U16))
+		return -1;
+	memset(ss, 0, sizeof(*ss));
+	if (mnl_attr_get_u16(family) == AF_INET &&
+	    mnl_attr_get_payload_len(addr) == 4) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, mnl_attr_get_payload(addr), 4);
+		in->sin_port = htons(mnl_attr_get_u16(port));
+		return 0;
+	}
+	if (mnl_attr_get_u16(family) == AF_INET6 &&
+	    mnl_attr_get_payload_len(addr) == 16) {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, mnl_attr_get_payload(addr), 16);
+		in6->sin6_port = htons(mnl_attr_get_u16(port));
+		return 0;
+	}
+	return -1;
+}
+
+/* Counters the kernel does not send stay 0: newer or older kernels. */
+static int parse_counters(const struct nlattr *nest, struct lbctl_counters *st)
+{
+	struct attrs a;
+	int i;
+
+	memset(st, 0, sizeof(*st));
+	if (!nest)
+		return 0;
+	if (parse_nested(nest, &a))
+		return -1;
+	for (i = 1; i <= SPLICELB_STATS_A_MAX; i++)
+		if (a.tb[i] && i != SPLICELB_STATS_A_PAD &&
+		    get_u64(a.tb[i], &st->v[i]))
+			return -1;
+	st->present = true;
+	return 0;
+}
+
+static int parse_service_nest(const struct nlattr *nest,
+			      struct lbctl_service *s, bool full)
+{
+	const struct nlattr *sched;
+	struct attrs a;
+
+	memset(s, 0, sizeof(*s));
+	if (parse_nested(nest, &a) || parse_ep(a.tb[SPLICELB_SVC_A_EP],
+					       &s->addr))
+		return -1;
+	if (!full)
+		return 0;
+	sched = a.tb[SPLICELB_SVC_A_SCHED];
+	if (!sched || mnl_attr_validate(sched, MNL_TYPE_NUL_STRING) ||
+	    get_u32(a.tb[SPLICELB_SVC_A_BACKLOG], &s->backlog) ||
+	    get_u32(a.tb[SPLICELB_SVC_A_MAXCONN], &s->maxconn))
+		return -1;
+	snprintf(s->sched, sizeof(s->sched), "%s", mnl_attr_get_str(sched));
+	if (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
+	    get_u32(a.tb[SPLICELB_SVC_A_NBACKENDS], &s->nbackends))
+		return -1;
+	return parse_counters(a.tb[SPLICELB_SVC_A_STATS], &s->st);
+}
+
+int lbctl_parse_service(const struct nlmsghdr *nlh, struct lbctl_service *s)
+{
+	struct attrs a;
+
+	if (parse_msg(nlh, &a))
+		return -1;
+	return parse_service_nest(a.tb[SPLICELB_A_SERVICE], s, true);
+}
+
+int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b)
+{
+	struct lbctl_service s;
+	struct attrs a, be;
+
+	memset(b, 0, sizeof(*b));
+	if (parse_msg(nlh, &a) ||
+	    parse_service_nest(a.tb[SPLICELB_A_SERVICE], &s, false) ||
+	    parse_nested(a.tb[SPLICELB_A_BACKEND], &be) ||
+	    parse_ep(be.tb[SPLICELB_BE_A_EP], &b->addr) ||
+	    get_u32(be.tb[SPLICELB_BE_A_WEIGHT], &b->weight) ||
+	    get_u8(be.tb[SPLICELB_BE_A_STATE], &b->state))
+		return -1;
+	b->svc = s.addr;
+	return parse_counters(be.tb[SPLICELB_BE_A_STATS], &b->st);
+}
+
+int lbctl_parse_conn(const struct nlmsghdr *nlh, struct lbctl_conn *conn)
+{
+	struct attrs a, c;
+
+	memset(conn, 0, sizeof(*conn));
+	if (parse_msg(nlh, &a) || parse_nested(a.tb[SPLICELB_A_CONN], &c) ||
+	    get_u32(c.tb[SPLICELB_CONN_A_ID], &conn->id) ||
+	    parse_ep(c.tb[SPLICELB_CONN_A_CLIENT], &conn->client) ||
+	    parse_ep(c.tb[SPLICELB_CONN_A_SERVICE], &conn->service) ||
+	    get_u8(c.tb[SPLICELB_CONN_A_STATE], &conn->state))
+		return -1;
+	if (c.tb[SPLICELB_CONN_A_BACKEND]) {
+		if (parse_ep(c.tb[SPLICELB_CONN_A_BACKEND], &conn->backend))
+			return -1;
+		conn->has_backend = true;
+	}
+	/* Measurements are optional: 0 when the kernel has none. */
+	if ((c.tb[SPLICELB_CONN_A_AGE_MS] &&
+	     get_u64(c.tb[SPLICELB_CONN_A_AGE_MS], &conn->age_ms)) ||
+	    (c.tb[SPLICELB_CONN_A_BYTES_IN] &&
+	     get_u64(c.tb[SPLICELB_CONN_A_BYTES_IN], &conn->bytes_in)) ||
+	    (c.tb[SPLICELB_CONN_A_BYTES_OUT] &&
+	     get_u64(c.tb[SPLICELB_CONN_A_BYTES_OUT], &conn->bytes_out)) ||
+	    (c.tb[SPLICELB_CONN_A_CLIENT_RTT_US] &&
+	     get_u32(c.tb[SPLICELB_CONN_A_CLIENT_RTT_US],
+		     &conn->client_rtt_us)) ||
+	    (c.tb[SPLICELB_CONN_A_CLIENT_RETRANS] &&
+	     get_u32(c.tb[SPLICELB_CONN_A_CLIENT_RETRANS],
+		     &conn->client_retrans)) ||
+	    (c.tb[SPLICELB_CONN_A_BACKEND_RTT_US] &&
+	     get_u32(c.tb[SPLICELB_CONN_A_BACKEND_RTT_US],
+		     &conn->backend_rtt_us)) ||
+	    (c.tb[SPLICELB_CONN_A_BACKEND_RETRANS] &&
+	     get_u32(c.tb[SPLICELB_CONN_A_BACKEND_RETRANS],
+		     &conn->backend_retrans)))
+		return -1;
+	return 0;
+}
+
+int lbctl_parse_stats(const struct nlmsghdr *nlh, struct lbctl_counters *st)
+{
+	struct attrs a;
+
+	if (parse_msg(nlh, &a) || !a.tb[SPLICELB_A_STATS])
+		return -1;
+	return parse_counters(a.tb[SPLICELB_A_STATS], st);
+}
+
+/* ---- the configuration -------------------------------------------------- */
+
+void lbctl_config_free(struct lbctl_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->nsvc; i++)
+		free(cfg->svc[i].be);
+	free(cfg->svc);
+	memset(cfg, 0, sizeof(*cfg));
+}
+
+static int grow(void **arr, size_t *cap, size_t n, size_t size)
+{
+	size_t ncap = *cap ? *cap * 2 : 16;
+	void *p;
+
+	if (n < *cap)
+		return 0;
+	p = realloc(*arr, ncap * size);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = ncap;
+	return 0;
+}
+
+struct dump_state {
+	struct lbctl_config *cfg;
+	size_t last;		/* the service the last backend went to */
+	bool nomem;
+};
+
+static int service_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_state *d = data;
+	struct lbctl_config *cfg = d->cfg;
+
+	if (grow((void **)&cfg->svc, &cfg->cap, cfg->nsvc, sizeof(*cfg->svc))) {
+		d->nomem = true;
+		return MNL_CB_OK;
+	}
+	if (lbctl_parse_service(nlh, &cfg->svc[cfg->nsvc]))
+		return -1;
+	cfg->nsvc++;
+	return MNL_CB_OK;
+}
+
+static int backend_cb(const struct nlmsghdr *nlh, void *data)
+{
+	struct dump_state *d = data;
+	struct lbctl_config *cfg = d->cfg;
+	struct lbctl_service *s = NULL;
+	struct lbctl_backend b;
+	size_t i;
+
+	if (lbctl_parse_backend(nlh, &b))
+		return -1;
+	/* Backends come service by service: look where the last one went. */
+	if (d->last < cfg->nsvc &&
+	    slb_addr_equal(&cfg->svc[d->last].addr, &b.svc)) {
+		s = &cfg->svc[d->last];
+	} else {
+		for (i = 0; i < cfg->nsvc; i++) {
+			if (slb_addr_equal(&cfg->svc[i].addr, &b.svc)) {
+				s = &cfg->svc[i];
+				d->last = i;
+				break;
+			}
+		}
+	}
+	/* A service added after its dump: the next try sees it. */
+	if (!s)
+		return MNL_CB_OK;
+	if (grow((void **)&s->be, &s->cap, s->nbe, sizeof(*s->be))) {
+		d->nomem = true;
+		return MNL_CB_OK;
+	}
+	s->be[s->nbe++] = b;
+	return MNL_CB_OK;
+}
+
+/* One consistent reading: services, then (when asked) their backends. */
+static int dump_once(struct lbctl *c, const struct lbctl_req *req,
+		     bool backends, struct lbctl_config *cfg)
+{
+	struct dump_state d = { .cfg = cfg };
+	struct lbctl_req r = *req;
+	int err;
+
+	if (req->has & LBCTL_HAS_ADDR) {
+		err = lbctl_nl_talk(c, SPLICELB_CMD_SERVICE_GET, 0, req,
+				    service_cb, &d);
+		/* The backends of just this service. */
+		r.svc = req->addr;
+		r.has |= LBCTL_HAS_SVC;
+	} else {
+		err = lbctl_nl_talk(c, SPLICELB_CMD_SERVICE_GET, NLM_F_DUMP,
+				    req, service_cb, &d);
+		r.has &= ~LBCTL_HAS_SVC;
+	}
+	if (!err && backends)
+		err = lbctl_nl_talk(c, SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP,
+				    &r, backend_cb, &d);
+	if (!err && d.nomem) {
+		lbctl_err(c, "out of memory");
+		err = -ENOMEM;
+	}
+	return err;
+}
+
+int lbctl_dump_config(struct lbctl *c, const struct lbctl_req *req,
+		      bool backends, struct lbctl_config *cfg)
+{
+	int err, tries;
+
+	memset(cfg, 0, sizeof(*cfg));
+	for (tries = 0; tries < DUMP_TRIES; tries++) {
+		err = dump_once(c, req, backends, cfg);
+		if (err != -EINTR)
+			break;
+		/* Changed while we read: read it all again. */
+		lbctl_config_free(cfg);
+	}
+	if (err == -EINTR)
+		lbctl_err(c, "the configuration keeps changing; giving up");
+	if (err)
+		lbctl_config_free(cfg);
+	return err;
+}

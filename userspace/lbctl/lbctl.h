@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: GPL-2.0 OR MIT */
+/*
+ * lbctl: configure splicelb over generic netlink.  The command line is
+ * parsed by userspace/common/lbctl_parse.c; the files here carry a parsed
+ * request out, one file per command, and print what comes back through
+ * print.c, which writes text or JSON from the same calls.
+ */
+#ifndef LBCTL_H
+#define LBCTL_H
+
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+#include "lbctl_parse.h"
+#include "uapi/linux/splicelb.h"
+
+/* Exit statuses. */
+#define LBCTL_OK	0
+#define LBCTL_REFUSED	1	/* the kernel (or the system) said no */
+#define LBCTL_USAGE	2
+
+struct lbctl {
+	struct mnl_socket *sk;	/* opened on first use */
+	uint16_t family;
+	uint32_t mcgrp;		/* the "events" group */
+	uint32_t portid;
+	uint32_t seq;
+	/* Prefix of messages: "lbctl" or "FILE:LINE" while restoring. */
+	char where[512];
+	bool batch;
+};
+
+/* ---- netlink (nl.c) ------------------------------------------------------ */
+
+/* Called for each message of a reply that is not an ack or an error. */
+typedef int (*lbctl_msg_cb)(const struct nlmsghdr *nlh, void *data);
+
+int lbctl_nl_open(struct lbctl *c);
+void lbctl_nl_close(struct lbctl *c);
+/*
+ * Send a request for req (lbctl_msg()) and read replies to the end:
+ * the ack of a request, or the end of a dump.  A dump that raced with a
+ * change (NLM_F_DUMP_INTR) returns -EINTR after the end; the caller starts
+ * it again.  Returns 0 or a negative errno, printing the kernel's message.
+ */
+int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
+		  const struct lbctl_req *req, lbctl_msg_cb cb, void *data);
+/* Send a request that only wants its ack; returns an exit status. */
+int lbctl_nl_simple(struct lbctl *c, const struct lbctl_req *req);
+
+/* Print "lbctl: message" or "FILE:LINE: message" on stderr. */
+void lbctl_err(const struct lbctl *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* ---- what the kernel reports (dump.c) ------------------------------------ */
+
+struct lbctl_counters {
+	bool present;
+	uint64_t v[SPLICELB_STATS_A_MAX + 1];	/* by SPLICELB_STATS_A_* */
+};
+
+struct lbctl_backend {
+	struct sockaddr_storage addr;
+	struct sockaddr_storage svc;
+	uint32_t weight;
+	uint8_t state;
+	struct lbctl_counters st;
+};
+
+struct lbctl_service {
+	struct sockaddr_storage addr;
+	char sched[LBCTL_SCHED_MAX];
+	uint32_t backlog;
+	uint32_t maxconn;
+	uint32_t nbackends;
+	struct lbctl_counters st;
+	struct lbctl_backend *be;
+	size_t nbe;
+	size_t cap;
+};
+
+struct lbctl_config {
+	struct lbctl_service *svc;
+	size_t nsvc;
+	size_t cap;
+};
+
+struct lbctl_conn {
+	uint32_t id;
+	struct sockaddr_storage client;
+	struct sockaddr_storage service;
+	struct sockaddr_storage backend;
+	bool has_backend;
+	uint8_t state;
+	uint64_t age_ms;
+	uint64_t bytes_in;
+	uint64_t bytes_out;
+	uint32_t client_rtt_us;
+	uint32_t client_retrans;
+	uint32_t backend_rtt_us;
+	uint32_t backend_retrans;
+};
+
+/* Parse one message's SPLICELB_A_SERVICE / _BACKEND / _CONN / _STATS. */
+int lbctl_parse_service(const struct nlmsghdr *nlh, struct lbctl_service *s);
+int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b);
+int lbctl_parse_conn(const struct nlmsghdr *nlh, struct lbctl_conn *conn);
+int lbctl_parse_stats(const struct nlmsghdr *nlh, struct lbctl_counters *st);
+
+/*
+ * Every service (the one of req->addr when it has LBCTL_HAS_ADDR), with
+ * its backends when @backends.  Returns 0 or a negative errno (printed).
+ */
+int lbctl_dump_config(struct lbctl *c, const struct lbctl_req *req,
+		      bool backends, struct lbctl_config *cfg);
+void lbctl_config_free(struct lbctl_config *cfg);
+
+/* ---- output (print.c) ---------------------------------------------------- */
+
+enum lbctl_out {
+	OUT_TEXT = 1,
+	OUT_JSON = 2,
+	OUT_ANY = 3,
+};
+
+void out_init(bool json, bool pretty);
+/* JSON: open or close an object or array; @key NULL inside an array. */
+void out_open_object(const char *key);
+void out_close_object(void);
+void out_open_array(const char *key);
+void out_close_array(void);
+/* One field: text through @fmt, JSON as "key": value. */
+void out_str(enum lbctl_out t, const char *key, const char *fmt,
+	     const char *val);
+void out_u64(enum lbctl_out t, const char *key, const char *fmt,
+	     uint64_t val);
+void out_addr(enum lbctl_out t, const char *key, const char *fmt,
+	      const struct sockaddr_storage *ss);
+/* Text only: a newline, or free text. */
+void out_nl(void);
+void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* End of output: the closing newline of JSON, and a flush. */
+void out_finish(void);
+bool out_is_json(void);
+
+/* Shared printers (print.c). */
+void print_counters(const struct lbctl_counters *st, const char *indent);
+void print_service(const struct lbctl_service *s, bool stats);
+void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats);
+
+/* ---- commands: one file each ------------------------------------------- */
+
+int cmd_service(struct lbctl *c, const struct lbctl_req *req);
+int cmd_backend(struct lbctl *c, const struct lbctl_req *req);
+int cmd_show(struct lbctl *c, const struct lbctl_req *req);
+int cmd_conns(struct lbctl *c, const struct lbctl_req *req);
+int cmd_stats(struct lbctl *c, const struct lbctl_req *req);
+int cmd_zero(struct lbctl *c, const struct lbctl_req *req);
+int cmd_flush(struct lbctl *c, const struct lbctl_req *req);
+int cmd_save(struct lbctl *c, const struct lbctl_req *req);
+int cmd_restore(struct lbctl *c, const struct lbctl_req *req);
+int cmd_monitor(struct lbctl *c, const struct lbctl_req *req);
+
+/* Carry out a parsed request: the dispatcher of lbctl.c. */
+int lbctl_exec(struct lbctl *c, const struct lbctl_req *req);
+
+#endif /* LBCTL_H */

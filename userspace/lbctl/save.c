@@ -1,0 +1,48 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * lbctl save: the configuration as the commands that make it, in the
+ * format of userspace/common/config.h, which lbselect reads too:
+ *
+ *   service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0
+ *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up
+ *
+ * Every setting is written out, defaults included, so a restore on a host
+ * with other defaults makes the same services.
+ */
+#include <stdio.h>
+
+#include "addr.h"
+#include "lbctl.h"
+
+int cmd_save(struct lbctl *c, const struct lbctl_req *req)
+{
+	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+	const struct lbctl_backend *b;
+	const struct lbctl_service *sv;
+	struct lbctl_config cfg;
+	struct lbctl_req all = *req;
+	uint8_t state;
+	size_t i, j;
+
+	all.has &= ~LBCTL_HAS_ADDR;
+	if (lbctl_dump_config(c, &all, true, &cfg))
+		return LBCTL_REFUSED;
+	for (i = 0; i < cfg.nsvc; i++) {
+		sv = &cfg.svc[i];
+		slb_addr_format(&sv->addr, s, sizeof(s));
+		printf("service add %s scheduler %s backlog %u maxconn %u\n",
+		       s, sv->sched, sv->backlog, sv->maxconn);
+		for (j = 0; j < sv->nbe; j++) {
+			b = &sv->be[j];
+			/* Drained is where draining ends: restore drains. */
+			state = b->state == SPLICELB_BACKEND_DRAINED ?
+				SPLICELB_BACKEND_DRAIN : b->state;
+			printf("backend add %s service %s weight %u state %s\n",
+			       slb_addr_format(&b->addr, a, sizeof(a)), s,
+			       b->weight, lbctl_state_name(state) ?
+			       lbctl_state_name(state) : "up");
+		}
+	}
+	lbctl_config_free(&cfg);
+	return LBCTL_OK;
+}

@@ -1,0 +1,463 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Connection state machine.
+ *
+ *   accept -> CONNECTING -> (SO_ERROR == 0) -> relaying -> both FINs passed
+ *                |  ^                            |          on -> close
+ *     failed or  |  | next backend               +-> error, RST, timeout
+ *     timed out  +--+ (at most opt.tries)             -> reset both sides
+ *
+ * A FIN read from one side is passed on (shutdown(SHUT_WR)) only once the
+ * data read before it has been written, and the other direction goes on
+ * until its own FIN.  A reset or an error on either side resets the other
+ * one too (SO_LINGER 0), so a peer is never made to believe a broken
+ * stream ended cleanly.
+ */
+#include "lbselect.h"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "conn.h"
+#include "loop.h"
+#include "pool.h"
+#include "service.h"
+#include "stats.h"
+
+/*
+ * While connecting nothing can flow from the backend, so the backend->client
+ * buffer holds what only that phase needs: the backends already tried (for
+ * the scheduler's ctx.tried) and the client's address hash.  Keeping them
+ * out of struct conn keeps every connection small.  opt.tries is bounded
+ * so that this always fits the smallest buffer.
+ */
+struct connect_scratch {
+	u32 hash;
+	const struct slb_sched_dest *tried[];
+};
+
+_Static_assert(sizeof(struct connect_scratch) +
+	       LB_MAX_TRIES * sizeof(struct slb_sched_dest *) <= LB_MIN_BUF,
+	       "the connect scratch must fit the smallest buffer");
+
+static struct lb_ratelimit rl_fd_setsize, rl_no_backend, rl_no_fd;
+
+static struct connect_scratch *scratch(const struct conn *c)
+{
+	return (struct connect_scratch *)pool_buf(c, B2C);
+}
+
+/* The slot number: stable while the connection lives, good for logs. */
+static unsigned int conn_id(const struct conn *c)
+{
+	return pool_index(c);
+}
+
+static int src_fd(const struct conn *c, int d)
+{
+	return d == C2B ? c->cfd : c->bfd;
+}
+
+static int dst_fd(const struct conn *c, int d)
+{
+	return d == C2B ? c->bfd : c->cfd;
+}
+
+static const char *side(int fd_is_client)
+{
+	return fd_is_client ? "client" : "backend";
+}
+
+static u32 addr_hash(const struct sockaddr_storage *ss)
+{
+	const u8 *p;
+	size_t n, i;
+	u32 h = 2166136261u;	/* FNV-1a */
+
+	if (ss->ss_family == AF_INET) {
+		p = (const u8 *)&((const struct sockaddr_in *)ss)->sin_addr;
+		n = 4;
+	} else {
+		p = (const u8 *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
+		n = 16;
+	}
+	for (i = 0; i < n; i++)
+		h = (h ^ p[i]) * 16777619u;
+	return h;
+}
+
+/* Requests and replies are forwarded as they come: no Nagle delay on top. */
+static void set_nodelay(int fd)
+{
+	int one = 1;
+
+	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+}
+
+/* close() that sends a RST instead of a FIN, and drops unsent data. */
+static void close_reset(int fd)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+static void conn_release(struct conn *c)
+{
+	if (c->be)
+		backend_put(c->be);
+	service_put(c->svc);
+	pool_put(c);
+}
+
+void conn_abort(struct conn *c, const char *why)
+{
+	lb_log(1, "conn %u: %s: reset", conn_id(c), why);
+	close_reset(c->cfd);
+	close_reset(c->bfd);
+	conn_release(c);
+}
+
+/* An error on fd (the peer reset it, mostly): reset the other side too. */
+static bool conn_fail(struct conn *c, int fd, int err)
+{
+	char why[96];
+
+	snprintf(why, sizeof(why), "%s: %s", side(fd == c->cfd),
+		 strerror(err));
+	conn_abort(c, why);
+	return false;
+}
+
+/* Both FINs passed on, nothing left to write: the normal end. */
+static void conn_close(struct conn *c)
+{
+	lb_log(2, "conn %u: closed", conn_id(c));
+	close(c->cfd);
+	close(c->bfd);
+	conn_release(c);
+}
+
+static void count_fd_setsize(struct service *s, int fd)
+{
+	lb_stats.refused_fd_setsize++;
+	s->cnt.refused++;
+	lb_log_limited(&rl_fd_setsize, "refusing a client: descriptor %d "
+		       "does not fit in an fd_set (FD_SETSIZE %d); serve "
+		       "fewer connections per process or use the kernel "
+		       "module", fd, FD_SETSIZE);
+}
+
+void conn_refuse_fd_setsize(struct service *s, int cfd)
+{
+	count_fd_setsize(s, cfd);
+	close_reset(cfd);
+}
+
+static void connected(struct conn *c)
+{
+	char a[SLB_ADDR_STRLEN];
+
+	c->flags &= (u16)~CF_CONNECTING;
+	c->be->cnt.total++;
+	c->stamp = lb_now;
+	/* The scratch is done with: the buffer carries data from now on. */
+	c->off[B2C] = 0;
+	c->len[B2C] = 0;
+	set_nodelay(c->bfd);
+	lb_log(1, "conn %u: connected to %s", conn_id(c),
+	       slb_addr_format(&c->be->addr, a, sizeof(a)));
+}
+
+/* This attempt is over: count it against the backend and let go of it. */
+static void attempt_failed(struct conn *c, int err)
+{
+	char a[SLB_ADDR_STRLEN];
+
+	c->be->cnt.connect_failures++;
+	c->svc->cnt.connect_failures++;
+	lb_log(1, "conn %u: backend %s: %s", conn_id(c),
+	       slb_addr_format(&c->be->addr, a, sizeof(a)), strerror(err));
+	close(c->bfd);
+	c->bfd = -1;
+	c->sel &= (u8)~(SEL_BR | SEL_BW);
+	c->flags &= (u16)~CF_CONNECTING;
+	/*
+	 * Its dest pointer stays in tried[] even if this frees it: the
+	 * scheduler only compares those pointers, never follows them.
+	 */
+	backend_put(c->be);
+	c->be = NULL;
+}
+
+/* 0: connecting or connected; 1: failed already; -1: no descriptor. */
+static int start_connect(struct conn *c)
+{
+	const struct sockaddr_storage *addr = &c->be->addr;
+	int fd, err;
+
+	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
+		    0);
+	if (fd < 0) {
+		err = errno;
+		/* Out of descriptors: accepting more would only fail too. */
+		if (err == EMFILE || err == ENFILE || err == ENOBUFS ||
+		    err == ENOMEM)
+			loop_accept_backoff();
+		lb_stats.refused_no_fd++;
+		c->svc->cnt.refused++;
+		lb_log_limited(&rl_no_fd, "refusing a client: backend "
+			       "socket: %s", strerror(err));
+		return -1;
+	}
+	if (!fd_fits(fd)) {
+		count_fd_setsize(c->svc, fd);
+		close(fd);
+		return -1;
+	}
+	c->bfd = fd;
+	c->stamp = lb_now;
+	if (!connect(fd, (const struct sockaddr *)addr, slb_addr_len(addr))) {
+		connected(c);
+		return 0;
+	}
+	if (errno == EINPROGRESS) {
+		c->flags |= CF_CONNECTING;
+		return 0;
+	}
+	attempt_failed(c, errno);
+	return 1;
+}
+
+/* Hand the client to the next backend that will have it; false if gone. */
+static bool connect_next(struct conn *c)
+{
+	struct connect_scratch *sc = scratch(c);
+	struct slb_sched_ctx ctx;
+	char a[SLB_ADDR_STRLEN];
+	int r;
+
+	while (c->ntried < opt.tries) {
+		ctx.tried = sc->tried;
+		ctx.ntried = c->ntried;
+		ctx.hash = sc->hash;
+		c->be = service_pick(c->svc, &ctx);
+		if (!c->be)
+			break;
+		sc->tried[c->ntried++] = &c->be->dest;
+		r = start_connect(c);
+		if (r == 0)
+			return true;
+		if (r < 0) {
+			/* Not the backend's fault: no point trying another. */
+			conn_abort(c, "no descriptor for the backend");
+			return false;
+		}
+	}
+	c->svc->cnt.refused++;
+	lb_log_limited(&rl_no_backend, "service %s: no backend took a client "
+		       "(%u tried)", slb_addr_format(&c->svc->addr, a,
+						     sizeof(a)), c->ntried);
+	conn_abort(c, "no backend");
+	return false;
+}
+
+void conn_accept(struct service *s, int cfd,
+		 const struct sockaddr_storage *peer)
+{
+	char a[SLB_ADDR_STRLEN];
+	struct conn *c = pool_get();
+
+	if (!c) {
+		/* The loop does not accept when full; belt and braces. */
+		close_reset(cfd);
+		return;
+	}
+	c->cfd = cfd;
+	c->svc = s;
+	c->stamp = lb_now;
+	service_get(s);
+	s->cnt.total++;
+	set_nodelay(cfd);
+	scratch(c)->hash = addr_hash(peer);
+	lb_log(1, "conn %u: client %s", conn_id(c),
+	       slb_addr_format(peer, a, sizeof(a)));
+	connect_next(c);
+}
+
+/* The connect finished one way or the other; false if c is gone. */
+static bool connect_done(struct conn *c)
+{
+	socklen_t len = sizeof(int);
+	int err = 0;
+
+	if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len))
+		err = errno;
+	if (!err) {
+		connected(c);
+		return true;
+	}
+	attempt_failed(c, err);
+	return connect_next(c);
+}
+
+static void count(struct conn *c, int d, size_t n)
+{
+	if (d == C2B) {
+		c->svc->cnt.client_bytes += n;
+		c->be->cnt.client_bytes += n;
+	} else {
+		c->svc->cnt.backend_bytes += n;
+		c->be->cnt.backend_bytes += n;
+	}
+}
+
+static bool would_block(void)
+{
+	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/* Write what is pending in direction d; what is not taken stays. */
+static bool pump_write(struct conn *c, int d)
+{
+	ssize_t n;
+
+	if (!c->len[d])
+		return true;
+	n = send(dst_fd(c, d), pool_buf(c, d) + c->off[d], c->len[d],
+		 MSG_NOSIGNAL);
+	if (n < 0)
+		return would_block() ? true : conn_fail(c, dst_fd(c, d), errno);
+	count(c, d, (size_t)n);
+	c->stamp = lb_now;
+	c->len[d] -= (u32)n;
+	c->off[d] = c->len[d] ? c->off[d] + (u32)n : 0;
+	return true;
+}
+
+/* Called only with d's buffer empty (see conn_want). */
+static bool pump_read(struct conn *c, int d)
+{
+	ssize_t n;
+
+	n = recv(src_fd(c, d), pool_buf(c, d), pool_bufsize(), 0);
+	if (n < 0)
+		return would_block() ? true : conn_fail(c, src_fd(c, d), errno);
+	c->stamp = lb_now;
+	if (n == 0) {
+		c->flags |= CF_EOF(d);
+		lb_log(2, "conn %u: FIN from %s", conn_id(c), side(d == C2B));
+		return true;
+	}
+	c->off[d] = 0;
+	c->len[d] = (u32)n;
+	if (c->flags & CF_CONNECTING)
+		return true;
+	/* Most writes go through at once: save a round through select(). */
+	return pump_write(c, d);
+}
+
+/* Pass FINs on once their data is out; close when both are.  */
+static bool settle(struct conn *c)
+{
+	int d;
+
+	if (c->flags & CF_CONNECTING)
+		return true;
+	for (d = C2B; d <= B2C; d++) {
+		if ((c->flags & (CF_EOF(d) | CF_SHUT(d))) != CF_EOF(d) ||
+		    c->len[d])
+			continue;
+		if (shutdown(dst_fd(c, d), SHUT_WR))
+			return conn_fail(c, dst_fd(c, d), errno);
+		c->flags |= CF_SHUT(d);
+	}
+	if ((c->flags & CF_SHUT(C2B)) && (c->flags & CF_SHUT(B2C))) {
+		conn_close(c);
+		return false;
+	}
+	return true;
+}
+
+int conn_want(struct conn *c, fd_set *r, fd_set *w)
+{
+	bool up = !(c->flags & CF_CONNECTING);
+	u8 sel = 0;
+
+	if (!(c->flags & CF_EOF(C2B)) && !c->len[C2B])
+		sel |= SEL_CR;
+	if (up && !(c->flags & CF_EOF(B2C)) && !c->len[B2C])
+		sel |= SEL_BR;
+	if (!up || c->len[C2B])
+		sel |= SEL_BW;		/* while connecting: completion */
+	if (up && c->len[B2C])
+		sel |= SEL_CW;
+	if (sel & SEL_CR)
+		FD_SET(c->cfd, r);
+	if (sel & SEL_CW)
+		FD_SET(c->cfd, w);
+	if (sel & SEL_BR)
+		FD_SET(c->bfd, r);
+	if (sel & SEL_BW)
+		FD_SET(c->bfd, w);
+	c->sel = sel;
+	return c->cfd > c->bfd ? c->cfd : c->bfd;
+}
+
+static bool ready(const struct conn *c, u8 bit, const fd_set *set)
+{
+	int fd = bit & (SEL_CR | SEL_CW) ? c->cfd : c->bfd;
+
+	return (c->sel & bit) && FD_ISSET(fd, set);
+}
+
+bool conn_events(struct conn *c, const fd_set *r, const fd_set *w)
+{
+	if ((c->flags & CF_CONNECTING) && ready(c, SEL_BW, w)) {
+		if (!connect_done(c))
+			return false;
+	}
+	if (ready(c, SEL_CR, r) && !pump_read(c, C2B))
+		return false;
+	if (ready(c, SEL_BR, r) && !pump_read(c, B2C))
+		return false;
+	if (ready(c, SEL_CW, w) && !pump_write(c, B2C))
+		return false;
+	if (!(c->flags & CF_CONNECTING) && ready(c, SEL_BW, w) &&
+	    !pump_write(c, C2B))
+		return false;
+	return settle(c);
+}
+
+u64 conn_deadline(const struct conn *c)
+{
+	unsigned int t;
+
+	if (c->flags & CF_CONNECTING)
+		t = opt.connect_ms;
+	else if (c->flags & (CF_EOF(C2B) | CF_EOF(B2C)))
+		t = opt.half_ms;
+	else
+		t = opt.idle_ms;
+	return t ? c->stamp + t : NO_DEADLINE;
+}
+
+void conn_timeout(struct conn *c)
+{
+	if (c->flags & CF_CONNECTING) {
+		attempt_failed(c, ETIMEDOUT);
+		connect_next(c);
+	} else if (c->flags & (CF_EOF(C2B) | CF_EOF(B2C))) {
+		conn_abort(c, "half-closed timeout");
+	} else {
+		conn_abort(c, "idle timeout");
+	}
+}

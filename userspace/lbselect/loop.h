@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The select() loop: listeners, connections, timers and signals.
+ */
+#ifndef LBSELECT_LOOP_H
+#define LBSELECT_LOOP_H
+
+#include "lbselect.h"
+
+/* Time of the current round, in now_ms() time. */
+extern u64 lb_now;
+
+/* Out of descriptors or memory: stop accepting for a short while. */
+void loop_accept_backoff(void);
+
+/* Run until told to stop; returns the exit status. */
+int loop_run(const char *config_path);
+
+#endif /* LBSELECT_LOOP_H */

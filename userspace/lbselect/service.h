@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Services (a listening address and a scheduler) and their backends, built
+ * from a struct slb_cfg and rebuilt in place on reload.
+ *
+ * Connections hold a reference on their service and, while they have one,
+ * on their backend.  What a reload removes is unhooked from the
+ * configuration at once (no new connections; a removed service's listener
+ * is closed) but freed only when the last connection through it is gone.
+ */
+#ifndef LBSELECT_SERVICE_H
+#define LBSELECT_SERVICE_H
+
+#include <stdbool.h>
+#include <sys/socket.h>
+
+#include "config.h"
+#include "lbselect.h"
+#include "sched.h"
+
+struct lb_counters {
+	u64 total;		/* service: accepted; backend: connected */
+	u64 client_bytes;	/* read from clients, written to backends */
+	u64 backend_bytes;	/* read from backends, written to clients */
+	u64 connect_failures;	/* backend connect attempts that failed */
+	u64 refused;		/* service: clients closed unserved */
+};
+
+struct backend {
+	struct slb_sched_dest dest;	/* dest.active: its connections */
+	struct sockaddr_storage addr;
+	struct service *svc;
+	enum slb_cfg_state state;
+	bool removed;			/* by a reload; on svc->gone */
+	struct backend *next;		/* in svc->gone */
+	struct lb_counters cnt;
+};
+
+struct service {
+	struct sockaddr_storage addr;
+	int lfd;			/* -1 once closed */
+	bool selected;			/* lfd is in this round's fd_set */
+	bool removed;			/* by a reload; on lb_dying */
+	unsigned int backlog;
+	unsigned int maxconn;		/* 0 = unlimited */
+	unsigned int active;		/* connections holding it */
+	const struct slb_sched_ops *ops;
+	_Alignas(max_align_t) u8 sched_state[SLB_SCHED_STATE_MAX];
+	/* The configured backends, as the scheduler wants them. */
+	struct slb_sched_dest **dests;
+	unsigned int ndests, cap;
+	struct backend *gone;		/* removed, connections left */
+	struct service *next;
+	struct lb_counters cnt;
+};
+
+/* Configured services, in configuration order. */
+extern struct service *lb_services;
+/* Removed by a reload, waiting for their connections to end. */
+extern struct service *lb_dying;
+
+static inline struct backend *dest_backend(struct slb_sched_dest *d)
+{
+	return container_of(d, struct backend, dest);
+}
+
+/*
+ * Make the running services match cfg.  All or nothing: on any error
+ * (unknown scheduler, address that cannot be bound) it logs why, prefixed
+ * with origin (a file name) and the line, and changes nothing.
+ */
+int services_apply(const struct slb_cfg *cfg, const char *origin);
+
+/* Read path and apply it; on error the running configuration stays. */
+int services_load(const char *path);
+
+/* Stop accepting: close every listener (SIGTERM). */
+void services_close_listeners(void);
+
+/* At exit, once no connection is left. */
+void services_free(void);
+
+/*
+ * A backend of s for a client, none of tried[] (ctx as for the scheduler);
+ * takes a reference on it.  NULL if no backend can take the client.
+ */
+struct backend *service_pick(struct service *s,
+			     const struct slb_sched_ctx *ctx);
+
+void backend_put(struct backend *b);
+
+static inline void service_get(struct service *s)
+{
+	s->active++;
+}
+
+void service_put(struct service *s);
+
+/* Has the service room for one more client (maxconn)? */
+static inline bool service_has_room(const struct service *s)
+{
+	return !s->maxconn || s->active < s->maxconn;
+}
+
+#endif /* LBSELECT_SERVICE_H */
