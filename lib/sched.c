@@ -7,13 +7,12 @@
 #include "sched.h"
 
 /* Listing order: the order the tools show the schedulers in. */
+/* NULL-terminated: lib/ has no ARRAY_SIZE of its own. */
 static const struct slb_sched_ops *const slb_sched_table[] = {
 	&slb_sched_rr,
 	&slb_sched_wrr,
+	NULL,
 };
-
-#define SLB_SCHED_COUNT \
-	(sizeof(slb_sched_table) / sizeof(slb_sched_table[0]))
 
 /*
  * lib/ may call neither libc nor the kernel, hence no strcmp.  The name
@@ -40,7 +39,7 @@ const struct slb_sched_ops *slb_sched_find(const char *name)
 
 	if (!name)
 		return NULL;
-	for (i = 0; i < SLB_SCHED_COUNT; i++)
+	for (i = 0; slb_sched_table[i]; i++)
 		if (slb_sched_name_eq(name, slb_sched_table[i]->name))
 			return slb_sched_table[i];
 	return NULL;
@@ -48,7 +47,11 @@ const struct slb_sched_ops *slb_sched_find(const char *name)
 
 const struct slb_sched_ops *slb_sched_at(unsigned int i)
 {
-	return i < SLB_SCHED_COUNT ? slb_sched_table[i] : NULL;
+	unsigned int n;
+
+	for (n = 0; n < i && slb_sched_table[n]; n++)
+		;
+	return slb_sched_table[n];
 }
 
 bool slb_sched_eligible(const struct slb_sched_dest *d,

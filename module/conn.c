@@ -179,10 +179,12 @@ static void slb_conn_set_state(struct slb_conn *conn, u8 state)
 /* Count an event against the service, the netns and the backend if any. */
 #define slb_conn_count_event(conn, member)				\
 	do {								\
-		atomic64_inc(&(conn)->svc->stats.member);		\
-		atomic64_inc(&(conn)->sn->stats.member);		\
-		if ((conn)->be)						\
-			atomic64_inc(&(conn)->be->stats.member);	\
+		struct slb_conn *__conn = (conn);			\
+									\
+		atomic64_inc(&__conn->svc->stats.member);		\
+		atomic64_inc(&__conn->sn->stats.member);		\
+		if (__conn->be)						\
+			atomic64_inc(&__conn->be->stats.member);	\
 	} while (0)
 
 static void slb_conn_close(struct slb_conn *conn, bool abort)
@@ -272,9 +274,8 @@ static bool slb_conn_connect_next(struct slb_conn *conn)
 
 	tries = min(tries, SLB_CONN_MAX_TRIES);
 	while (conn->ntried < tries) {
-		be = slb_service_schedule(conn->svc,
-				(const struct slb_sched_dest *const *)conn->tried,
-				conn->ntried, slb_conn_hash(&conn->client_addr));
+		be = slb_service_schedule(conn->svc, conn->tried, conn->ntried,
+					  slb_conn_hash(&conn->client_addr));
 		if (!be)
 			break;
 		conn->tried[conn->ntried++] = &be->dest;

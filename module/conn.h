@@ -10,6 +10,7 @@
 #include <uapi/linux/splicelb.h>
 
 #include "addr.h"
+#include "sched.h"
 
 struct slb_net;
 struct slb_service;
@@ -56,7 +57,7 @@ struct slb_conn {
 	unsigned long flags;		/* SLB_CONN_F_* bits */
 	u8 state;			/* enum splicelb_conn_state */
 	u8 ntried;
-	const void *tried[SLB_CONN_MAX_TRIES];
+	const struct slb_sched_dest *tried[SLB_CONN_MAX_TRIES];
 	union slb_addr client_addr;
 	unsigned long created;		/* jiffies */
 	unsigned long connect_start;	/* jiffies, current backend try */

@@ -2,8 +2,8 @@
 /*
  * Moving bytes between the two sockets of a connection, in both directions.
  *
- *   client sk ── tcp_read_sock ──> pending clones ── skb_send_sock_locked ──> server sk
- *             <── skb_send_sock_locked ── pending clones <── tcp_read_sock ──
+ *   client ── tcp_read_sock ──> clones ── skb_send_sock_locked ──> server
+ *          <── skb_send_sock_locked ── clones <── tcp_read_sock ──
  *
  * Reading takes the source's socket lock, sending the destination's, never
  * both at once.  The read actor keeps a clone of each receive skb, which
@@ -183,6 +183,7 @@ static bool slb_relay_writeable(struct socket *dst)
 	if (sk_stream_is_writeable(sk))
 		return true;
 	set_bit(SOCK_NOSPACE, &dst->flags);
+	/* Pairs with the smp_mb() in tcp_check_space() before its test. */
 	smp_mb__after_atomic();
 	return sk_stream_is_writeable(sk);
 }

@@ -34,7 +34,7 @@ struct slb_service {
 	void (*listener_data_ready)(struct sock *sk);	/* the original */
 	struct work_struct accept_work;
 
-	spinlock_t sched_lock;
+	spinlock_t sched_lock;		/* the data path's only lock here */
 	const struct slb_sched_ops *sched;
 	u64 sched_state[SLB_SCHED_STATE_MAX / sizeof(u64)];
 	struct slb_sched_dest **dests;	/* backends the scheduler sees */

@@ -59,10 +59,38 @@ build() {
 	scripts/deps.sh || return 1
 	make -s userspace || return 1
 	for k in $KERNELS; do
-		scripts/build-module.sh "$(scripts/kdir.sh "$k")" \
-			"$(sed -n 's/^VERSION := //p' Makefile)" W=1 \
-			KCFLAGS=-Werror || return 1
+		build_module "$k" || return 1
 	done
+}
+
+# W=1 with -Werror, and sparse (C=1) on whatever was rebuilt: sparse only
+# warns, so its warnings are caught in the output.
+build_module() {
+	local out rc=0
+
+	out=$(scripts/build-module.sh "$(scripts/kdir.sh "$1")" \
+		"$(sed -n 's/^VERSION := //p' Makefile)" W=1 C=1 \
+		KCFLAGS=-Werror 2>&1) || rc=1
+	grep -v '^Skipping BTF generation' <<<"$out" || true
+	if grep -qE '(warning|error):' <<<"$out"; then
+		echo "check: the module for $1 does not build cleanly"
+		rc=1
+	fi
+	return $rc
+}
+
+run_style() {
+	stage "style (checkpatch)"
+	{
+		echo "TAP version 13"
+		echo "1..1"
+		if scripts/checkpatch.sh 2>&1 | sed 's/^/# /'; then
+			echo "ok 1 - checkpatch"
+		else
+			echo "not ok 1 - checkpatch"
+		fi
+	} | tee build/style.ktap | tee -a "$log"
+	tally build/style.ktap 1
 }
 
 run_unit() {
@@ -137,6 +165,7 @@ if ! build 2>&1 | tee -a "$log"; then
 	echo "0 passed, 1 failed"
 	exit 1
 fi
+[ -n "${SKIP_STYLE:-}" ] || [ -n "$TESTS" ] || run_style
 [ -n "${SKIP_UNIT:-}" ] || run_unit
 [ -n "${SKIP_NATIVE:-}" ] || run_native
 [ -n "${SKIP_VM:-}" ] || run_vm

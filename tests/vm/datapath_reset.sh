@@ -10,16 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 trap topo_cleanup EXIT
 
-# srv_result PID NAME: the backend server's verdict.
-srv_result() {
-	if wait "$1"; then
-		ktap_ok "$2"
-	else
-		ktap_fail "$2"
-		sed 's/^/# /' /tmp/reset.srv
-	fi
-}
-
 ktap_plan 4
 topo_setup
 cat >/tmp/reset.conf <<CONF
@@ -34,12 +24,12 @@ _wait_listen slb-be1 "[::]:80"
 check "client aborts after 1 MiB" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -x 1m -e aborted \
 	-t 60000
-srv_result $! "backend sees the reset"
+check_wait "backend sees the reset" $! /tmp/reset.srv
 
 in_ns slb-be1 "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -x 1m -e aborted \
 	-t 60000 >/tmp/reset.srv &
 _wait_listen slb-be1 "[::]:80"
 check "client sees the backend's reset" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -e reset -t 60000
-srv_result $! "backend aborted after 1 MiB"
+check_wait "backend aborted after 1 MiB" $! /tmp/reset.srv
 ktap_finish

@@ -34,7 +34,7 @@ wait_for() {
 	return 1
 }
 
-ktap_plan 12
+ktap_plan 13
 modprobe splicelb
 ip link set lo up
 
@@ -58,6 +58,9 @@ check "show -j -s is valid JSON" bash -c 'lbctl -j -s show | jsoncheck'
 check "/proc/net/splicelb/services: $N backends, each once" \
 	bash -c "[ \$(grep -c '^  -> 10[.]' /proc/net/splicelb/services) = $N ] &&
 	       [ -z \"\$(sort /proc/net/splicelb/services | uniq -d)\" ]"
+
+# Deleting 10,000 backends is one request; out of the way of what follows.
+check "service del of $N backends" lbctl service del 127.0.0.1:8000
 
 # Live connections: needs the data path.
 connhold -l 127.0.0.1:9001 >"$tmp/server" &

@@ -330,3 +330,14 @@ syn_drop_backend() {
 	}
 	wait_for 10 full
 }
+
+# check_wait NAME PID [LOG]: NAME passes when background job PID (started by
+# this shell) exits 0; LOG is shown when it does not.
+check_wait() {
+	if wait "$2"; then
+		ktap_ok "$1"
+	else
+		ktap_fail "$1"
+		[ -z "${3:-}" ] || sed 's/^/# /' "$3"
+	fi
+}

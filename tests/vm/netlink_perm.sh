@@ -90,7 +90,9 @@ check "B's sysctls are its own" \
 	       [ "$(A cat /proc/sys/net/splicelb/connect_timeout_ms)" = 3000 ]'
 events_stay() {
 	local p
-	B lbctl monitor >"$tmp/monb" &
+	# Not through B(): $! must be lbctl itself, which ip netns exec
+	# becomes, or the kill would leave it running.
+	ip netns exec slb-pb lbctl monitor >"$tmp/monb" 2>&1 &
 	p=$!
 	sleep 1
 	A lbctl service add 127.0.0.1:8082

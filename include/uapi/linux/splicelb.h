@@ -135,13 +135,11 @@ enum splicelb_stats_attr {
 	SPLICELB_STATS_A_UNSPEC,
 	SPLICELB_STATS_A_CONNS_ACTIVE,	/* u64: relaying now */
 	SPLICELB_STATS_A_CONNS_INACTIVE,	/* u64: connecting or half-closed */
-	SPLICELB_STATS_A_CONNS_TOTAL,	/* u64: ever accepted (service) or
-					 * handed to (backend) */
+	SPLICELB_STATS_A_CONNS_TOTAL,	/* u64: accepted, or established */
 	SPLICELB_STATS_A_BYTES_IN,	/* u64: client to backend */
 	SPLICELB_STATS_A_BYTES_OUT,	/* u64: backend to client */
 	SPLICELB_STATS_A_CONNECT_FAILS,	/* u64: backend connects that failed */
-	SPLICELB_STATS_A_REFUSED,	/* u64: clients refused (limits, no
-					 * backend) */
+	SPLICELB_STATS_A_REFUSED,	/* u64: clients turned away */
 	SPLICELB_STATS_A_BYTES_BY_REF,	/* u64: forwarded as page references */
 	SPLICELB_STATS_A_BYTES_COPIED,	/* u64: forwarded by copying */
 	SPLICELB_STATS_A_TIMEOUTS,	/* u64: connections ended by a timeout */
