@@ -49,7 +49,7 @@ MANPAGES := $(wildcard Documentation/*.8)
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 .PHONY: all module userspace unit check demo vm-shell install clean help \
-	deps style sparse
+	deps style sparse bench bench-quick
 
 all: module userspace
 
@@ -112,6 +112,13 @@ check:
 
 demo:
 	$(Q)scripts/demo.sh
+
+# K=6.1 benchmarks on the other kernel of the matrix (default 6.12).
+bench:
+	$(Q)K=$(K) scripts/bench
+
+bench-quick:
+	$(Q)K=$(K) scripts/bench --quick
 
 vm-shell:
 	$(Q)scripts/deps.sh

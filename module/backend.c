@@ -226,12 +226,12 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 	return ret;
 }
 
-void slb_backend_del_all(struct slb_service *svc, bool cut)
+void slb_backend_del_all(struct slb_service *svc)
 {
 	struct slb_backend *be, *tmp;
 
 	list_for_each_entry_safe(be, tmp, &svc->backends, node)
-		slb_backend_unlink(be, cut);
+		slb_backend_unlink(be, false);
 }
 
 /* The last connection of a draining backend ended: say so. */

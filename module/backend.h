@@ -49,8 +49,11 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 /* Caller holds sn->lock. */
 struct slb_backend *slb_backend_find(struct slb_service *svc,
 				     const union slb_addr *addr);
-/* Caller holds sn->lock; removes every backend of a dying service. */
-void slb_backend_del_all(struct slb_service *svc, bool cut);
+/*
+ * Caller holds sn->lock; removes every backend of a dying service, whose
+ * connections the caller cuts, if it must, in one pass.
+ */
+void slb_backend_del_all(struct slb_service *svc);
 
 /* A connection to the backend ended; it was counted by the scheduler. */
 void slb_backend_conn_done(struct slb_backend *be);

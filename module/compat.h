@@ -21,16 +21,18 @@
 #define NETLINK_MAX_FMTMSG_LEN 80
 
 /*
- * 6.1's extack has no buffer for a formatted message.  Generic netlink
- * runs our requests one at a time (the family has no parallel_ops) and
- * sends the ack before the next, so a static buffer lives long enough.
+ * 6.1's extack has no buffer for a formatted message, and the ack that
+ * carries it is built after genetlink has let the next request in.  A ring
+ * of buffers: a message is overwritten only after 64 more formatted
+ * errors, far more than can happen in that window.
  */
 static inline char *slb_compat_extack_buf(size_t *len)
 {
-	static char buf[NETLINK_MAX_FMTMSG_LEN];
+	static char ring[64][NETLINK_MAX_FMTMSG_LEN];
+	static atomic_t next = ATOMIC_INIT(0);
 
-	*len = sizeof(buf);
-	return buf;
+	*len = NETLINK_MAX_FMTMSG_LEN;
+	return ring[(unsigned int)atomic_inc_return(&next) % ARRAY_SIZE(ring)];
 }
 
 #define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...)			\

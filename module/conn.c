@@ -546,25 +546,23 @@ void slb_conn_fill_info(struct slb_conn *conn, struct slb_conn_info *info)
 	mutex_unlock(&conn->sock_lock);
 }
 
+/* One walk, however many connections: callers cut whole sets at once. */
 void slb_conn_cut(struct slb_net *sn, struct slb_service *svc,
 		  struct slb_backend *be)
 {
 	struct slb_conn *conn;
-	unsigned long id;
+	unsigned long id = 0;
 
-	rcu_read_lock();
-	xa_for_each(&sn->conns, id, conn) {
-		if ((svc && conn->svc != svc) ||
-		    (be && READ_ONCE(conn->be) != be))
-			continue;
-		if (!refcount_inc_not_zero(&conn->refcnt))
-			continue;
-		set_bit(SLB_CONN_F_CUT, &conn->flags);
-		/* Our reference goes with the queued work. */
-		if (!queue_work(slb_wq, &conn->work))
-			slb_conn_put(conn);
+	while ((conn = slb_conn_next(sn, &id))) {
+		if ((!svc || conn->svc == svc) &&
+		    (!be || READ_ONCE(conn->be) == be)) {
+			set_bit(SLB_CONN_F_CUT, &conn->flags);
+			slb_conn_queue(conn);
+		}
+		slb_conn_put(conn);
+		id++;
+		cond_resched();
 	}
-	rcu_read_unlock();
 }
 
 void slb_conn_flush_net(struct slb_net *sn)

@@ -184,7 +184,7 @@ static void slb_service_unlink(struct slb_service *svc, bool cut)
 	svc->dead = true;
 	spin_unlock(&svc->sched_lock);
 	slb_listener_close(svc);
-	slb_backend_del_all(svc, cut);
+	slb_backend_del_all(svc);
 	if (cut)
 		slb_conn_cut(sn, svc, NULL);
 	if (svc->sched->done_service)
@@ -220,7 +220,9 @@ void slb_service_flush(struct slb_net *sn, bool cut)
 
 	mutex_lock(&sn->lock);
 	list_for_each_entry_safe(svc, tmp, &sn->services, node)
-		slb_service_unlink(svc, cut);
+		slb_service_unlink(svc, false);
+	if (cut)
+		slb_conn_cut(sn, NULL, NULL);
 	mutex_unlock(&sn->lock);
 }
 

@@ -22,6 +22,10 @@ REFRESH=0
 HOST_PACKAGES="gcc make libc6-dev qemu-system-x86 busybox-static cpio kmod
 	libmnl-dev libcmocka-dev pkg-config dwarves sparse iproute2 bc xz-utils
 	zstd libelf-dev"
+# Only for "make bench" (deps.sh --bench): the systems it measures splicelb
+# against, the load generators, the charts, the profiler.
+BENCH_PACKAGES="haproxy nginx libnginx-mod-stream ipvsadm iperf3 gnuplot-nox
+	linux-perf"
 
 log() {
 	local tag=$1
@@ -33,10 +37,12 @@ die() { echo "deps.sh: $*" >&2; exit 1; }
 
 usage() {
 	cat <<USAGE
-usage: scripts/deps.sh [--refresh] [--host-only] [--kernels-only]
+usage: scripts/deps.sh [--refresh] [--host-only] [--kernels-only] [--bench]
   --refresh       re-resolve the newest Debian kernels even if cached
   --host-only     install host packages only
   --kernels-only  fetch test kernels only
+  --bench         also the benchmark's packages (HAProxy, nginx, ipvsadm,
+                  iperf3, gnuplot, perf); their services are not started
 environment: SPLICELB_CACHE (default ~/.cache/splicelb), KERNELS ("$KERNELS")
 USAGE
 }
@@ -57,8 +63,29 @@ install_host_packages() {
 	log APT "installing" $missing
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null
+	# The benchmark runs HAProxy and nginx in its guest: on the host they
+	# must not start (policy-rc.d forbids it while installing) nor come
+	# up at the next boot.
+	local policy=/usr/sbin/policy-rc.d rc=0 p
+	if [ ! -e "$policy" ]; then
+		printf '#!/bin/sh\nexit 101\n' >"$policy"
+		chmod 0755 "$policy"
+	else
+		policy=
+	fi
 	# shellcheck disable=SC2086
-	apt-get install -y -q --no-install-recommends $missing >/dev/null
+	apt-get install -y -q --no-install-recommends $missing >/dev/null ||
+		rc=$?
+	[ -z "$policy" ] || rm -f "$policy"
+	[ "$rc" = 0 ] || die "apt-get install failed"
+	if command -v systemctl >/dev/null; then
+		for p in $missing; do
+			case $p in
+			haproxy|nginx) systemctl disable -q "$p" 2>/dev/null ;;
+			esac
+		done
+	fi
+	return 0
 }
 
 # Private apt: own sources, state and archive cache, so the host's apt
@@ -177,18 +204,20 @@ fetch_kernel() {
 }
 
 main() {
-	local host=1 kernels=1 k
+	local host=1 kernels=1 bench= k
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--refresh) REFRESH=1 ;;
 		--host-only) kernels=0 ;;
 		--kernels-only) host=0 ;;
+		--bench) bench=$BENCH_PACKAGES ;;
 		-h|--help) usage; exit 0 ;;
 		*) usage >&2; exit 2 ;;
 		esac
 		shift
 	done
-	[ "$host" = 1 ] && install_host_packages
+	# shellcheck disable=SC2086
+	[ "$host" = 1 ] && install_host_packages $bench
 	if [ "$kernels" = 1 ]; then
 		mkdir -p "$CACHE/kernels"
 		for k in $KERNELS; do

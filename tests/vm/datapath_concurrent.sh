@@ -11,6 +11,11 @@ source "$(dirname "$0")/lib.sh"
 trap topo_cleanup EXIT
 
 ktap_plan 1
+if [ "$BALANCER" = lbselect ]; then
+	ktap_skip "1000 concurrent connections" \
+		"lbselect holds $LBSELECT_MAX_CONNS (2 descriptors each, FD_SETSIZE 1024)"
+	ktap_finish
+fi
 topo_setup
 cat >/tmp/concurrent.conf <<CONF
 service add $VIP4:80 scheduler rr backlog 4096

@@ -67,15 +67,25 @@ t0=$(ms)
 in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -r 1k -d 10 -D $((SLOW_S * 1000)) \
 	-t 90000 >/tmp/slowreader.cli 2>&1 &
 client=$!
+# Count from the first byte: the first connect of a fresh guest can take
+# a second or two.
+flowing() {
+	[ "$(sent_kb)" -gt "$sent0" ]
+}
+wait_for 10 flowing || echo "# nothing from the backend in 10 s"
+t1=$(ms)
+echo "# data flows after $((t1 - t0)) ms"
 samples=()
 rss_max=0
-# Samples at 1 .. SLOW_S - 1 s: all of them while the client is slow.
-for i in $(seq $((SLOW_S - 1))); do
-	sleep_until $((t0 + i * 1000))
+# Samples every second, all well within the slow phase: on a loaded host
+# one may come late, and the last ones not at all.
+for i in $(seq $((SLOW_S - 2))); do
+	sleep_until $((t1 + i * 1000))
+	[ $(($(ms) - t1)) -lt $(((SLOW_S - 2) * 1000 + 500)) ] || break
 	mem=$(($(kernel_mem_kb) - mem0))
 	taken=$(($(sent_kb) - sent0))
 	samples+=("$mem")
-	t=$(($(ms) - t0))
+	t=$(($(ms) - t1))
 	line="# $((t / 1000)).$((t % 1000 / 100)) s: kernel +$mem KiB"
 	line="$line, sender $taken KiB"
 	if [ "$BALANCER" = lbselect ]; then
@@ -94,11 +104,11 @@ for i in "${!samples[@]}"; do
 done
 steady=$((late - samples[1]))
 
-check "kernel memory while the reader is slow: +$max KiB at most" \
-	test "$max" -le "$GROWTH_LIMIT_KB"
+check "kernel memory while slow (${#samples[@]} samples): +$max KiB at most" \
+	sh -c "[ ${#samples[@]} -ge 3 ] && [ $max -le $GROWTH_LIMIT_KB ]"
 check "no growing backlog: +$steady KiB at most after the 2nd second" \
 	test "$steady" -le "$STEADY_LIMIT_KB"
-check "the sender held back: $taken KiB sent in $((SLOW_S - 1)) s" \
+check "the sender held back: $taken KiB sent in $((t / 1000)) s" \
 	test "$taken" -le "$TAKEN_LIMIT_KB"
 if [ "$BALANCER" = lbselect ]; then
 	check "lbselect's resident size: +$rss_max KiB at most" \

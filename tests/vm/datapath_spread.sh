@@ -53,13 +53,13 @@ within() {
 ktap_plan 2
 topo_setup
 
-read -r a b c < <(spread rr 1 1 1)
+read -r a b c <<<"$(spread rr 1 1 1)"
 echo "# rr: $a $b $c"
 check "rr: 100 +- 1 each of 300 ($a $b $c)" \
 	bash -c "[ $a -ge 99 ] && [ $a -le 101 ] && [ $b -ge 99 ] &&
 	       [ $b -le 101 ] && [ $c -ge 99 ] && [ $c -le 101 ]"
 
-read -r a b c < <(spread wrr 3 1 1)
+read -r a b c <<<"$(spread wrr 3 1 1)"
 echo "# wrr 3:1:1: $a $b $c"
 if within "$a" 180 2 && within "$b" 60 2 && within "$c" 60 2; then
 	ktap_ok "wrr 3:1:1: 180/60/60 +- 2 of 300 ($a $b $c)"

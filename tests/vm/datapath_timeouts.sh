@@ -10,12 +10,6 @@
 source "$(dirname "$0")/lib.sh"
 trap topo_cleanup EXIT
 
-if [ "$BALANCER" != module ]; then
-	ktap_plan 1
-	ktap_skip "timeouts" "the module's sysctls"
-	ktap_finish
-fi
-
 ktap_plan 4
 topo_setup
 lb_sysctl idle_timeout_s 2

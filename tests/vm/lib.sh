@@ -195,8 +195,10 @@ _lbselect_start() {
 	# Its listeners are bound before it says it runs.
 	wait_for 10 _lbselect_said "running:" || true
 	_lbselect_said "running:" && [ ! -e "$LBSELECT.rc" ] && return 0
-	echo "# lbselect did not start"
-	sed 's/^/# /' "$LBSELECT.log"
+	{
+		echo "# lbselect did not start"
+		sed 's/^/# /' "$LBSELECT.log"
+	} >&2
 	return 1
 }
 
@@ -220,8 +222,10 @@ _lbselect_reload() {
 	wait_for 10 _lbselect_hupped "$n" || true
 	if ! grep "^lbselect: SIGHUP" "$LBSELECT.log" | tail -n 1 |
 	     grep -q reloaded; then
-		echo "# lbselect did not reload $LBSELECT.conf"
-		sed 's/^/# /' "$LBSELECT.log"
+		{
+			echo "# lbselect did not reload $LBSELECT.conf"
+			sed 's/^/# /' "$LBSELECT.log"
+		} >&2
 		return 1
 	fi
 }
@@ -240,10 +244,10 @@ _lbselect_stop() {
 		wait_for 5 test -e "$LBSELECT.rc" || true
 	fi
 	rc=$(cat "$LBSELECT.rc" 2>/dev/null || echo "?")
-	sed 's/^/# /' "$LBSELECT.log"
+	sed 's/^/# /' "$LBSELECT.log" >&2
 	rm -f "$LBSELECT.pid" "$LBSELECT.rc"
 	[ "$rc" = 0 ] && return 0
-	echo "# lbselect exited with status $rc"
+	echo "# lbselect exited with status $rc" >&2
 	return 1
 }
 

@@ -1,0 +1,437 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Helpers of the benchmark runner (tests/bench/run.sh): the systems under
+# test, set up side by side in one topology, and the measurements.
+#
+# The topology is tests/vm/lib.sh's (client | balancer | 3 backends, each in
+# its own network namespace, joined by veth).  Every system runs at once, on
+# its own ports of the balancer's address, so that a run can interleave them
+# without restarting anything:
+#
+#   system     request/response port   bulk port   what
+#   direct     10.0.11.2:80 (be1)      be1:5201    the client talks to a
+#                                                  backend, slb-lb routes
+#   splicelb   10.0.1.1:8001           :5301       splicelb.ko (lbctl)
+#   lbselect   10.0.1.1:8002           :5302       lbselect -c
+#   haproxy    10.0.1.1:8003           :5303       HAProxy, mode tcp
+#   ipvs       10.0.1.1:8004           :5304       IPVS, NAT (ipvsadm -m)
+#   nginx      10.0.1.1:8005           :5305       nginx stream proxy
+#
+# Request/response services balance over the three backends (rr), each
+# running "slbbench serve" on port 80; bulk services have one backend, be1's
+# iperf3 on 5201 (iperf3's control and data connections must meet the same
+# server).  slb-lb forwards (ip_forward=1) for every system, so that the
+# direct path and IPVS cross the same hops as the proxies.
+#
+# Results are lines on stdout:
+#   SLBBENCH,SCENARIO,SYSTEM,REP,METRIC,VALUE
+#   SLBBENCH-ENV,KEY,VALUE
+#   SLBBENCH-ERR,SCENARIO,SYSTEM,REP,what went wrong
+
+# BALANCER, as scripts/vm's TEST.sh@ARG passes it, selects what runs here:
+# SYSTEMS[:SCENARIOS[:REPS]], lists separated by commas.
+BENCH_SEL=${BALANCER:-}
+# tests/vm/lib.sh's topology then loads no balancer of its own.
+BALANCER=bench
+# shellcheck source=../vm/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../vm/lib.sh"
+# A measurement that fails is reported, and the run goes on.
+set +e
+
+SYSTEMS_ALL="direct splicelb lbselect haproxy ipvs nginx"
+BE_PORT=80
+IPERF_PORT=5201
+LBSELECT_BENCH_MAX=500
+B=/tmp/bench
+declare -A SYS_PORT=([splicelb]=1 [lbselect]=2 [haproxy]=3 [ipvs]=4 [nginx]=5)
+declare -A SYS_OK=()
+
+result() {
+	echo "SLBBENCH,$1,$2,$3,$4,$5"
+}
+
+env_line() {
+	echo "SLBBENCH-ENV,$1,$2"
+}
+
+bench_err() {
+	echo "SLBBENCH-ERR,$1,$2,$3,$4"
+}
+
+# rr_ep SYSTEM, bulk_ep SYSTEM: where the client connects.
+rr_ep() {
+	if [ "$1" = direct ]; then
+		echo "$(be4 1):$BE_PORT"
+	else
+		echo "$VIP4:$((8000 + SYS_PORT[$1]))"
+	fi
+}
+
+bulk_ep() {
+	if [ "$1" = direct ]; then
+		echo "$(be4 1):$IPERF_PORT"
+	else
+		echo "$VIP4:$((5300 + SYS_PORT[$1]))"
+	fi
+}
+
+# ---- the topology around the systems ---------------------------------------
+
+bench_setup() {
+	local ns i
+
+	ulimit -n 262144
+	topo_setup
+	for ns in "$NS_CLI" "$NS_LB" slb-be1 slb-be2 slb-be3; do
+		in_ns "$ns" sysctl -qw net.core.somaxconn=4096 \
+			net.ipv4.tcp_max_syn_backlog=8192 \
+			net.ipv4.tcp_tw_reuse=1 \
+			net.ipv4.ip_local_port_range="1024 65535"
+	done
+	in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1
+	for i in 1 2 3; do
+		bg "slb-be$i" "$BIN/slbbench" serve "0.0.0.0:$BE_PORT" -t 3600 \
+			>/dev/null
+		_wait_listen "slb-be$i" "0.0.0.0:$BE_PORT" || return 1
+	done
+	mkdir -p "$B"
+}
+
+bench_cleanup() {
+	local pid
+
+	for pid in $(cat "$B"/*.pid 2>/dev/null); do
+		kill "$pid" 2>/dev/null
+	done
+	sleep 0.5
+	for pid in $(cat "$B"/*.pid 2>/dev/null); do
+		kill -KILL "$pid" 2>/dev/null
+	done
+	in_ns "$NS_LB" ipvsadm -C 2>/dev/null
+	topo_cleanup
+	modprobe -r splicelb 2>/dev/null
+	return 0
+}
+
+# ---- the systems ------------------------------------------------------------
+
+# lbctl's configuration format, which lbselect reads too.
+_lb_conf() {
+	local port=$1 bport=$2 i
+
+	echo "service add $VIP4:$port scheduler rr backlog 4096"
+	for i in 1 2 3; do
+		echo "backend add $(be4 "$i"):$BE_PORT service $VIP4:$port"
+	done
+	echo "service add $VIP4:$bport scheduler rr backlog 4096"
+	echo "backend add $(be4 1):$IPERF_PORT service $VIP4:$bport"
+}
+
+# _daemon NAME CMD...: run CMD in slb-lb in the background, pid in $B/NAME.pid
+_daemon() {
+	local name=$1
+
+	shift
+	ip netns exec "$NS_LB" "$@" </dev/null >"$B/$name.log" 2>&1 &
+	echo $! >"$B/$name.pid"
+}
+
+start_direct() {
+	:
+}
+
+start_splicelb() {
+	modprobe splicelb || return 1
+	_lb_conf 8001 5301 >"$B/splicelb.conf"
+	in_ns "$NS_LB" lbctl restore "$B/splicelb.conf"
+}
+
+start_lbselect() {
+	_lb_conf 8002 5302 >"$B/lbselect.conf"
+	_daemon lbselect "$BIN/lbselect" -c "$B/lbselect.conf" -D 1s
+	_wait_listen "$NS_LB" "$VIP4:8002"
+}
+
+start_haproxy() {
+	local i
+
+	cat >"$B/haproxy.cfg" <<-CFG
+	# As HAProxy's documentation recommends for throughput: one thread
+	# per CPU, kernel splicing where it pays, enough connections.
+	global
+	    nbthread $(nproc)
+	    maxconn 60000
+	defaults
+	    mode tcp
+	    option splice-auto
+	    maxconn 60000
+	    backlog 4096
+	    timeout connect 5s
+	    timeout client 300s
+	    timeout server 300s
+	frontend rr
+	    bind $VIP4:8003
+	    default_backend rr
+	backend rr
+	    balance roundrobin
+	$(for i in 1 2 3; do echo "    server be$i $(be4 "$i"):$BE_PORT"; done)
+	frontend bulk
+	    bind $VIP4:5303
+	    default_backend bulk
+	backend bulk
+	    server be1 $(be4 1):$IPERF_PORT
+	CFG
+	_daemon haproxy haproxy -f "$B/haproxy.cfg" -db
+	_wait_listen "$NS_LB" "$VIP4:8003"
+}
+
+start_ipvs() {
+	local i
+
+	modprobe ip_vs_rr || return 1
+	in_ns "$NS_LB" ipvsadm -A -t "$VIP4:8004" -s rr || return 1
+	for i in 1 2 3; do
+		in_ns "$NS_LB" ipvsadm -a -t "$VIP4:8004" \
+			-r "$(be4 "$i"):$BE_PORT" -m || return 1
+	done
+	in_ns "$NS_LB" ipvsadm -A -t "$VIP4:5304" -s rr &&
+	in_ns "$NS_LB" ipvsadm -a -t "$VIP4:5304" -r "$(be4 1):$IPERF_PORT" -m
+}
+
+start_nginx() {
+	local i
+
+	mkdir -p "$B/nginx"
+	cat >"$B/nginx.conf" <<-CFG
+	user root;
+	worker_processes auto;
+	worker_rlimit_nofile 262144;
+	daemon off;
+	pid $B/nginx/nginx.pid;
+	error_log $B/nginx/error.log warn;
+	load_module /usr/lib/nginx/modules/ngx_stream_module.so;
+	events {
+	    worker_connections 65536;
+	}
+	stream {
+	    upstream rr {
+	$(for i in 1 2 3; do echo "        server $(be4 "$i"):$BE_PORT;"; done)
+	    }
+	    upstream bulk {
+	        server $(be4 1):$IPERF_PORT;
+	    }
+	    server {
+	        listen $VIP4:8005 backlog=4096 reuseport;
+	        proxy_pass rr;
+	    }
+	    server {
+	        listen $VIP4:5305 backlog=4096 reuseport;
+	        proxy_pass bulk;
+	    }
+	}
+	CFG
+	_daemon nginx nginx -c "$B/nginx.conf" -p "$B/nginx/" \
+		-e "$B/nginx/error.log"
+	_wait_listen "$NS_LB" "$VIP4:8005"
+}
+
+# start_systems LIST: start each; those that start and answer one exchange
+# are in SYS_OK.
+start_systems() {
+	local s out
+
+	for s in $1; do
+		if ! out=$("start_$s" 2>&1); then
+			bench_err setup "$s" 0 "did not start: $(echo $out)"
+			[ ! -f "$B/$s.log" ] || sed "s/^/# $s: /" "$B/$s.log"
+			continue
+		fi
+		if ! out=$(in_ns "$NS_CLI" timeout 20 "$BIN/slbbench" rr \
+			   "$(rr_ep "$s")" -d 0.3 2>&1); then
+			bench_err setup "$s" 0 "does not answer: $(echo $out)"
+			continue
+		fi
+		SYS_OK[$s]=1
+		echo "# $s: up ($out)"
+	done
+}
+
+# The resident memory of a system's processes, in KiB.
+sys_rss_kb() {
+	local pids p kb=0
+
+	case $1 in
+	lbselect|haproxy|nginx) pids=$(pidof "$1") ;;
+	*) pids= ;;
+	esac
+	for p in $pids; do
+		kb=$((kb + $(awk '/^VmRSS:/ { print $2 }' "/proc/$p/status" \
+			     2>/dev/null || echo 0)))
+	done
+	echo "$kb"
+}
+
+sys_version() {
+	case $1 in
+	direct|ipvs) uname -r ;;
+	splicelb) cat /sys/module/splicelb/version 2>/dev/null ||
+		modinfo -F version splicelb ;;
+	lbselect) lbctl -V | awk '{ print $NF }' ;;
+	haproxy) haproxy -v | head -n 1 | awk '{ print $3 }' ;;
+	nginx) nginx -v 2>&1 | sed 's|.*/||' ;;
+	esac
+}
+
+# ---- measurements -------------------------------------------------------------
+
+# Busy and total CPU ticks (USER_HZ) of the whole guest so far.
+cpu_ticks() {
+	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+
+# Slab and TCP socket memory, KiB.
+kmem_kb() {
+	local slab tcp
+
+	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+	tcp=$(awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
+	echo "$slab $((tcp * 4))"
+}
+
+mem_used_kb() {
+	awk '/^MemTotal:/ { t = $2 } /^MemAvailable:/ { a = $2 } END { print t - a }' /proc/meminfo
+}
+
+# Field KEY=VALUE of a result line.
+field() {
+	sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<<"$1" | head -n 1
+}
+
+# bulk SCENARIO SYSTEM REP up|down SECS
+m_bulk() {
+	local sc=$1 s=$2 rep=$3 dir=$4 secs=$5 ep c0 c1 out bytes t rev=
+	local spid
+
+	[ "$dir" = down ] && rev=-R
+	ep=$(bulk_ep "$s")
+	ip netns exec slb-be1 timeout $((secs + 30)) iperf3 -s -1 \
+		-p "$IPERF_PORT" >"$B/iperf3-server.log" 2>&1 &
+	spid=$!
+	if ! _wait_listen slb-be1 "0.0.0.0:$IPERF_PORT" 2>/dev/null; then
+		bench_err "$sc" "$s" "$rep" "iperf3 server did not listen"
+		kill "$spid" 2>/dev/null
+		wait "$spid" 2>/dev/null
+		return 1
+	fi
+	read -r c0 _ < <(cpu_ticks)
+	out=$(in_ns "$NS_CLI" timeout $((secs + 30)) iperf3 -c "${ep%:*}" \
+		-p "${ep##*:}" -t "$secs" $rev -J --connect-timeout 5000 2>&1)
+	read -r c1 _ < <(cpu_ticks)
+	wait "$spid" 2>/dev/null
+	# The receiver's side of the one stream: bytes and seconds.
+	read -r bytes t < <(awk '/"sum_received"/ { r = 1 }
+		r && /"seconds"/ { gsub(/[^0-9.]/, "", $2); sec = $2 }
+		r && /"bytes"/ { gsub(/[^0-9]/, "", $2); print $2, sec; exit }' <<<"$out")
+	if [ -z "$bytes" ] || [ "$bytes" = 0 ]; then
+		bench_err "$sc" "$s" "$rep" "iperf3: $(grep -m1 '"error"' <<<"$out" | tr -d '",')"
+		return 1
+	fi
+	result "$sc" "$s" "$rep" MBps "$(awk -v b="$bytes" -v t="$t" 'BEGIN { printf "%.2f", b / t / 1e6 }')"
+	result "$sc" "$s" "$rep" cpu_s_per_GB "$(awk -v b="$bytes" -v c=$((c1 - c0)) 'BEGIN { printf "%.3f", c / 100 / (b / 1e9) }')"
+	result "$sc" "$s" "$rep" bytes "$bytes"
+}
+
+# rr SCENARIO SYSTEM REP CONNS SECS WARMUP
+m_rr() {
+	local sc=$1 s=$2 rep=$3 out k c0 c1
+
+	read -r c0 _ < <(cpu_ticks)
+	out=$(in_ns "$NS_CLI" timeout $(($5 + 60)) "$BIN/slbbench" rr \
+		"$(rr_ep "$s")" -c "$4" -m 64 -d "$5" -w "$6" 2>&1)
+	read -r c1 _ < <(cpu_ticks)
+	if ! grep -q '^rr ' <<<"$out"; then
+		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		return 1
+	fi
+	out=$(grep '^rr ' <<<"$out")
+	for k in tps p50_us p99_us p999_us errors; do
+		result "$sc" "$s" "$rep" "$k" "$(field "$out" "$k")"
+	done
+	result "$sc" "$s" "$rep" cpu_us_per_txn "$(awk -v c=$((c1 - c0)) -v n="$(field "$out" txns)" 'BEGIN { printf "%.1f", n ? c * 1e4 / n : 0 }')"
+}
+
+# cr SCENARIO SYSTEM REP PARALLEL SECS WARMUP
+m_cr() {
+	local sc=$1 s=$2 rep=$3 out k
+
+	out=$(in_ns "$NS_CLI" timeout $(($5 + 60)) "$BIN/slbbench" cr \
+		"$(rr_ep "$s")" -c "$4" -m 64 -d "$5" -w "$6" 2>&1)
+	if ! grep -q '^cr ' <<<"$out"; then
+		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		return 1
+	fi
+	out=$(grep '^cr ' <<<"$out")
+	for k in cps p50_us p99_us errors; do
+		result "$sc" "$s" "$rep" "$k" "$(field "$out" "$k")"
+	done
+}
+
+# Let closing connections go and caches shrink before a memory baseline.
+settle() {
+	local i ns orphans
+
+	for i in $(seq 10); do
+		orphans=0
+		for ns in "$NS_CLI" "$NS_LB" slb-be1 slb-be2 slb-be3; do
+			orphans=$((orphans + $(in_ns "$ns" awk '/^TCP:/ { print $5 }' /proc/net/sockstat)))
+		done
+		[ "$orphans" = 0 ] && break
+		sleep 0.5
+	done
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+}
+
+# conc SCENARIO SYSTEM REP CONNS SETUP_SECS
+m_conc() {
+	local sc=$1 s=$2 rep=$3 n=$4 slab0 sock0 rss0 used0 slab1 sock1 rss1
+	local used1 pid out i
+
+	# lbselect serves at most LBSELECT_MAX_CONNS: select()'s fd_set.
+	[ "$s" = lbselect ] && [ "$n" -gt "$LBSELECT_BENCH_MAX" ] &&
+		n=$LBSELECT_BENCH_MAX
+	settle
+	read -r slab0 sock0 < <(kmem_kb)
+	rss0=$(sys_rss_kb "$s")
+	used0=$(mem_used_kb)
+	ip netns exec "$NS_CLI" timeout $(($5 + 120)) "$BIN/slbbench" hold \
+		"$(rr_ep "$s")" -n "$n" -P 64 -m 64 -d "$5" -H 60 \
+		>"$B/hold.out" 2>&1 &
+	pid=$!
+	for i in $(seq $((($5 + 30) * 5))); do
+		grep -q '^hold target=' "$B/hold.out" && break
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.2
+	done
+	sleep 1
+	read -r slab1 sock1 < <(kmem_kb)
+	rss1=$(sys_rss_kb "$s")
+	used1=$(mem_used_kb)
+	kill -USR1 "$pid" 2>/dev/null
+	wait "$pid"
+	out=$(cat "$B/hold.out")
+	if ! grep -q '^hold target=' <<<"$out"; then
+		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		return 1
+	fi
+	result "$sc" "$s" "$rep" target "$n"
+	result "$sc" "$s" "$rep" ok "$(field "$(grep '^hold target' <<<"$out")" ok)"
+	result "$sc" "$s" "$rep" setup_s "$(field "$(grep '^hold target' <<<"$out")" secs)"
+	result "$sc" "$s" "$rep" alive "$(sed -n 's/^hold alive=//p' <<<"$out")"
+	result "$sc" "$s" "$rep" slab_kb $((slab1 - slab0))
+	result "$sc" "$s" "$rep" sock_kb $((sock1 - sock0))
+	result "$sc" "$s" "$rep" rss_kb $((rss1 - rss0))
+	result "$sc" "$s" "$rep" used_kb $((used1 - used0))
+	result "$sc" "$s" "$rep" kb_per_conn "$(awk -v k=$((slab1 - slab0 + sock1 - sock0 + rss1 - rss0)) -v n="$(field "$(grep '^hold target' <<<"$out")" ok)" 'BEGIN { printf "%.2f", n ? k / n : 0 }')"
+}
