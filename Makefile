@@ -134,7 +134,7 @@ install: all
 		INSTALL_MOD_DIR=extra $(if $(DESTDIR),INSTALL_MOD_PATH=$(DESTDIR)) \
 		modules_install
 	depmod $(if $(DESTDIR),-b "$(DESTDIR)") \
-		"$$($(MAKE) -s -C "$(KDIR)" kernelrelease)"
+		"$$(scripts/kernel-release.sh "$(KDIR)")"
 	install -d "$(DESTDIR)$(SBINDIR)" "$(DESTDIR)$(MANDIR)/man8"
 	install -m 0755 $(addprefix $(BIN)/,$(PROGRAMS)) "$(DESTDIR)$(SBINDIR)"
 	$(if $(MANPAGES),install -m 0644 $(MANPAGES) "$(DESTDIR)$(MANDIR)/man8")
