@@ -865,20 +865,33 @@ static int slb_nl_service_dumpit(struct sk_buff *skb,
 
 /* ---- backends ----------------------------------------------------------- */
 
+/* The service and backend a backend request names, checked. */
+static int slb_nl_backend_parse(struct genl_info *info, u32 allowed,
+				bool settings, struct slb_service_cfg *scfg,
+				struct slb_backend_cfg *cfg)
+{
+	int err;
+
+	err = slb_nl_check_request(info->nlhdr, info->attrs,
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_BACKEND) | allowed,
+				   info->extack);
+	if (!err)
+		err = slb_nl_get_service(info->attrs, scfg, false,
+					 info->extack);
+	if (!err)
+		err = slb_nl_get_backend(info->attrs, cfg, settings,
+					 info->extack);
+	return err;
+}
+
 static int slb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
 {
 	struct slb_service_cfg scfg;
 	struct slb_backend_cfg cfg;
 	int err;
 
-	err = slb_nl_check_request(info->nlhdr, info->attrs,
-				   BIT(SPLICELB_A_SERVICE) |
-				   BIT(SPLICELB_A_BACKEND), info->extack);
-	if (!err)
-		err = slb_nl_get_service(info->attrs, &scfg, false,
-					 info->extack);
-	if (!err)
-		err = slb_nl_get_backend(info->attrs, &cfg, true, info->extack);
+	err = slb_nl_backend_parse(info, 0, true, &scfg, &cfg);
 	if (err)
 		return err;
 	return slb_backend_add(slb_nl_sn(info), &scfg.addr, &cfg,
@@ -891,14 +904,7 @@ static int slb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 	struct slb_backend_cfg cfg;
 	int err;
 
-	err = slb_nl_check_request(info->nlhdr, info->attrs,
-				   BIT(SPLICELB_A_SERVICE) |
-				   BIT(SPLICELB_A_BACKEND), info->extack);
-	if (!err)
-		err = slb_nl_get_service(info->attrs, &scfg, false,
-					 info->extack);
-	if (!err)
-		err = slb_nl_get_backend(info->attrs, &cfg, true, info->extack);
+	err = slb_nl_backend_parse(info, 0, true, &scfg, &cfg);
 	if (err)
 		return err;
 	return slb_backend_change(slb_nl_sn(info), &scfg.addr, &cfg,
@@ -911,16 +917,8 @@ static int slb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
 	struct slb_backend_cfg cfg;
 	int err;
 
-	err = slb_nl_check_request(info->nlhdr, info->attrs,
-				   BIT(SPLICELB_A_SERVICE) |
-				   BIT(SPLICELB_A_BACKEND) |
-				   BIT(SPLICELB_A_CUT), info->extack);
-	if (!err)
-		err = slb_nl_get_service(info->attrs, &scfg, false,
-					 info->extack);
-	if (!err)
-		err = slb_nl_get_backend(info->attrs, &cfg, false,
-					 info->extack);
+	err = slb_nl_backend_parse(info, BIT(SPLICELB_A_CUT), false, &scfg,
+				   &cfg);
 	if (err)
 		return err;
 	return slb_backend_del(slb_nl_sn(info), &scfg.addr, &cfg.addr,

@@ -204,7 +204,7 @@ fetch_kernel() {
 }
 
 main() {
-	local host=1 kernels=1 bench= k
+	local host=1 kernels=1 bench='' k
 	while [ $# -gt 0 ]; do
 		case "$1" in
 		--refresh) REFRESH=1 ;;

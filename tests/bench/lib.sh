@@ -242,13 +242,13 @@ start_systems() {
 
 	for s in $1; do
 		if ! out=$("start_$s" 2>&1); then
-			bench_err setup "$s" 0 "did not start: $(echo $out)"
+			bench_err setup "$s" 0 "did not start: ${out//$'\n'/ }"
 			[ ! -f "$B/$s.log" ] || sed "s/^/# $s: /" "$B/$s.log"
 			continue
 		fi
 		if ! out=$(in_ns "$NS_CLI" timeout 20 "$BIN/slbbench" rr \
 			   "$(rr_ep "$s")" -d 0.3 2>&1); then
-			bench_err setup "$s" 0 "does not answer: $(echo $out)"
+			bench_err setup "$s" 0 "does not answer: ${out//$'\n'/ }"
 			continue
 		fi
 		SYS_OK[$s]=1
@@ -350,7 +350,7 @@ m_rr() {
 		"$(rr_ep "$s")" -c "$4" -m 64 -d "$5" -w "$6" 2>&1)
 	read -r c1 _ < <(cpu_ticks)
 	if ! grep -q '^rr ' <<<"$out"; then
-		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		bench_err "$sc" "$s" "$rep" "${out//$'\n'/ }"
 		return 1
 	fi
 	out=$(grep '^rr ' <<<"$out")
@@ -367,7 +367,7 @@ m_cr() {
 	out=$(in_ns "$NS_CLI" timeout $(($5 + 60)) "$BIN/slbbench" cr \
 		"$(rr_ep "$s")" -c "$4" -m 64 -d "$5" -w "$6" 2>&1)
 	if ! grep -q '^cr ' <<<"$out"; then
-		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		bench_err "$sc" "$s" "$rep" "${out//$'\n'/ }"
 		return 1
 	fi
 	out=$(grep '^cr ' <<<"$out")
@@ -422,7 +422,7 @@ m_conc() {
 	wait "$pid"
 	out=$(cat "$B/hold.out")
 	if ! grep -q '^hold target=' <<<"$out"; then
-		bench_err "$sc" "$s" "$rep" "$(echo $out)"
+		bench_err "$sc" "$s" "$rep" "${out//$'\n'/ }"
 		return 1
 	fi
 	result "$sc" "$s" "$rep" target "$n"
