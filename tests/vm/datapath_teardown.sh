@@ -31,7 +31,7 @@ slow_client() {
 	wait_for 10 bash -c "[ \$(ip netns exec $NS_LB grep -c established /proc/net/splicelb/conns) -ge 1 ]"
 }
 
-ktap_plan 8
+ktap_plan 10
 topo_setup
 serve 1 -n 64k -s 3000 -t 120000
 
@@ -67,4 +67,15 @@ wait_for 10 bash -c "[ \$(ip netns exec $NS_LB grep -c established /proc/net/spl
 check "maxconn 2: a third client is refused at once" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -e reset -t 2000
 check_wait "maxconn 2: the two live connections are untouched" "$two" /tmp/teardown.two
+
+configure
+lb_sysctl max_conns 2
+in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 64k -N 2 -s 3000 -t 20000 \
+	>/tmp/teardown.two &
+two=$!
+wait_for 10 bash -c "[ \$(ip netns exec $NS_LB grep -c established /proc/net/splicelb/conns) -ge 2 ]"
+check "netns max_conns 2: a third client is refused at once" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -e reset -t 2000
+check_wait "netns max_conns 2: the two live connections are untouched" \
+	"$two" /tmp/teardown.two
 ktap_finish

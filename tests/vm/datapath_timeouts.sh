@@ -10,12 +10,13 @@
 source "$(dirname "$0")/lib.sh"
 trap topo_cleanup EXIT
 
-ktap_plan 4
+ktap_plan 5
 topo_setup
 lb_sysctl idle_timeout_s 2
 lb_sysctl connect_timeout_ms 500
 lb_sysctl connect_retries 0
 lb_sysctl client_fin_timeout_s 2
+lb_sysctl server_fin_timeout_s 2
 cat >/tmp/timeouts.conf <<CONF
 service add $VIP4:80 scheduler rr
 backend add $(be4 1):80 service $VIP4:80
@@ -44,4 +45,12 @@ wait "${_bg_pids[-1]}" 2>/dev/null || true
 serve 1 -n 1k -w -s 6000 -t 30000
 check "half-closed connection closed after client_fin_timeout_s" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 1k -e reset -t 30000
+
+# And the other way: the server is done, the client keeps silent for 6 s.
+kill "${_bg_pids[-1]}"
+wait "${_bg_pids[-1]}" 2>/dev/null || true
+serve 1 -n 1k -t 30000
+check "half-closed connection closed after server_fin_timeout_s" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 1k -w -s 6000 \
+	-e reset -t 30000
 ktap_finish
