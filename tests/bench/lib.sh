@@ -8,20 +8,25 @@
 # its own ports of the balancer's address, so that a run can interleave them
 # without restarting anything:
 #
-#   system     request/response port   bulk port   what
-#   direct     10.0.11.2:80 (be1)      be1:5201    the client talks to a
-#                                                  backend, slb-lb routes
-#   splicelb   10.0.1.1:8001           :5301       splicelb.ko (lbctl)
-#   lbselect   10.0.1.1:8002           :5302       lbselect -c
-#   haproxy    10.0.1.1:8003           :5303       HAProxy, mode tcp
-#   ipvs       10.0.1.1:8004           :5304       IPVS, NAT (ipvsadm -m)
-#   nginx      10.0.1.1:8005           :5305       nginx stream proxy
+#   system     request/response       bulk          what
+#   direct     be1..3:81 in turn      be1:5202      the client talks to the
+#                                                   backends, slb-lb routes
+#   splicelb   10.0.1.1:8001          :5301         splicelb.ko (lbctl)
+#   lbselect   10.0.1.1:8002          :5302         lbselect -c
+#   haproxy    10.0.1.1:8003          :5303         HAProxy, mode tcp
+#   ipvs       10.0.1.1:8004          :5304         IPVS, NAT (ipvsadm -m)
+#   nginx      10.0.1.1:8005          :5305         nginx stream proxy
 #
 # Request/response services balance over the three backends (rr), each
-# running "slbbench serve" on port 80; bulk services have one backend, be1's
-# iperf3 on 5201 (iperf3's control and data connections must meet the same
-# server).  slb-lb forwards (ip_forward=1) for every system, so that the
-# direct path and IPVS cross the same hops as the proxies.
+# running "slbbench serve" on ports 80 (for the balancers) and 81 (the same
+# processes, for the direct path, whose client takes the three backends in
+# turn).  Bulk services have one backend, be1's iperf3 on 5201 (iperf3's
+# control and data connections must meet the same server); the direct path
+# has its iperf3 on 5202.  The direct path's ports are its own because
+# IPVS, seeing a backend's reply to a client port that an earlier IPVS
+# connection used (in TIME_WAIT, to the same backend port), would rewrite
+# it.  slb-lb forwards (ip_forward=1) for every system, so that the direct
+# path and IPVS cross the same hops as the proxies.
 #
 # Results are lines on stdout:
 #   SLBBENCH,SCENARIO,SYSTEM,REP,METRIC,VALUE
@@ -40,11 +45,13 @@ set +e
 
 SYSTEMS_ALL="direct splicelb lbselect haproxy ipvs nginx"
 BE_PORT=80
+DIRECT_PORT=81
 IPERF_PORT=5201
+DIRECT_IPERF_PORT=5202
 LBSELECT_BENCH_MAX=500
 B=/tmp/bench
 declare -A SYS_PORT=([splicelb]=1 [lbselect]=2 [haproxy]=3 [ipvs]=4 [nginx]=5)
-declare -A SYS_OK=()
+declare -A SYS_OK=() SYS_RSS0=()
 
 result() {
 	echo "SLBBENCH,$1,$2,$3,$4,$5"
@@ -61,7 +68,7 @@ bench_err() {
 # rr_ep SYSTEM, bulk_ep SYSTEM: where the client connects.
 rr_ep() {
 	if [ "$1" = direct ]; then
-		echo "$(be4 1):$BE_PORT"
+		echo "$(be4 1):$DIRECT_PORT,$(be4 2):$DIRECT_PORT,$(be4 3):$DIRECT_PORT"
 	else
 		echo "$VIP4:$((8000 + SYS_PORT[$1]))"
 	fi
@@ -69,7 +76,7 @@ rr_ep() {
 
 bulk_ep() {
 	if [ "$1" = direct ]; then
-		echo "$(be4 1):$IPERF_PORT"
+		echo "$(be4 1):$DIRECT_IPERF_PORT"
 	else
 		echo "$VIP4:$((5300 + SYS_PORT[$1]))"
 	fi
@@ -90,9 +97,10 @@ bench_setup() {
 	done
 	in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1
 	for i in 1 2 3; do
-		bg "slb-be$i" "$BIN/slbbench" serve "0.0.0.0:$BE_PORT" -t 3600 \
-			>/dev/null
+		bg "slb-be$i" "$BIN/slbbench" serve \
+			"0.0.0.0:$BE_PORT,0.0.0.0:$DIRECT_PORT" -t 3600 >/dev/null
 		_wait_listen "slb-be$i" "0.0.0.0:$BE_PORT" || return 1
+		_wait_listen "slb-be$i" "0.0.0.0:$DIRECT_PORT" || return 1
 	done
 	mkdir -p "$B"
 }
@@ -252,6 +260,7 @@ start_systems() {
 			continue
 		fi
 		SYS_OK[$s]=1
+		SYS_RSS0[$s]=$(sys_rss_kb "$s")
 		echo "# $s: up ($out)"
 	done
 }
@@ -289,13 +298,20 @@ cpu_ticks() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
 
-# Slab and TCP socket memory, KiB.
+# Slab objects in use (not the slab pages: freed objects leave pages that
+# later allocations fill, so pages grow only once per boot) and TCP socket
+# memory, KiB.
 kmem_kb() {
 	local slab tcp
 
-	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
+	slab=$(awk 'NR > 2 { kb += $2 * $4 / 1024 } END { printf "%d", kb }' /proc/slabinfo)
 	tcp=$(awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
 	echo "$slab $((tcp * 4))"
+}
+
+# Every slab cache: name, KiB, objects in use.
+slab_caches() {
+	awk 'NR > 2 { printf "%s %d %d\n", $1, $2 * $4 / 1024, $2 }' /proc/slabinfo
 }
 
 mem_used_kb() {
@@ -310,14 +326,15 @@ field() {
 # bulk SCENARIO SYSTEM REP up|down SECS
 m_bulk() {
 	local sc=$1 s=$2 rep=$3 dir=$4 secs=$5 ep c0 c1 out bytes t rev=
-	local spid
+	local spid port=$IPERF_PORT
 
 	[ "$dir" = down ] && rev=-R
+	[ "$s" = direct ] && port=$DIRECT_IPERF_PORT
 	ep=$(bulk_ep "$s")
 	ip netns exec slb-be1 timeout $((secs + 30)) iperf3 -s -1 \
-		-p "$IPERF_PORT" >"$B/iperf3-server.log" 2>&1 &
+		-p "$port" >"$B/iperf3-server.log" 2>&1 &
 	spid=$!
-	if ! _wait_listen slb-be1 "0.0.0.0:$IPERF_PORT" 2>/dev/null; then
+	if ! _wait_listen slb-be1 "0.0.0.0:$port" 2>/dev/null; then
 		bench_err "$sc" "$s" "$rep" "iperf3 server did not listen"
 		kill "$spid" 2>/dev/null
 		wait "$spid" 2>/dev/null
@@ -402,8 +419,11 @@ m_conc() {
 	[ "$s" = lbselect ] && [ "$n" -gt "$LBSELECT_BENCH_MAX" ] &&
 		n=$LBSELECT_BENCH_MAX
 	settle
+	slab_caches >"$B/slabinfo0"
 	read -r slab0 sock0 < <(kmem_kb)
-	rss0=$(sys_rss_kb "$s")
+	# A userspace balancer keeps the pools it grew: its memory for N
+	# connections is what it has over what it had once started.
+	rss0=${SYS_RSS0[$s]:-0}
 	used0=$(mem_used_kb)
 	ip netns exec "$NS_CLI" timeout $(($5 + 120)) "$BIN/slbbench" hold \
 		"$(rr_ep "$s")" -n "$n" -P 64 -m 64 -d "$5" -H 60 \
@@ -416,6 +436,7 @@ m_conc() {
 	done
 	sleep 1
 	read -r slab1 sock1 < <(kmem_kb)
+	slab_caches >"$B/slabinfo1"
 	rss1=$(sys_rss_kb "$s")
 	used1=$(mem_used_kb)
 	kill -USR1 "$pid" 2>/dev/null
@@ -433,5 +454,9 @@ m_conc() {
 	result "$sc" "$s" "$rep" sock_kb $((sock1 - sock0))
 	result "$sc" "$s" "$rep" rss_kb $((rss1 - rss0))
 	result "$sc" "$s" "$rep" used_kb $((used1 - used0))
+	echo "# $s: slab caches that grew most (KiB, objects):"
+	awk 'NR == FNR { k[$1] = $2; o[$1] = $3; next }
+	     { d = $2 - k[$1]; if (d > 0) printf "#   %-24s %8d %8d\n", $1, d, $3 - o[$1] }' \
+		"$B/slabinfo0" "$B/slabinfo1" | sort -k3,3nr | head -n 8
 	result "$sc" "$s" "$rep" kb_per_conn "$(awk -v k=$((slab1 - slab0 + sock1 - sock0 + rss1 - rss0)) -v n="$(field "$(grep '^hold target' <<<"$out")" ok)" 'BEGIN { printf "%.2f", n ? k / n : 0 }')"
 }

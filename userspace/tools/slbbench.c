@@ -2,7 +2,10 @@
 /*
  * slbbench: load generator and backend for the benchmarks (scripts/bench).
  * It only talks to an ADDR:PORT: whatever sits in between (nothing, a
- * router, a proxy) is what gets measured.
+ * router, a proxy) is what gets measured.  ADDR:PORT may be a list,
+ * ADDR:PORT,ADDR:PORT,...: a server listens on each, a client opens its
+ * connections to each in turn (balancing on the client's side, for the
+ * path with no balancer).
  *
  *   slbbench serve ADDR:PORT   echo server: every byte read is written back;
  *                              one SO_REUSEPORT listener and epoll loop per
@@ -27,8 +30,8 @@
  *   hold target=10000 ok=10000 failed=0 secs=12.3   (then, on release)
  *   hold alive=10000
  *
- * Everything is bounded in time: -d for the measurement, -t for the whole
- * run (serve, hold).  Exit 0, or 1 when a connection failed (rr, cr: any
+ * Everything is bounded in time: -d for a measurement (hold: its set-up),
+ * -H for hold's holding, -t for a server.  Exit 0, or 1 when a connection failed (rr, cr: any
  * error; hold: fewer than N held), 2 on a usage error.
  */
 #include <errno.h>
@@ -56,12 +59,16 @@
 #define SUB_BITS	6
 #define SUB		(1 << SUB_BITS)
 #define NBUCKETS	(SUB * 44)
+#define MAXADDR		16
+/* epoll data of listener i; connections are their descriptor. */
+#define LISTENER(i)	(UINT64_MAX - (uint64_t)(i))
 
 enum mode { M_SERVE, M_RR, M_CR, M_HOLD };
 
 static struct {
 	enum mode mode;
-	struct sockaddr_storage addr;
+	struct sockaddr_storage addr[MAXADDR];
+	unsigned int naddr;
 	unsigned long conns;	/* rr: connections; cr: parallel; hold: N */
 	unsigned long inflight;	/* hold: connecting at once */
 	size_t size;		/* message bytes */
@@ -177,10 +184,10 @@ static double hist_q(const struct hist *h, double q)
 static void usage(FILE *f)
 {
 	fputs(
-"usage: slbbench serve ADDR:PORT [-T THREADS] [-R] [-t SECS]\n"
-"       slbbench rr ADDR:PORT [-c CONNS] [-m BYTES] [-d SECS] [-w SECS]\n"
-"       slbbench cr ADDR:PORT [-c PARALLEL] [-m BYTES] [-d SECS] [-w SECS]\n"
-"       slbbench hold ADDR:PORT [-n CONNS] [-P INFLIGHT] [-m BYTES]\n"
+"usage: slbbench serve ADDR:PORT[,...] [-T PROCS] [-R] [-t SECS]\n"
+"       slbbench rr ADDR:PORT[,...] [-c CONNS] [-m BYTES] [-d SECS] [-w SECS]\n"
+"       slbbench cr ADDR:PORT[,...] [-c PARALLEL] [-m BYTES] [-d SECS] [-w SECS]\n"
+"       slbbench hold ADDR:PORT[,...] [-n CONNS] [-P INFLIGHT] [-m BYTES]\n"
 "                [-d SECS] [-H SECS]\n"
 "  -c N     connections (rr) or parallel clients (cr), default 1\n"
 "  -n N     connections to hold (hold), default 1\n"
@@ -223,9 +230,33 @@ static unsigned long num_arg(const char *s)
 	return v;
 }
 
+/* ADDR:PORT[,ADDR:PORT...] */
+static void parse_addrs(const char *arg)
+{
+	char *list = strdup(arg), *tok, *save = NULL;
+	const char *why;
+
+	for (tok = strtok_r(list, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save)) {
+		if (o.naddr == MAXADDR) {
+			fprintf(stderr, "slbbench: at most %d addresses\n",
+				MAXADDR);
+			exit(2);
+		}
+		if (slb_addr_parse(tok, &o.addr[o.naddr++], &why)) {
+			fprintf(stderr, "slbbench: %s: %s\n", tok, why);
+			exit(2);
+		}
+	}
+	free(list);
+	if (!o.naddr) {
+		usage(stderr);
+		exit(2);
+	}
+}
+
 static void parse_args(int argc, char **argv)
 {
-	const char *why;
 	int c;
 
 	if (argc < 3) {
@@ -244,10 +275,7 @@ static void parse_args(int argc, char **argv)
 		usage(stderr);
 		exit(2);
 	}
-	if (slb_addr_parse(argv[2], &o.addr, &why)) {
-		fprintf(stderr, "slbbench: %s: %s\n", argv[2], why);
-		exit(2);
-	}
+	parse_addrs(argv[2]);
 	optind = 3;
 	if (o.mode == M_HOLD)
 		o.secs = 5;
@@ -318,15 +346,17 @@ static void close_rst(int fd)
 	close(fd);
 }
 
-static int open_conn(bool nonblock)
+/* Connection @i goes to address i mod naddr. */
+static int open_conn(unsigned long i, bool nonblock)
 {
-	int fd = socket(o.addr.ss_family,
+	const struct sockaddr_storage *a = &o.addr[i % o.naddr];
+	int fd = socket(a->ss_family,
 			SOCK_STREAM | (nonblock ? SOCK_NONBLOCK : 0), 0);
 
 	if (fd < 0)
 		return -1;
 	set_nodelay(fd);
-	if (connect(fd, (struct sockaddr *)&o.addr, slb_addr_len(&o.addr)) &&
+	if (connect(fd, (const struct sockaddr *)a, slb_addr_len(a)) &&
 	    errno != EINPROGRESS) {
 		int err = errno;
 
@@ -423,25 +453,30 @@ static void echo_read(int ep, int fd)
 static void serve_loop(uint64_t end)
 {
 	struct epoll_event ev[MAXEV];
-	int lfd, ep, one = 1, i, n, fd;
+	int lfd[MAXADDR], ep, one = 1, i, n, fd;
+	unsigned int k;
 
-	lfd = socket(o.addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK, 0);
-	if (lfd < 0)
-		die("socket");
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	setsockopt(lfd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-	if (bind(lfd, (struct sockaddr *)&o.addr, slb_addr_len(&o.addr)) ||
-	    listen(lfd, 4096))
-		die("listen");
 	ep = epoll_create1(0);
 	if (ep < 0)
 		die("epoll_create1");
-	ep_ctl(ep, EPOLL_CTL_ADD, lfd, EPOLLIN, UINT64_MAX);
+	for (k = 0; k < o.naddr; k++) {
+		lfd[k] = socket(o.addr[k].ss_family,
+				SOCK_STREAM | SOCK_NONBLOCK, 0);
+		if (lfd[k] < 0)
+			die("socket");
+		setsockopt(lfd[k], SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		setsockopt(lfd[k], SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+		if (bind(lfd[k], (struct sockaddr *)&o.addr[k],
+			 slb_addr_len(&o.addr[k])) || listen(lfd[k], 4096))
+			die("listen");
+		ep_ctl(ep, EPOLL_CTL_ADD, lfd[k], EPOLLIN, LISTENER(k));
+	}
 	while (!stop && (!end || now_ns() < end)) {
 		n = epoll_wait(ep, ev, MAXEV, 200);
 		for (i = 0; i < n; i++) {
-			if (ev[i].data.u64 == UINT64_MAX) {
-				while ((fd = accept4(lfd, NULL, NULL,
+			if (ev[i].data.u64 > LISTENER(o.naddr)) {
+				k = (unsigned int)(UINT64_MAX - ev[i].data.u64);
+				while ((fd = accept4(lfd[k], NULL, NULL,
 						     SOCK_NONBLOCK)) >= 0) {
 					if ((unsigned long)fd >= max_fd) {
 						close(fd);
@@ -568,7 +603,7 @@ static int run_rr(void)
 	if (!c || ep < 0)
 		die("setup");
 	for (i = 0; i < o.conns; i++) {
-		c[i].fd = open_conn(false);
+		c[i].fd = open_conn(i, false);
 		if (c[i].fd < 0) {
 			fprintf(stderr, "slbbench: connection %lu: %s\n", i,
 				strerror(errno));
@@ -631,8 +666,11 @@ static int run_rr(void)
 /* A connection of cr or hold starts: true when it is under way. */
 static bool conn_start(int ep, struct conn *c, unsigned long i)
 {
+	static unsigned long opened;
+
 	c->start = now_ns();
-	c->fd = open_conn(true);
+	/* The addresses in turn, as a round-robin balancer would. */
+	c->fd = open_conn(opened++, true);
 	if (c->fd < 0) {
 		c->st = C_IDLE;
 		return false;
