@@ -407,7 +407,19 @@ settle() {
 	done
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	slab_shrink
 	sleep 1
+}
+
+# Objects freed to a CPU's partial slabs still count as in use in
+# /proc/slabinfo until the cache is shrunk: shrink them all, so that the
+# objects in use are the live ones.
+slab_shrink() {
+	local f
+
+	for f in /sys/kernel/slab/*/shrink; do
+		echo 1 >"$f" 2>/dev/null
+	done
 }
 
 # conc SCENARIO SYSTEM REP CONNS SETUP_SECS
@@ -435,6 +447,7 @@ m_conc() {
 		sleep 0.2
 	done
 	sleep 1
+	slab_shrink
 	read -r slab1 sock1 < <(kmem_kb)
 	slab_caches >"$B/slabinfo1"
 	rss1=$(sys_rss_kb "$s")
