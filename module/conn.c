@@ -34,6 +34,18 @@ enum {
 };
 
 struct workqueue_struct *slb_wq;
+/*
+ * A cache of its own, as IPVS has for its connections: the structure is
+ * just over 512 bytes, which kmalloc would round up to 1 KiB.
+ */
+static struct kmem_cache *slb_conn_cache;
+
+static void slb_conn_free_rcu(struct rcu_head *rcu)
+{
+	struct slb_conn *conn = container_of(rcu, struct slb_conn, rcu);
+
+	kmem_cache_free(slb_conn_cache, conn);
+}
 
 static void slb_conn_free(struct slb_conn *conn)
 {
@@ -42,7 +54,8 @@ static void slb_conn_free(struct slb_conn *conn)
 	if (conn->be)
 		slb_backend_put(conn->be);
 	slb_service_put(conn->svc);
-	kfree_rcu(conn, rcu);
+	/* Table walkers may still be looking at it (slb_conn_next). */
+	call_rcu(&conn->rcu, slb_conn_free_rcu);
 	if (atomic_dec_and_test(&sn->nconns))
 		wake_up(&sn->conns_gone);
 }
@@ -440,7 +453,7 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	struct slb_net *sn = svc->sn;
 	struct slb_conn *conn;
 
-	conn = kzalloc(sizeof(*conn), GFP_KERNEL);
+	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL);
 	if (!conn)
 		return NULL;
 	if (kernel_getpeername(client, &conn->client_addr.sa) < 0)
@@ -472,7 +485,7 @@ err_unaccount:
 		wake_up(&sn->conns_gone);
 	slb_service_put(svc);
 err_free:
-	kfree(conn);
+	kmem_cache_free(slb_conn_cache, conn);
 	return NULL;
 }
 
@@ -574,11 +587,21 @@ void slb_conn_flush_net(struct slb_net *sn)
 
 int slb_conn_init(void)
 {
+	slb_conn_cache = KMEM_CACHE(slb_conn, 0);
+	if (!slb_conn_cache)
+		return -ENOMEM;
 	slb_wq = alloc_workqueue("splicelb", 0, 0);
-	return slb_wq ? 0 : -ENOMEM;
+	if (!slb_wq) {
+		kmem_cache_destroy(slb_conn_cache);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void slb_conn_uninit(void)
 {
 	destroy_workqueue(slb_wq);
+	/* The last connections' memory is freed after a grace period. */
+	rcu_barrier();
+	kmem_cache_destroy(slb_conn_cache);
 }

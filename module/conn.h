@@ -55,10 +55,10 @@ struct slb_conn {
 	struct work_struct work;
 	struct timer_list timer;
 	unsigned long flags;		/* SLB_CONN_F_* bits */
-	u8 state;			/* enum splicelb_conn_state */
-	u8 ntried;
 	const struct slb_sched_dest *tried[SLB_CONN_MAX_TRIES];
 	union slb_addr client_addr;
+	u8 state;			/* enum splicelb_conn_state */
+	u8 ntried;
 	unsigned long created;		/* jiffies */
 	unsigned long connect_start;	/* jiffies, current backend try */
 	unsigned long last_active;	/* jiffies */

@@ -8,7 +8,8 @@
 #   KERNELS="6.1 6.12"  kernels of the matrix
 #   TESTS="name ..."    only these tests (tests/vm/NAME.sh, tests/native/
 #                       NAME.sh, unit/NAME), by name without directory
-#   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1  leave a stage out
+#   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1, SKIP_BENCH=1  leave a stage out
+#   BENCH_KERNEL=6.12   the kernel "make bench-quick" boots
 
 set -uo pipefail
 
@@ -159,6 +160,26 @@ run_vm() {
 	done
 }
 
+# make bench-quick, on one kernel: that the harness measures every system
+# in every scenario and writes its report.  Nothing about speed is asserted.
+run_bench() {
+	local dir rc=0
+
+	stage "benchmark harness (make bench-quick)"
+	K=${BENCH_KERNEL:-6.12} scripts/bench --quick </dev/null \
+		>build/bench-quick.log 2>&1 || rc=1
+	sed 's/^/# /' build/bench-quick.log | tee -a "$log"
+	dir=$(sed -n 's|^ *RESULT *\(.*\)/results.md$|\1|p' \
+		build/bench-quick.log | tail -n 1)
+	tests/bench/verify.sh "${dir:-build/bench/none}" \
+		"$(sed -n 's/^ALL_SYSTEMS="\(.*\)"/\1/p' scripts/bench)" \
+		"$(sed -n 's/^ALL_SCENARIOS="\(.*\)"/\1/p' scripts/bench)" |
+		tee build/bench.ktap | tee -a "$log"
+	# A harness that failed fails the stage, even with every number in.
+	[ $rc = 0 ] || failed=$((failed + 1))
+	tally build/bench.ktap "$(sed -n 's/^1\.\.//p' build/bench.ktap)"
+}
+
 start=$SECONDS
 if ! build 2>&1 | tee -a "$log"; then
 	echo "check: build failed" | tee -a "$log"
@@ -169,6 +190,7 @@ fi
 [ -n "${SKIP_UNIT:-}" ] || run_unit
 [ -n "${SKIP_NATIVE:-}" ] || run_native
 [ -n "${SKIP_VM:-}" ] || run_vm
+[ -n "${SKIP_BENCH:-}" ] || [ -n "$TESTS" ] || run_bench
 printf '\n# %d s; full log in %s\n' $((SECONDS - start)) "$log"
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $failed failed, $skipped skipped"

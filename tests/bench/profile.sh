@@ -41,7 +41,10 @@ profile() {
 	wait "$ppid"
 	in_ns "$NS_LB" cat /proc/net/splicelb/stats >"$B/stats1"
 	echo "# counters (delta):"
-	awk 'NR == FNR { a[$1] = $2; next } $2 - a[$1] != 0 { print "#   " $1, $2 - a[$1] }' \
+	# Counters only: the rates and their window are not deltas.
+	awk 'NR == FNR { a[$1] = $2; next }
+		$1 == "seconds" || $1 ~ /_per_s$/ { next }
+		$2 - a[$1] != 0 { print "#   " $1, $2 - a[$1] }' \
 		"$B/stats0" "$B/stats1"
 	echo "# hottest symbols (self, all CPUs):"
 	perf report -i "$B/perf.data" --stdio --no-children --sort sym \
@@ -62,4 +65,6 @@ profile "bulk_up direct" m_bulk bulk_up direct 1 up "$SECS"
 profile "bulk_down splicelb" m_bulk bulk_down splicelb 1 down "$SECS"
 profile "rr_32 splicelb" m_rr rr_32 splicelb 1 32 "$SECS" 0
 profile "cr_32 splicelb" m_cr cr_32 splicelb 1 32 "$SECS" 0
+profile "cr_1 splicelb" m_cr cr_1 splicelb 1 1 "$SECS" 0
+profile "cr_1 direct" m_cr cr_1 direct 1 1 "$SECS" 0
 exit 0
