@@ -536,11 +536,14 @@ static int slb_nl_put_backend(struct sk_buff *skb,
 	return 0;
 }
 
-/* One message about a service.  Caller holds sn->lock. */
-static int slb_nl_fill_service(struct sk_buff *skb,
-			       const struct slb_service *svc, u32 portid,
-			       u32 seq, int flags, u8 cmd, bool stats,
-			       struct netlink_callback *cb)
+/*
+ * One message about a service, or, with @be, about that backend of it (the
+ * service then only named).  Caller holds sn->lock.
+ */
+static int slb_nl_fill(struct sk_buff *skb, const struct slb_service *svc,
+		       const struct slb_backend *be, u32 portid, u32 seq,
+		       int flags, u8 cmd, bool stats,
+		       struct netlink_callback *cb)
 {
 	void *hdr;
 
@@ -549,29 +552,8 @@ static int slb_nl_fill_service(struct sk_buff *skb,
 		return -EMSGSIZE;
 	if (cb)
 		genl_dump_check_consistent(cb, hdr);
-	if (slb_nl_put_service(skb, svc, true, stats)) {
-		genlmsg_cancel(skb, hdr);
-		return -EMSGSIZE;
-	}
-	genlmsg_end(skb, hdr);
-	return 0;
-}
-
-/* One message about a backend, naming its service.  Holds sn->lock. */
-static int slb_nl_fill_backend(struct sk_buff *skb,
-			       const struct slb_backend *be, u32 portid,
-			       u32 seq, int flags, u8 cmd, bool stats,
-			       struct netlink_callback *cb)
-{
-	void *hdr;
-
-	hdr = genlmsg_put(skb, portid, seq, &slb_nl_family, flags, cmd);
-	if (!hdr)
-		return -EMSGSIZE;
-	if (cb)
-		genl_dump_check_consistent(cb, hdr);
-	if (slb_nl_put_service(skb, be->svc, false, false) ||
-	    slb_nl_put_backend(skb, be, stats)) {
+	if (slb_nl_put_service(skb, svc, !be, stats && !be) ||
+	    (be && slb_nl_put_backend(skb, be, stats))) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
@@ -667,7 +649,7 @@ void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
 	if (!slb_nl_listening(net))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (skb && slb_nl_fill_service(skb, svc, 0, 0, 0, cmd, false, NULL)) {
+	if (skb && slb_nl_fill(skb, svc, NULL, 0, 0, 0, cmd, false, NULL)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
@@ -684,7 +666,7 @@ void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd)
 	if (!slb_nl_listening(net))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (skb && slb_nl_fill_backend(skb, be, 0, 0, 0, cmd, false, NULL)) {
+	if (skb && slb_nl_fill(skb, be->svc, be, 0, 0, 0, cmd, false, NULL)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
@@ -766,9 +748,9 @@ static int slb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 				       &cfg.addr.sa);
 		err = -ENOENT;
 	} else {
-		err = slb_nl_fill_service(msg, svc, info->snd_portid,
-					  info->snd_seq, 0,
-					  SPLICELB_CMD_SERVICE_GET, true, NULL);
+		err = slb_nl_fill(msg, svc, NULL, info->snd_portid,
+				  info->snd_seq, 0, SPLICELB_CMD_SERVICE_GET,
+				  true, NULL);
 	}
 	mutex_unlock(&sn->lock);
 	if (err) {
@@ -847,12 +829,10 @@ static int slb_nl_service_dumpit(struct sk_buff *skb,
 	cb->seq = slb_nl_net_gen(sn);
 	list_for_each_entry(svc, &sn->services, node) {
 		if (idx >= d->idx) {
-			err = slb_nl_fill_service(skb, svc,
-						  NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  NLM_F_MULTI,
-						  SPLICELB_CMD_SERVICE_GET,
-						  true, cb);
+			err = slb_nl_fill(skb, svc, NULL,
+					  NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  SPLICELB_CMD_SERVICE_GET, true, cb);
 			if (err)
 				break;
 		}
@@ -958,12 +938,10 @@ static int slb_nl_backend_dump_one(struct sk_buff *skb,
 
 	list_for_each_entry(be, &svc->backends, node) {
 		if (idx >= d->be_idx) {
-			err = slb_nl_fill_backend(skb, be,
-						  NETLINK_CB(cb->skb).portid,
-						  cb->nlh->nlmsg_seq,
-						  NLM_F_MULTI,
-						  SPLICELB_CMD_BACKEND_GET,
-						  true, cb);
+			err = slb_nl_fill(skb, svc, be,
+					  NETLINK_CB(cb->skb).portid,
+					  cb->nlh->nlmsg_seq, NLM_F_MULTI,
+					  SPLICELB_CMD_BACKEND_GET, true, cb);
 			if (err) {
 				d->be_idx = idx;
 				return err;
