@@ -453,10 +453,14 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	struct slb_net *sn = svc->sn;
 	struct slb_conn *conn;
 
+	int ret;
+
 	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL);
 	if (!conn)
-		return NULL;
-	if (kernel_getpeername(client, &conn->client_addr.sa) < 0)
+		return ERR_PTR(-ENOMEM);
+	/* Fails only for a client that has already reset. */
+	ret = kernel_getpeername(client, &conn->client_addr.sa);
+	if (ret < 0)
 		goto err_free;
 	refcount_set(&conn->refcnt, 1);
 	conn->sn = sn;
@@ -474,8 +478,9 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	slb_service_get(svc);
 	atomic_inc(&sn->nconns);
 	atomic_inc(&svc->nconns);
-	if (xa_alloc_cyclic(&sn->conns, &conn->id, conn, xa_limit_32b,
-			    &sn->next_conn_id, GFP_KERNEL) < 0)
+	ret = xa_alloc_cyclic(&sn->conns, &conn->id, conn, xa_limit_32b,
+			      &sn->next_conn_id, GFP_KERNEL);
+	if (ret < 0)
 		goto err_unaccount;
 	return conn;
 
@@ -486,19 +491,34 @@ err_unaccount:
 	slb_service_put(svc);
 err_free:
 	kmem_cache_free(slb_conn_cache, conn);
-	return NULL;
+	return ERR_PTR(ret);
+}
+
+/* A client turned away by a limit or for want of memory, or already gone. */
+static void slb_conn_turn_away(struct slb_service *svc, struct socket *client,
+			       int err)
+{
+	if (err == -ENOTCONN) {
+		atomic64_inc(&svc->stats.resets);
+		atomic64_inc(&svc->sn->stats.resets);
+	} else {
+		atomic64_inc(&svc->stats.refused);
+		atomic64_inc(&svc->sn->stats.refused);
+	}
+	slb_conn_release_sock(client, true);
 }
 
 void slb_conn_start(struct slb_service *svc, struct socket *client)
 {
-	struct slb_conn *conn = NULL;
+	struct slb_conn *conn;
 
-	if (slb_conn_admit(svc))
-		conn = slb_conn_alloc(svc, client);
-	if (!conn) {
-		atomic64_inc(&svc->stats.refused);
-		atomic64_inc(&svc->sn->stats.refused);
-		slb_conn_release_sock(client, true);
+	if (!slb_conn_admit(svc)) {
+		slb_conn_turn_away(svc, client, -EBUSY);
+		return;
+	}
+	conn = slb_conn_alloc(svc, client);
+	if (IS_ERR(conn)) {
+		slb_conn_turn_away(svc, client, PTR_ERR(conn));
 		return;
 	}
 	atomic64_inc(&svc->stats.conns_total);
