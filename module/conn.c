@@ -452,7 +452,6 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 {
 	struct slb_net *sn = svc->sn;
 	struct slb_conn *conn;
-
 	int ret;
 
 	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL);
