@@ -96,6 +96,25 @@ static void slb_conn_write_space(struct sock *sk)
 	slb_conn_sk_event(sk);
 }
 
+/*
+ * States a socket enters only because the work shut it down itself
+ * (FIN_WAIT1, LAST_ACK) or because the peer acked that FIN (FIN_WAIT2)
+ * tell the work nothing new; every other change does: connected, a FIN
+ * received, an error, closed.  Skipping them spares a run per close.
+ */
+static void slb_conn_state_change(struct sock *sk)
+{
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_FIN_WAIT1:
+	case TCP_FIN_WAIT2:
+	case TCP_LAST_ACK:
+		if (!READ_ONCE(sk->sk_err))
+			return;
+		break;
+	}
+	slb_conn_sk_event(sk);
+}
+
 static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
 			    struct slb_sk_callbacks *saved)
 {
@@ -109,7 +128,7 @@ static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
 	sk->sk_user_data = conn;
 	sk->sk_data_ready = slb_conn_sk_event;
 	sk->sk_write_space = slb_conn_write_space;
-	sk->sk_state_change = slb_conn_sk_event;
+	sk->sk_state_change = slb_conn_state_change;
 	sk->sk_error_report = slb_conn_sk_event;
 	write_unlock_bh(&sk->sk_callback_lock);
 }
