@@ -298,6 +298,19 @@ cpu_ticks() {
 	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
 
+# Busy and total ticks of each CPU: "cpuN busy total" lines.
+cpu_ticks_each() {
+	awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+}
+
+# The busiest CPU's busy share (%) between two cpu_ticks_each readings:
+# a transfer that one CPU carries alone is bound by it, whatever the rest.
+busiest_cpu_pct() {
+	awk 'NR == FNR { b[$1] = $2; t[$1] = $3; next }
+	     $3 > t[$1] { p = 100 * ($2 - b[$1]) / ($3 - t[$1]); if (p > m) m = p }
+	     END { printf "%.1f", m }' "$1" "$2"
+}
+
 # Slab objects in use (not the slab pages: freed objects leave pages that
 # later allocations fill, so pages grow only once per boot) and TCP socket
 # memory, KiB.
@@ -341,9 +354,11 @@ m_bulk() {
 		return 1
 	fi
 	read -r c0 _ < <(cpu_ticks)
+	cpu_ticks_each >"$B/cpus0"
 	out=$(in_ns "$NS_CLI" timeout $((secs + 30)) iperf3 -c "${ep%:*}" \
 		-p "${ep##*:}" -t "$secs" $rev -J --connect-timeout 5000 2>&1)
 	read -r c1 _ < <(cpu_ticks)
+	cpu_ticks_each >"$B/cpus1"
 	wait "$spid" 2>/dev/null
 	# The receiver's side of the one stream: bytes and seconds.
 	read -r bytes t < <(awk '/"sum_received"/ { r = 1 }
@@ -356,6 +371,8 @@ m_bulk() {
 	result "$sc" "$s" "$rep" MBps "$(awk -v b="$bytes" -v t="$t" 'BEGIN { printf "%.2f", b / t / 1e6 }')"
 	result "$sc" "$s" "$rep" cpu_s_per_GB "$(awk -v b="$bytes" -v c=$((c1 - c0)) 'BEGIN { printf "%.3f", c / 100 / (b / 1e9) }')"
 	result "$sc" "$s" "$rep" bytes "$bytes"
+	result "$sc" "$s" "$rep" busiest_cpu_pct \
+		"$(busiest_cpu_pct "$B/cpus0" "$B/cpus1")"
 }
 
 # rr SCENARIO SYSTEM REP CONNS SECS WARMUP
@@ -393,18 +410,27 @@ m_cr() {
 	done
 }
 
-# Let closing connections go and caches shrink before a memory baseline.
-settle() {
-	local i ns orphans
+# TCP sockets allocated in the whole guest (full sockets, every namespace;
+# TIME_WAIT ones are not).
+tcp_sockets() {
+	awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
+}
 
-	for i in $(seq 10); do
-		orphans=0
-		for ns in "$NS_CLI" "$NS_LB" slb-be1 slb-be2 slb-be3; do
-			orphans=$((orphans + $(in_ns "$ns" awk '/^TCP:/ { print $5 }' /proc/net/sockstat)))
-		done
-		[ "$orphans" = 0 ] && break
+# Let the previous measurement's sockets go and caches shrink before a
+# memory baseline: a system's connections outlive its run by as long as its
+# peers take to close them, and memory freed during the next system's
+# measurement would count against its growth.  Waits (two minutes at most)
+# until the guest holds no more TCP sockets than once the systems were up
+# (TCP_SOCKETS0, set by run.sh).
+settle() {
+	local i
+
+	for i in $(seq 240); do
+		[ "$(tcp_sockets)" -le "${TCP_SOCKETS0:-0}" ] && break
 		sleep 0.5
 	done
+	[ "$i" = 1 ] ||
+		echo "# settle: waited $((i / 2)) s, $(tcp_sockets) TCP sockets left ($TCP_SOCKETS0 at the start)"
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
 	slab_shrink
@@ -437,6 +463,9 @@ m_conc() {
 	# connections is what it has over what it had once started.
 	rss0=${SYS_RSS0[$s]:-0}
 	used0=$(mem_used_kb)
+	# Emptied here, not by the redirection below: the loop that waits for
+	# the line must not find the previous system's.
+	: >"$B/hold.out"
 	ip netns exec "$NS_CLI" timeout $(($5 + 120)) "$BIN/slbbench" hold \
 		"$(rr_ep "$s")" -n "$n" -P 64 -m 64 -d "$5" -H 60 \
 		>"$B/hold.out" 2>&1 &
