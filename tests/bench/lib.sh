@@ -451,12 +451,13 @@ slab_shrink() {
 # conc SCENARIO SYSTEM REP CONNS SETUP_SECS
 m_conc() {
 	local sc=$1 s=$2 rep=$3 n=$4 slab0 sock0 rss0 used0 slab1 sock1 rss1
-	local used1 pid out i
+	local used1 pid out i socks0 socks1 ok
 
 	# lbselect serves at most LBSELECT_MAX_CONNS: select()'s fd_set.
 	[ "$s" = lbselect ] && [ "$n" -gt "$LBSELECT_BENCH_MAX" ] &&
 		n=$LBSELECT_BENCH_MAX
 	settle
+	socks0=$(tcp_sockets)
 	slab_caches >"$B/slabinfo0"
 	read -r slab0 sock0 < <(kmem_kb)
 	# A userspace balancer keeps the pools it grew: its memory for N
@@ -477,6 +478,7 @@ m_conc() {
 	done
 	sleep 1
 	slab_shrink
+	socks1=$(tcp_sockets)
 	read -r slab1 sock1 < <(kmem_kb)
 	slab_caches >"$B/slabinfo1"
 	rss1=$(sys_rss_kb "$s")
@@ -488,8 +490,12 @@ m_conc() {
 		bench_err "$sc" "$s" "$rep" "${out//$'\n'/ }"
 		return 1
 	fi
+	ok=$(field "$(grep '^hold target' <<<"$out")" ok)
 	result "$sc" "$s" "$rep" target "$n"
-	result "$sc" "$s" "$rep" ok "$(field "$(grep '^hold target' <<<"$out")" ok)"
+	result "$sc" "$s" "$rep" ok "$ok"
+	# At least two per connection (the client's, the backend's) when the
+	# reading was taken with every connection up: verify.sh checks it.
+	result "$sc" "$s" "$rep" sockets_per_conn "$(awk -v d=$((socks1 - socks0)) -v n="$ok" 'BEGIN { printf "%.2f", n ? d / n : 0 }')"
 	result "$sc" "$s" "$rep" setup_s "$(field "$(grep '^hold target' <<<"$out")" secs)"
 	result "$sc" "$s" "$rep" alive "$(sed -n 's/^hold alive=//p' <<<"$out")"
 	result "$sc" "$s" "$rep" slab_kb $((slab1 - slab0))
