@@ -293,21 +293,22 @@ sys_version() {
 
 # ---- measurements -------------------------------------------------------------
 
-# Busy and total CPU ticks (USER_HZ) of the whole guest so far.
-cpu_ticks() {
-	awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+# Busy and total CPU ticks (USER_HZ) so far: "cpu busy total" for the
+# whole guest, then "cpuN busy total" for each CPU.
+cpu_ticks_each() {
+	awk '/^cpu/ { print $1, $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
 }
 
-# Busy and total ticks of each CPU: "cpuN busy total" lines.
-cpu_ticks_each() {
-	awk '/^cpu[0-9]/ { print $1, $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat
+# Busy and total ticks of the whole guest.
+cpu_ticks() {
+	cpu_ticks_each | awk '$1 == "cpu" { print $2, $3 }'
 }
 
 # The busiest CPU's busy share (%) between two cpu_ticks_each readings:
 # a transfer that one CPU carries alone is bound by it, whatever the rest.
 busiest_cpu_pct() {
 	awk 'NR == FNR { b[$1] = $2; t[$1] = $3; next }
-	     $3 > t[$1] { p = 100 * ($2 - b[$1]) / ($3 - t[$1]); if (p > m) m = p }
+	     $1 != "cpu" && $3 > t[$1] { p = 100 * ($2 - b[$1]) / ($3 - t[$1]); if (p > m) m = p }
 	     END { printf "%.1f", m }' "$1" "$2"
 }
 
@@ -353,12 +354,13 @@ m_bulk() {
 		wait "$spid" 2>/dev/null
 		return 1
 	fi
-	read -r c0 _ < <(cpu_ticks)
 	cpu_ticks_each >"$B/cpus0"
 	out=$(in_ns "$NS_CLI" timeout $((secs + 30)) iperf3 -c "${ep%:*}" \
 		-p "${ep##*:}" -t "$secs" $rev -J --connect-timeout 5000 2>&1)
-	read -r c1 _ < <(cpu_ticks)
 	cpu_ticks_each >"$B/cpus1"
+	# Their first lines are the whole guest's.
+	read -r _ c0 _ <"$B/cpus0"
+	read -r _ c1 _ <"$B/cpus1"
 	wait "$spid" 2>/dev/null
 	# The receiver's side of the one stream: bytes and seconds.
 	read -r bytes t < <(awk '/"sum_received"/ { r = 1 }
@@ -451,7 +453,7 @@ slab_shrink() {
 # conc SCENARIO SYSTEM REP CONNS SETUP_SECS
 m_conc() {
 	local sc=$1 s=$2 rep=$3 n=$4 slab0 sock0 rss0 used0 slab1 sock1 rss1
-	local used1 pid out i socks0 socks1 ok
+	local used1 pid out i socks0 socks1 held ok
 
 	# lbselect serves at most LBSELECT_MAX_CONNS: select()'s fd_set.
 	[ "$s" = lbselect ] && [ "$n" -gt "$LBSELECT_BENCH_MAX" ] &&
@@ -490,13 +492,14 @@ m_conc() {
 		bench_err "$sc" "$s" "$rep" "${out//$'\n'/ }"
 		return 1
 	fi
-	ok=$(field "$(grep '^hold target' <<<"$out")" ok)
+	held=$(grep '^hold target' <<<"$out")
+	ok=$(field "$held" ok)
 	result "$sc" "$s" "$rep" target "$n"
 	result "$sc" "$s" "$rep" ok "$ok"
 	# At least two per connection (the client's, the backend's) when the
 	# reading was taken with every connection up: verify.sh checks it.
 	result "$sc" "$s" "$rep" sockets_per_conn "$(awk -v d=$((socks1 - socks0)) -v n="$ok" 'BEGIN { printf "%.2f", n ? d / n : 0 }')"
-	result "$sc" "$s" "$rep" setup_s "$(field "$(grep '^hold target' <<<"$out")" secs)"
+	result "$sc" "$s" "$rep" setup_s "$(field "$held" secs)"
 	result "$sc" "$s" "$rep" alive "$(sed -n 's/^hold alive=//p' <<<"$out")"
 	result "$sc" "$s" "$rep" slab_kb $((slab1 - slab0))
 	result "$sc" "$s" "$rep" sock_kb $((sock1 - sock0))
@@ -506,5 +509,5 @@ m_conc() {
 	awk 'NR == FNR { k[$1] = $2; o[$1] = $3; next }
 	     { d = $2 - k[$1]; if (d > 0) printf "#   %-24s %8d %8d\n", $1, d, $3 - o[$1] }' \
 		"$B/slabinfo0" "$B/slabinfo1" | sort -k3,3nr | head -n 8
-	result "$sc" "$s" "$rep" kb_per_conn "$(awk -v k=$((slab1 - slab0 + sock1 - sock0 + rss1 - rss0)) -v n="$(field "$(grep '^hold target' <<<"$out")" ok)" 'BEGIN { printf "%.2f", n ? k / n : 0 }')"
+	result "$sc" "$s" "$rep" kb_per_conn "$(awk -v k=$((slab1 - slab0 + sock1 - sock0 + rss1 - rss0)) -v n="$ok" 'BEGIN { printf "%.2f", n ? k / n : 0 }')"
 }
