@@ -17,7 +17,7 @@ export SPLICELB_CACHE
 KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(lastword $(sort $(wildcard \
 	  $(SPLICELB_CACHE)/kernels/*/usr/src/linux-headers-*-amd64))))
-KERNELS ?= 6.1 6.12
+KERNELS ?= 6.1 6.12 6.12-debug
 TESTS ?=
 
 ifeq ($(V),1)
@@ -49,12 +49,13 @@ MANPAGES := $(wildcard Documentation/*.8)
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 .PHONY: all module userspace unit check demo vm-shell install clean help \
-	deps style sparse bench bench-quick
+	deps style sparse bench bench-quick check-debug
 
 all: module userspace
 
 help:
-	@echo 'targets: all module userspace unit check demo vm-shell install clean'
+	@echo 'targets: all module userspace unit check check-debug demo vm-shell'
+	@echo '         install clean'
 	@echo '         deps style sparse'
 	@echo 'variables: KDIR= KERNELS="$(KERNELS)" TESTS= PREFIX= DESTDIR= V=1'
 
@@ -110,6 +111,11 @@ unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 check:
 	$(Q)KERNELS="$(KERNELS)" TESTS="$(TESTS)" scripts/check.sh
 
+# The whole VM suite on the debug kernel alone (KASAN, lockdep, kmemleak).
+check-debug:
+	$(Q)KERNELS=6.12-debug TESTS="$(TESTS)" SKIP_UNIT=1 SKIP_NATIVE=1 \
+		SKIP_STYLE=1 SKIP_BENCH=1 scripts/check.sh
+
 demo:
 	$(Q)scripts/demo.sh
 
@@ -123,7 +129,7 @@ bench-quick:
 vm-shell:
 	$(Q)scripts/deps.sh
 	$(Q)$(MAKE) userspace
-	$(Q)K=$(or $(K),$(lastword $(KERNELS))); \
+	$(Q)K=$(or $(K),6.12); \
 	  scripts/build-module.sh "$$(scripts/kdir.sh $$K)" "$(VERSION)" && \
 	  scripts/vm --kernel $$K --shell
 

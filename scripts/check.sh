@@ -5,7 +5,7 @@
 # the native tests and every VM test on each kernel of KERNELS, and close
 # with one line "N passed, N failed, N skipped".
 #
-#   KERNELS="6.1 6.12"  kernels of the matrix
+#   KERNELS="6.1 6.12 6.12-debug"  kernels of the matrix
 #   TESTS="name ..."    only these tests (tests/vm/NAME.sh, tests/native/
 #                       NAME.sh, unit/NAME), by name without directory
 #   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1, SKIP_BENCH=1  leave a stage out
@@ -15,7 +15,7 @@ set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top" || exit 1
-KERNELS=${KERNELS:-6.1 6.12}
+KERNELS=${KERNELS:-6.1 6.12 6.12-debug}
 TESTS=${TESTS:-}
 log=build/check.log
 passed=0
@@ -154,9 +154,11 @@ run_vm() {
 	[ ${#tests[@]} = 0 ] && return
 	for k in $KERNELS; do
 		stage "VM tests on $k"
+		local t0=$SECONDS
 		scripts/vm -k "$k" "${tests[@]}" | tee "build/vm-$k.ktap" |
 			tee -a "$log"
 		tally "build/vm-$k.ktap" ${#tests[@]}
+		echo "# VM tests on $k: $((SECONDS - t0)) s" | tee -a "$log"
 	done
 }
 

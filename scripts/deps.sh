@@ -10,18 +10,23 @@
 # or /lib/modules.  The ABI name is resolved through the linux-image-cloud-amd64
 # metapackage, so a newer Debian kernel is picked up by "deps.sh --refresh".
 #
+# A series named <series>-debug (6.12-debug) is the debug test kernel:
+# built here by scripts/debug-kernel.sh from Debian's linux-source-<series>
+# of the same version as the series' cloud kernel, and cached beside it.
+#
 # Quick and silent when everything is already there: a second run touches
 # neither apt nor the network.
 
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
 CACHE=${SPLICELB_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/splicelb}
-KERNELS=${KERNELS:-6.1 6.12}
+KERNELS=${KERNELS:-6.1 6.12 6.12-debug}
 REFRESH=0
 
 HOST_PACKAGES="gcc make libc6-dev qemu-system-x86 busybox-static cpio kmod
 	libmnl-dev libcmocka-dev pkg-config dwarves sparse iproute2 bc xz-utils
-	zstd libelf-dev procps perl"
+	zstd libelf-dev procps perl flex bison"
 # Only for "make bench" (deps.sh --bench): the systems it measures splicelb
 # against, the load generators, the charts, the profiler.
 BENCH_PACKAGES="haproxy nginx libnginx-mod-stream ipvsadm iperf3 gnuplot-nox
@@ -203,6 +208,37 @@ fetch_kernel() {
 	[ -z "$old" ] || [ "$old" = "$abi" ] || rm -rf "${CACHE:?}/kernels/$old"
 }
 
+# The Debian version of a package, e.g. 6.12.95-1~bpo12+1.
+package_version() {
+	apt_private apt-cache show "$1" | sed -n 's/^Version: //p' | head -n1
+}
+
+# The debug kernel of SERIES, from the source of SERIES's cloud kernel.
+build_debug_kernel() {
+	local series=$1 dir version deb src
+
+	dir=$CACHE/kernels/$series-debug
+	if [ -f "$dir/.complete" ] && [ "$REFRESH" = 0 ] &&
+	   [ "$(cat "$dir/stamp")" = "$("$here"/debug-kernel.sh --stamp \
+	     "$(cut -d' ' -f1 "$dir/stamp")")" ]; then
+		return 0
+	fi
+	apt_private_update
+	version=$(package_version "$(resolve_image "$series")") ||
+		die "no cloud kernel of $series to take the source version from"
+	src=linux-source-$series
+	deb=$CACHE/src/${src}_${version//:/%3a}_all.deb
+	if [ ! -f "$deb" ]; then
+		log FETCH "$src $version"
+		rm -rf "$CACHE/src"
+		mkdir -p "$CACHE/src"
+		(cd "$CACHE/src" &&
+		 apt_private apt-get download -q "$src=$version" >/dev/null)
+	fi
+	[ -f "$deb" ] || die "$src $version did not download as $deb"
+	"$here"/debug-kernel.sh "$deb" "$version" "$dir"
+}
+
 main() {
 	local host=1 kernels=1 bench='' k
 	while [ $# -gt 0 ]; do
@@ -221,7 +257,10 @@ main() {
 	if [ "$kernels" = 1 ]; then
 		mkdir -p "$CACHE/kernels"
 		for k in $KERNELS; do
-			fetch_kernel "$k"
+			case $k in
+			*-debug) build_debug_kernel "${k%-debug}" ;;
+			*) fetch_kernel "$k" ;;
+			esac
 		done
 	fi
 }
