@@ -42,7 +42,10 @@ check "loads and serves again" bash -c "
 	modprobe splicelb &&
 	ip netns exec $NS_LB lbctl restore /tmp/rmmod.conf &&
 	ip netns exec slb-be1 $BIN/slbpeer -l '[::]:8080' -N 1 -t 20000 &
-	sleep 0.5
+	for i in \$(seq 100); do
+		ip netns exec slb-be1 ss -Hltn 'sport = :8080' | grep -q . && break
+		sleep 0.1
+	done
 	ip netns exec $NS_LB lbctl service add $VIP4:8080 &&
 	ip netns exec $NS_LB lbctl backend add $(be4 1):8080 service $VIP4:8080 &&
 	ip netns exec $NS_CLI $BIN/slbpeer -c $VIP4:8080 -n 64k -t 20000"
