@@ -113,8 +113,8 @@ check:
 
 # The whole VM suite on the debug kernel alone (KASAN, lockdep, kmemleak).
 check-debug:
-	$(Q)KERNELS=6.12-debug TESTS="$(TESTS)" SKIP_UNIT=1 SKIP_NATIVE=1 \
-		SKIP_STYLE=1 SKIP_BENCH=1 scripts/check.sh
+	$(Q)KERNELS=6.12-debug TESTS="$(TESTS)" DEBUG_FULL=1 SKIP_UNIT=1 \
+		SKIP_NATIVE=1 SKIP_STYLE=1 SKIP_BENCH=1 scripts/check.sh
 
 demo:
 	$(Q)scripts/demo.sh

@@ -9,6 +9,8 @@
 #   TESTS="name ..."    only these tests (tests/vm/NAME.sh, tests/native/
 #                       NAME.sh, unit/NAME), by name without directory
 #   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1, SKIP_BENCH=1  leave a stage out
+#   DEBUG_FULL=1        every VM test on a -debug kernel too, not only
+#                       DEBUG_CI_TESTS (make check-debug sets it)
 #   BENCH_KERNEL=6.12   the kernel "make bench-quick" boots
 
 set -uo pipefail
@@ -140,21 +142,50 @@ lbselect_too() {
 	! grep -qE '^\[ "\$BALANCER" = module \] \|\| exit' "$1"
 }
 
-# One boot per kernel: the tests against the module, then again against
-# lbselect (TEST.sh@lbselect, see scripts/vm).
-run_vm() {
-	local k tests=() again=() t
+# What "make check" runs on a debug kernel, to keep CI within its hour:
+# the module's tests of lifetime, data integrity, teardown and input, not
+# lbselect's (the debug kernel checks the module).  "make check-debug"
+# (DEBUG_FULL=1) and TESTS= run everything there.
+DEBUG_CI_TESTS="module_load datapath_integrity datapath_halfclose
+	datapath_reset datapath_failover datapath_timeouts datapath_rmmod
+	datapath_netns datapath_teardown netlink_malformed netlink_perm
+	netlink_fuzz fault_soak netns_limits"
+
+debug_ci_test() {
+	[[ " $(echo $DEBUG_CI_TESTS) " == *" $(basename "$1" .sh) "* ]]
+}
+
+# vm_tests KERNEL: the tests of its boot, as scripts/vm takes them: those
+# against the module, then again against lbselect (TEST.sh@lbselect).
+vm_tests() {
+	local t subset=0 again=()
+
+	[[ $1 == *-debug && -z ${DEBUG_FULL:-} && -z $TESTS ]] && subset=1
 	for t in tests/vm/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
 		wanted "$t" || continue
-		tests+=("$t")
+		if [ $subset = 1 ]; then
+			debug_ci_test "$t" && echo "$t"
+			continue
+		fi
+		echo "$t"
 		lbselect_too "$t" && again+=("$t@lbselect")
 	done
-	tests+=("${again[@]}")
-	[ ${#tests[@]} = 0 ] && return
+	[ ${#again[@]} = 0 ] || printf '%s\n' "${again[@]}"
+}
+
+# One boot per kernel.
+run_vm() {
+	local k t0 tests=()
+
 	for k in $KERNELS; do
+		mapfile -t tests < <(vm_tests "$k")
+		[ ${#tests[@]} = 0 ] && continue
 		stage "VM tests on $k"
-		local t0=$SECONDS
+		[ ${#tests[@]} -lt "$(vm_tests 6.12 | wc -l)" ] &&
+			echo "# $k: the CI subset (make check-debug runs all)" |
+			tee -a "$log"
+		t0=$SECONDS
 		scripts/vm -k "$k" "${tests[@]}" | tee "build/vm-$k.ktap" |
 			tee -a "$log"
 		tally "build/vm-$k.ktap" ${#tests[@]}
