@@ -13,6 +13,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "service.h"
+#include "sysctl.h"
 
 #define SLB_BACKENDS_MAX	65536
 
@@ -57,7 +58,7 @@ static int slb_backend_reserve(struct slb_service *svc)
 	if (svc->ndests < svc->dests_cap)
 		return 0;
 	cap = max(8U, svc->dests_cap * 2);
-	dests = kvmalloc_array(cap, sizeof(*dests), GFP_KERNEL);
+	dests = kvmalloc_array(cap, sizeof(*dests), GFP_KERNEL_ACCOUNT);
 	if (!dests)
 		return -ENOMEM;
 	spin_lock(&svc->sched_lock);
@@ -95,6 +96,9 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 				       &cfg->addr.sa, &svc->addr.sa);
 		goto out;
 	}
+	ret = slb_sysctl_check(sn, max_backends, sn->nbackends, extack);
+	if (ret)
+		goto out;
 	ret = -ENOSPC;
 	if (svc->nbackends >= SLB_BACKENDS_MAX) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc has %u backends already",
@@ -105,7 +109,7 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	if (ret)
 		goto out;
 	ret = -ENOMEM;
-	be = kzalloc(sizeof(*be), GFP_KERNEL);
+	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		goto out;
 	refcount_set(&be->refcnt, 1);
@@ -124,6 +128,7 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	spin_unlock(&svc->sched_lock);
 	list_add_tail(&be->node, &svc->backends);
 	svc->nbackends++;
+	sn->nbackends++;
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW);
 	ret = 0;
 out:
@@ -197,6 +202,7 @@ static void slb_backend_unlink(struct slb_backend *be, bool cut)
 	spin_unlock(&svc->sched_lock);
 	list_del(&be->node);
 	svc->nbackends--;
+	svc->sn->nbackends--;
 	if (cut)
 		slb_conn_cut(svc->sn, NULL, be);
 	slb_backend_put(be);

@@ -17,6 +17,7 @@
  * 1 + net.splicelb.connect_retries tries; after that the client is reset.
  */
 #include <linux/jhash.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <net/sock.h>
 #include <net/tcp.h>
@@ -27,6 +28,7 @@
 #include "netns.h"
 #include "relay.h"
 #include "service.h"
+#include "sysctl.h"
 
 enum {
 	SLB_CONN_F_DEAD,	/* torn down: the work only drops its ref */
@@ -397,7 +399,7 @@ static void slb_conn_relay(struct slb_conn *conn)
 {
 	unsigned long deadline;
 
-	switch (slb_relay_run(conn, READ_ONCE(conn->sn->tun.relay_quantum))) {
+	switch (slb_relay_run(conn, slb_sysctl_limit(conn->sn, relay_quantum))) {
 	case SLB_RELAY_DONE:
 		slb_conn_close(conn, false);
 		return;
@@ -440,9 +442,13 @@ static void slb_conn_step(struct slb_conn *conn)
 static void slb_conn_work(struct work_struct *work)
 {
 	struct slb_conn *conn = container_of(work, struct slb_conn, work);
+	struct mem_cgroup *old;
 
+	/* The backend's socket is charged as the connection was. */
+	old = set_active_memcg(conn->svc->memcg);
 	if (!test_bit(SLB_CONN_F_DEAD, &conn->flags))
 		slb_conn_step(conn);
+	set_active_memcg(old);
 	slb_conn_put(conn);
 }
 
@@ -456,7 +462,7 @@ static void slb_conn_timer(struct timer_list *t)
 static bool slb_conn_admit(struct slb_service *svc)
 {
 	struct slb_net *sn = svc->sn;
-	int max = READ_ONCE(sn->tun.max_conns);
+	int max = slb_sysctl_limit(sn, max_conns);
 
 	if (READ_ONCE(sn->dying) || READ_ONCE(svc->dead))
 		return false;
@@ -473,7 +479,7 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	struct slb_conn *conn;
 	int ret;
 
-	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL);
+	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL_ACCOUNT);
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
 	/* Fails only for a client that has already reset. */
@@ -497,7 +503,7 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	atomic_inc(&sn->nconns);
 	atomic_inc(&svc->nconns);
 	ret = xa_alloc_cyclic(&sn->conns, &conn->id, conn, xa_limit_32b,
-			      &sn->next_conn_id, GFP_KERNEL);
+			      &sn->next_conn_id, GFP_KERNEL_ACCOUNT);
 	if (ret < 0)
 		goto err_unaccount;
 	return conn;
@@ -625,7 +631,7 @@ void slb_conn_flush_net(struct slb_net *sn)
 
 int slb_conn_init(void)
 {
-	slb_conn_cache = KMEM_CACHE(slb_conn, 0);
+	slb_conn_cache = KMEM_CACHE(slb_conn, SLAB_ACCOUNT);
 	if (!slb_conn_cache)
 		return -ENOMEM;
 	slb_wq = alloc_workqueue("splicelb", 0, 0);

@@ -10,6 +10,7 @@
  * gets the original callback back the moment it is accepted.
  */
 #include <linux/net.h>
+#include <linux/sched/mm.h>
 #include <net/inet_connection_sock.h>
 #include <net/ip.h>
 #include <net/ipv6.h>
@@ -47,27 +48,39 @@ static void slb_listener_adopt(struct slb_service *svc, struct socket *child)
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-static void slb_listener_accept_work(struct work_struct *work)
+/* True if the batch ran out with clients still waiting. */
+static bool slb_listener_accept_batch(struct slb_service *svc)
 {
-	struct slb_service *svc = container_of(work, struct slb_service,
-					       accept_work);
 	struct socket *client;
 	int i, ret;
 
 	for (i = 0; i < SLB_ACCEPT_BATCH; i++) {
 		ret = kernel_accept(svc->listener, &client, O_NONBLOCK);
 		if (ret == -EAGAIN)
-			return;
+			return false;
 		if (ret) {
 			/* The next connection attempt wakes us again. */
 			net_warn_ratelimited("splicelb: service %pISpc: accept: %d\n",
 					     &svc->addr.sa, ret);
-			return;
+			return false;
 		}
 		slb_listener_adopt(svc, client);
 		slb_conn_start(svc, client);
 	}
-	queue_work(slb_wq, work);
+	return true;
+}
+
+static void slb_listener_accept_work(struct work_struct *work)
+{
+	struct slb_service *svc = container_of(work, struct slb_service,
+					       accept_work);
+	struct mem_cgroup *old;
+
+	/* A kworker belongs to no tenant: charge whoever added the service. */
+	old = set_active_memcg(svc->memcg);
+	if (slb_listener_accept_batch(svc))
+		queue_work(slb_wq, work);
+	set_active_memcg(old);
 }
 
 int slb_listener_open(struct slb_service *svc, struct netlink_ext_ack *extack)

@@ -117,7 +117,7 @@ int slb_netlink_net_init(struct slb_net *sn)
 	struct slb_nl_net *nn;
 	int err;
 
-	nn = kzalloc(sizeof(*nn), GFP_KERNEL);
+	nn = kzalloc(sizeof(*nn), GFP_KERNEL_ACCOUNT);
 	if (!nn)
 		return -ENOMEM;
 	nn->zeroed_at = ktime_get_boottime_seconds();

@@ -20,6 +20,8 @@ struct slb_tunables {
 	int client_fin_timeout_s;	/* client sent FIN, server still sending */
 	int server_fin_timeout_s;	/* server sent FIN, client still sending */
 	int max_conns;			/* in this netns; 0: no limit */
+	int max_services;		/* in this netns */
+	int max_backends;		/* in this netns, all services */
 	int default_backlog;
 	int relay_quantum;		/* bytes per direction per relay run */
 	char default_scheduler[16];
@@ -36,6 +38,7 @@ struct slb_net {
 	struct mutex lock;
 	struct list_head services;	/* struct slb_service.node */
 	unsigned int nservices;
+	unsigned int nbackends;		/* of all its services */
 
 	struct xarray conns;		/* conn id -> struct slb_conn */
 	u32 next_conn_id;

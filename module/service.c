@@ -6,6 +6,8 @@
  * takes the service's sched_lock, around one scheduler call, so a change
  * of scheduler or backends is atomic for it and never stalls a connection.
  */
+#include <linux/memcontrol.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include "backend.h"
@@ -15,6 +17,7 @@
 #include "netlink.h"
 #include "netns.h"
 #include "service.h"
+#include "sysctl.h"
 
 struct slb_service *slb_service_find(struct slb_net *sn,
 				     const union slb_addr *addr)
@@ -30,8 +33,10 @@ struct slb_service *slb_service_find(struct slb_net *sn,
 
 void slb_service_put(struct slb_service *svc)
 {
-	if (refcount_dec_and_test(&svc->refcnt))
+	if (refcount_dec_and_test(&svc->refcnt)) {
+		mem_cgroup_put(svc->memcg);
 		kfree(svc);
+	}
 }
 
 struct slb_backend *slb_service_schedule(struct slb_service *svc,
@@ -86,16 +91,20 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 				       &cfg->addr.sa);
 		goto out;
 	}
+	ret = slb_sysctl_check(sn, max_services, sn->nservices, extack);
+	if (ret)
+		goto out;
 	ret = -ENOENT;
 	ops = slb_service_sched_lookup(sn, cfg, extack);
 	if (!ops)
 		goto out;
 	ret = -ENOMEM;
-	svc = kzalloc(sizeof(*svc), GFP_KERNEL);
+	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		goto out;
 	refcount_set(&svc->refcnt, 1);
 	svc->sn = sn;
+	svc->memcg = get_mem_cgroup_from_mm(current->mm);
 	svc->addr = cfg->addr;
 	svc->backlog = cfg->set & SLB_SVC_SET_BACKLOG ?
 		       cfg->backlog : READ_ONCE(sn->tun.default_backlog);
@@ -106,7 +115,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	INIT_LIST_HEAD(&svc->backends);
 	ret = slb_listener_open(svc, extack);
 	if (ret) {
-		kfree(svc);
+		slb_service_put(svc);
 		goto out;
 	}
 	list_add_tail(&svc->node, &sn->services);

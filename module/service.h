@@ -12,6 +12,7 @@
 #include "sched.h"
 #include "stats.h"
 
+struct mem_cgroup;
 struct slb_net;
 struct slb_backend;
 
@@ -26,6 +27,7 @@ struct slb_service {
 	struct list_head node;		/* sn->services */
 	struct slb_net *sn;
 	refcount_t refcnt;		/* list, connections */
+	struct mem_cgroup *memcg;	/* of who added it; pays for its conns */
 	union slb_addr addr;
 	u32 backlog;
 	u32 maxconn;			/* 0: no limit of its own */
