@@ -1,15 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * dropcaps [-u UID] PROG [ARGS]: run PROG with no capabilities at all, as
- * root (uid 0 without CAP_NET_ADMIN and the rest) or as UID, so that tests
- * can check what an unprivileged user may do.  Root would get its
+ * dropcaps [-u UID [-n PID]] PROG [ARGS]: run PROG with no capabilities at
+ * all, as root (uid 0 without CAP_NET_ADMIN and the rest) or as UID, so that
+ * tests can check what an unprivileged user may do.  Root would get its
  * capabilities back on exec, hence the bounding set and the securebits;
  * another uid loses them on setresuid(), and keeps the right to make a
  * user namespace of its own (unshare -U), where it is root again.
+ *
+ * -n PID then joins the user and network namespaces of PID, which UID
+ * made: what UID may do there, it may do again later, as their root.
+ * (busybox nsenter cannot: it calls setgroups(), which unshare -r denies.)
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <linux/capability.h>
+#include <linux/sched.h>
 #include <linux/securebits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +30,26 @@ static void die(const char *what)
 	exit(127);
 }
 
+static void join(const char *pid, const char *ns, int type)
+{
+	char path[64];
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%s/ns/%s", pid, ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* By syscall: lib/sched.h hides libc's <sched.h> from the tools. */
+	if (fd < 0 || syscall(SYS_setns, fd, type))
+		die(path);
+	close(fd);
+}
+
 int main(int argc, char **argv)
 {
 	struct __user_cap_header_struct hdr = {
 		.version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
+	const char *pid = NULL;
 	long uid = -1;
 	int cap, i = 1;
 
@@ -37,8 +57,13 @@ int main(int argc, char **argv)
 		uid = strtol(argv[2], NULL, 10);
 		i = 3;
 	}
+	if (uid >= 0 && argc > i + 1 && !strcmp(argv[i], "-n")) {
+		pid = argv[i + 1];
+		i += 2;
+	}
 	if (i >= argc) {
-		fprintf(stderr, "usage: dropcaps [-u UID] PROG [ARGS]\n");
+		fprintf(stderr,
+			"usage: dropcaps [-u UID [-n PID]] PROG [ARGS]\n");
 		return 127;
 	}
 	if (uid >= 0) {
@@ -60,6 +85,11 @@ int main(int argc, char **argv)
 	memset(data, 0, sizeof(data));
 	if (syscall(SYS_capset, &hdr, data))
 		die("capset");
+	/* The user namespace first: it grants the right to join the other. */
+	if (pid) {
+		join(pid, "user", CLONE_NEWUSER);
+		join(pid, "net", CLONE_NEWNET);
+	}
 	execvp(argv[i], argv + i);
 	die(argv[i]);
 	return 127;
