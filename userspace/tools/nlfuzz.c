@@ -51,13 +51,14 @@ static uint32_t seq = 1;
 static int failures, ncase;
 
 struct msg {
-	unsigned char buf[BUFSZ];
 	size_t len;
+	size_t top;		/* the most of buf written since m_init */
 	size_t nest[16];
 	int depth;
 	/* Where each attribute starts, for the mutations that lie about one. */
 	size_t attr[256];
 	unsigned int nattr;
+	unsigned char buf[BUFSZ];
 };
 
 static struct msg m;
@@ -67,13 +68,16 @@ static void m_init(uint8_t cmd, uint16_t flags)
 	struct nlmsghdr *nlh = (void *)m.buf;
 	struct genlmsghdr *g = (void *)(m.buf + NLMSG_HDRLEN);
 
-	memset(&m, 0, sizeof(m));
+	/* What the last message wrote: all of the buffer is costly to clear. */
+	memset(m.buf, 0, m.top ? m.top : sizeof(m.buf));
+	memset(&m, 0, offsetof(struct msg, buf));
 	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++seq;
 	g->cmd = cmd;
 	g->version = SPLICELB_GENL_VERSION;
 	m.len = NLMSG_HDRLEN + GENL_HDRLEN;
+	m.top = m.len;
 }
 
 /* An attribute of any length, even one that lies about it. */
@@ -88,6 +92,8 @@ static void m_raw(uint16_t type, uint16_t nla_len, const void *d, size_t len)
 	if (len)
 		memcpy(m.buf + m.len + NLA_HDRLEN, d, len);
 	m.len += NLA_ALIGN(NLA_HDRLEN + len);
+	if (m.len > m.top)
+		m.top = m.len;
 }
 
 static void m_put(uint16_t type, const void *d, size_t len)
@@ -136,6 +142,8 @@ static void m_bytes(const void *d, size_t len)
 {
 	memcpy(m.buf + m.len, d, len);
 	m.len += len;
+	if (m.len > m.top)
+		m.top = m.len;
 }
 
 static void m_ep4(uint16_t type, const char *ip, uint16_t port)
@@ -1370,10 +1378,8 @@ static void gen_level(struct gen *g, enum level l, bool settings)
 	level_masks(g, l, settings, &need, &may);
 	for (type = 1; type <= level_max[l]; type++) {
 		if (need & 1U << type) {
-			if (g->deviant && chance(4)) {
-				g->fail |= B(EINVAL);	/* missing */
+			if (g->deviant && chance(4))
 				continue;
-			}
 		} else if (!(may & 1U << type) || chance(50)) {
 			continue;
 		}
@@ -1387,7 +1393,11 @@ static void gen_level(struct gen *g, enum level l, bool settings)
 		    have & 1U << t)
 			g->fail |= B(EINVAL);
 		plan[n++] = t;
+		have |= t <= level_max[l] ? 1U << t : 0;
 	}
+	/* Left out, unless the one more put it back. */
+	if (need & ~have)
+		g->fail |= B(EINVAL);
 	if (g->deviant && n && chance(5)) {
 		g->fail |= B(EINVAL);	/* given twice */
 		plan[n] = plan[rnd(n)];
@@ -1613,6 +1623,8 @@ static void gen_run(unsigned long n, unsigned int seed, unsigned int nproc)
 	double t0 = now_s();
 	bool alive;
 
+	printf("# generating %lu messages, seed %u\n", n, seed);
+
 	ga.tallies = shared(nproc * sizeof(*ga.tallies));
 	set_timeout(10000);
 	alive = run_procs(nproc, gen_proc, &ga);
@@ -1825,6 +1837,7 @@ static void race_run(unsigned int secs, unsigned int seed,
 	unsigned int op, p;
 	bool alive;
 
+	printf("# racing for %u s, seed %u\n", secs, seed);
 	ra.until = t0 + secs;
 	ra.tallies = shared(nproc * sizeof(*ra.tallies));
 	alive = run_procs(nproc, race_proc, &ra);
