@@ -1685,7 +1685,8 @@ static const struct {
 struct race_tally {
 	unsigned long done[OP_MAX], ok[OP_MAX], gone[OP_MAX];
 	unsigned long wrong[OP_MAX], silent[OP_MAX];
-	unsigned long dumped, intr;	/* messages of dumps; dumps cut short */
+	/* Messages that dumps and gets returned; dumps cut short by a change. */
+	unsigned long dumped, intr;
 };
 
 struct race_args {
@@ -1860,7 +1861,7 @@ static void race_run(unsigned int secs, unsigned int seed,
 		ra.tallies[0].dumped += ra.tallies[p].dumped;
 		ra.tallies[0].intr += ra.tallies[p].intr;
 	}
-	printf("# %lu requests in %.1f s, %.0f a second; dumps gave %lu messages, %lu dumps were interrupted by a change\n",
+	printf("# %lu requests in %.1f s, %.0f a second; dumps and gets returned %lu messages, %lu dumps were interrupted by a change\n",
 	       done,
 	       now_s() - t0, (double)done / (now_s() - t0),
 	       ra.tallies[0].dumped, ra.tallies[0].intr);
