@@ -6,9 +6,16 @@
  * a few checks of the netlink core give only an errno).
  *
  *   nlfuzz            the fixed cases, KTAP-like lines, exit 1 on a failure
- *   nlfuzz -r N [-S SEED]
- *                     also N random mutations of valid requests: each must
- *                     be answered (error or ack); ends with a flush
+ *   nlfuzz -r N [-S SEED] [-j PROCS] [-s ADDR:PORT]... [-b ADDR:PORT]...
+ *                     also N generated messages (see "the generator"),
+ *                     from PROCS processes at once; ends with a flush
+ *   nlfuzz -R SECONDS [-j PROCS] [-S SEED] [-s ...] [-b ...]
+ *                     only the race: PROCS processes issue random valid
+ *                     changes and dumps for SECONDS (see "the race")
+ *
+ * -s and -b give the services and backends that generated and racing
+ * requests name (default 127.0.0.1 and ::1, ports 18100... and 18200...):
+ * few enough that adds, changes and deletes meet existing objects.
  *
  * Messages are built by hand, byte by byte, not with libmnl: the point is
  * to send what a library would refuse to build.
@@ -16,21 +23,27 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "addr.h"
 #include "uapi/linux/splicelb.h"
 
 #define BUFSZ 70000
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int sk;
 static uint16_t family;
@@ -38,10 +51,14 @@ static uint32_t seq = 1;
 static int failures, ncase;
 
 struct msg {
-	unsigned char buf[BUFSZ];
 	size_t len;
+	size_t top;		/* the most of buf written since m_init */
 	size_t nest[16];
 	int depth;
+	/* Where each attribute starts, for the mutations that lie about one. */
+	size_t attr[256];
+	unsigned int nattr;
+	unsigned char buf[BUFSZ];
 };
 
 static struct msg m;
@@ -51,13 +68,16 @@ static void m_init(uint8_t cmd, uint16_t flags)
 	struct nlmsghdr *nlh = (void *)m.buf;
 	struct genlmsghdr *g = (void *)(m.buf + NLMSG_HDRLEN);
 
-	memset(&m, 0, sizeof(m));
+	/* What the last message wrote: all of the buffer is costly to clear. */
+	memset(m.buf, 0, m.top ? m.top : sizeof(m.buf));
+	memset(&m, 0, offsetof(struct msg, buf));
 	nlh->nlmsg_type = family;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	nlh->nlmsg_seq = ++seq;
 	g->cmd = cmd;
 	g->version = SPLICELB_GENL_VERSION;
 	m.len = NLMSG_HDRLEN + GENL_HDRLEN;
+	m.top = m.len;
 }
 
 /* An attribute of any length, even one that lies about it. */
@@ -65,11 +85,15 @@ static void m_raw(uint16_t type, uint16_t nla_len, const void *d, size_t len)
 {
 	struct nlattr *a = (void *)(m.buf + m.len);
 
+	if (m.nattr < ARRAY_SIZE(m.attr))
+		m.attr[m.nattr++] = m.len;
 	a->nla_type = type;
 	a->nla_len = nla_len;
 	if (len)
 		memcpy(m.buf + m.len + NLA_HDRLEN, d, len);
 	m.len += NLA_ALIGN(NLA_HDRLEN + len);
+	if (m.len > m.top)
+		m.top = m.len;
 }
 
 static void m_put(uint16_t type, const void *d, size_t len)
@@ -109,6 +133,17 @@ static void m_end(void)
 	struct nlattr *a = (void *)(m.buf + start);
 
 	a->nla_len = (uint16_t)(m.len - start);
+	/* A nest may end in stray bytes (m_bytes): the next one is aligned. */
+	m.len = NLA_ALIGN(m.len);
+}
+
+/* Bytes that are no attribute, inside a nest. */
+static void m_bytes(const void *d, size_t len)
+{
+	memcpy(m.buf + m.len, d, len);
+	m.len += len;
+	if (m.len > m.top)
+		m.top = m.len;
 }
 
 static void m_ep4(uint16_t type, const char *ip, uint16_t port)
@@ -120,6 +155,24 @@ static void m_ep4(uint16_t type, const char *ip, uint16_t port)
 	m_u16(SPLICELB_EP_A_FAMILY, AF_INET);
 	m_put(SPLICELB_EP_A_ADDR, &a, 4);
 	m_u16(SPLICELB_EP_A_PORT, port);
+	m_end();
+}
+
+/* An endpoint nest of a parsed address. */
+static void m_ep(uint16_t type, const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in6 *s6 = (const void *)ss;
+	const struct sockaddr_in *s4 = (const void *)ss;
+
+	m_nest(type);
+	m_u16(SPLICELB_EP_A_FAMILY, ss->ss_family);
+	if (ss->ss_family == AF_INET6) {
+		m_put(SPLICELB_EP_A_ADDR, &s6->sin6_addr, 16);
+		m_u16(SPLICELB_EP_A_PORT, ntohs(s6->sin6_port));
+	} else {
+		m_put(SPLICELB_EP_A_ADDR, &s4->sin_addr, 4);
+		m_u16(SPLICELB_EP_A_PORT, ntohs(s4->sin_port));
+	}
 	m_end();
 }
 
@@ -146,6 +199,8 @@ struct reply {
 	bool got;
 	int error;
 	char msg[256];
+	unsigned int nmsgs;	/* messages of a dump or a get */
+	bool intr;		/* a dump flagged NLM_F_DUMP_INTR */
 };
 
 static void parse_tlvs(const unsigned char *p, size_t len, struct reply *r)
@@ -195,6 +250,12 @@ static void send_raw(size_t len, bool fix_len, struct reply *r)
 
 			if (nlh->nlmsg_seq != want)
 				continue;
+			if (nlh->nlmsg_type == family) {
+				r->nmsgs++;
+				r->intr |= !!(nlh->nlmsg_flags &
+					      NLM_F_DUMP_INTR);
+				continue;
+			}
 			if (nlh->nlmsg_type == NLMSG_DONE) {
 				r->got = true;
 				memcpy(&r->error, NLMSG_DATA(nlh), sizeof(int));
@@ -673,104 +734,100 @@ static void cases(void)
 	verdict("teardown: delete the setup's service", EXPECT_OK, 0, &r);
 }
 
-/* ---- random mutations --------------------------------------------------- */
+/* ---- shared by the generator and the race ------------------------------- */
 
-static void template(unsigned int which)
+static unsigned long rnd(unsigned long n)
 {
-	switch (which % 4) {
-	case 0:
-		m_init(SPLICELB_CMD_SERVICE_NEW, 0);
-		m_nest(SPLICELB_A_SERVICE);
-		m_ep4(SPLICELB_SVC_A_EP, SVC_IP, 18100 + which % 50);
-		m_str(SPLICELB_SVC_A_SCHED, "wrr");
-		m_u32(SPLICELB_SVC_A_BACKLOG, 16);
-		m_u32(SPLICELB_SVC_A_MAXCONN, 10);
-		m_end();
-		break;
-	case 1:
-		m_init(SPLICELB_CMD_BACKEND_NEW, 0);
-		m_svc();
-		m_nest(SPLICELB_A_BACKEND);
-		m_ep4(SPLICELB_BE_A_EP, BE_IP, 18200 + which % 50);
-		m_u32(SPLICELB_BE_A_WEIGHT, 3);
-		m_u8(SPLICELB_BE_A_STATE, SPLICELB_BACKEND_DRAIN);
-		m_end();
-		break;
-	case 2:
-		m_init(SPLICELB_CMD_BACKEND_DEL, 0);
-		m_svc();
-		m_be();
-		m_put(SPLICELB_A_CUT, NULL, 0);
-		break;
-	default:
-		m_init(SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP);
-		m_svc();
-		break;
-	}
+	return (unsigned long)random() % n;
 }
 
-static void random_cases(unsigned long n, unsigned int seed)
+static bool chance(unsigned int percent)
 {
-	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN;
-	unsigned long i, silent = 0;
-	unsigned int k, flips;
-	struct reply r;
-
-	srandom(seed);
-	for (i = 0; i < n; i++) {
-		template((unsigned int)random());
-		flips = 1 + (unsigned int)(random() % 4);
-		for (k = 0; k < flips && m.len > hdr; k++) {
-			size_t at = hdr + (size_t)random() % (m.len - hdr);
-
-			m.buf[at] = (unsigned char)random();
-		}
-		if (random() % 8 == 0 && m.len > hdr)
-			m.len -= (size_t)random() % (m.len - hdr);
-		/* Dumps answer with messages, then NLMSG_DONE. */
-		send_msg(&r);
-		if (!r.got)
-			silent++;
-	}
-	ncase++;
-	if (silent) {
-		failures++;
-		printf("not ok %d - %lu random mutations (seed %u): %lu got no "
-		       "answer\n", ncase, n, seed, silent);
-	} else {
-		printf("ok %d - %lu random mutations (seed %u) all answered\n",
-		       ncase, n, seed);
-	}
-	m_init(SPLICELB_CMD_FLUSH, 0);
-	m_put(SPLICELB_A_CUT, NULL, 0);
-	check("flush after the random mutations", EXPECT_OK, 0);
+	return rnd(100) < percent;
 }
 
-int main(int argc, char **argv)
+static uint64_t rnd64(void)
+{
+	return (uint64_t)random() << 42 ^ (uint64_t)random() << 21 ^
+	       (uint64_t)random();
+}
+
+/* An index below @n, drawn with the weights @weight(0) to @weight(n - 1). */
+static unsigned int pick(unsigned int n, unsigned int (*weight)(unsigned int))
+{
+	unsigned long total = 0, r;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		total += weight(i);
+	r = rnd(total);
+	for (i = 0; r >= weight(i); i++)
+		r -= weight(i);
+	return i;
+}
+
+static double now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+#define POOL_MAX 16
+
+/* The endpoints generated and racing requests name (-s, -b). */
+static struct sockaddr_storage svc_pool[POOL_MAX], be_pool[POOL_MAX];
+static unsigned int nsvc_pool, nbe_pool;
+
+static const char *const sched_names[] = { "rr", "wrr" };
+
+/* Errors, as bits of a set. */
+enum {
+	B_EINVAL, B_ERANGE, B_ENOENT, B_EEXIST, B_EAFNOSUPPORT, B_EOPNOTSUPP,
+	B_N
+};
+#define B(e) (1U << B_##e)
+/* Refused by a policy: the core's length and type checks, or a range. */
+#define E_POLICY (B(EINVAL) | B(ERANGE))
+
+static const int bit_errno[B_N] = {
+	EINVAL, ERANGE, ENOENT, EEXIST, EAFNOSUPPORT, EOPNOTSUPP,
+};
+
+static bool err_in(int err, unsigned int set)
+{
+	unsigned int b;
+
+	for (b = 0; b < B_N; b++)
+		if (set & (1U << b) && bit_errno[b] == err)
+			return true;
+	return false;
+}
+
+/* "ack", "ENOENT", ... of an answer. */
+static const char *answer_name(const struct reply *r)
+{
+	static char buf[32];
+
+	if (!r->got)
+		return "no answer";
+	if (!r->error)
+		return "ack";
+	snprintf(buf, sizeof(buf), "%s", strerrorname_np(-r->error) ?: "?");
+	return buf;
+}
+
+static int nl_open(void)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct timeval tv = { .tv_sec = 2 };
-	unsigned long nrandom = 0;
-	unsigned int seed = 1;
-	int opt, one = 1;
+	int one = 1;
 
-	while ((opt = getopt(argc, argv, "r:S:")) != -1) {
-		switch (opt) {
-		case 'r':
-			nrandom = strtoul(optarg, NULL, 10);
-			break;
-		case 'S':
-			seed = (unsigned int)strtoul(optarg, NULL, 10);
-			break;
-		default:
-			fprintf(stderr, "usage: nlfuzz [-r N] [-S SEED]\n");
-			return 2;
-		}
-	}
 	sk = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_GENERIC);
 	if (sk < 0 || bind(sk, (struct sockaddr *)&sa, sizeof(sa))) {
 		perror("nlfuzz: netlink socket");
-		return 2;
+		return -1;
 	}
 	setsockopt(sk, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	setsockopt(sk, SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
@@ -778,15 +835,1128 @@ int main(int argc, char **argv)
 	if (resolve()) {
 		fprintf(stderr, "nlfuzz: no generic netlink family \"%s\"\n",
 			SPLICELB_GENL_NAME);
+		return -1;
+	}
+	return 0;
+}
+
+static void set_timeout(long ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
+/*
+ * Run @fn(@i, @arg) in @n forked processes, each on a socket of its own;
+ * false if one of them died of a signal.
+ */
+static bool run_procs(unsigned int n, void (*fn)(unsigned int, void *),
+		      void *arg)
+{
+	unsigned int i, crashed = 0;
+	int status;
+	pid_t pid;
+
+	fflush(stdout);
+	for (i = 0; i < n; i++) {
+		pid = fork();
+		if (pid < 0) {
+			perror("nlfuzz: fork");
+			exit(2);
+		}
+		if (!pid) {
+			close(sk);
+			if (nl_open())
+				exit(2);
+			fn(i, arg);
+			exit(0);
+		}
+	}
+	while ((pid = wait(&status)) > 0) {
+		if (WIFSIGNALED(status)) {
+			printf("# process %d died of signal %d\n", (int)pid,
+			       WTERMSIG(status));
+			crashed++;
+		} else if (WEXITSTATUS(status)) {
+			printf("# process %d exited with %d\n", (int)pid,
+			       WEXITSTATUS(status));
+			crashed++;
+		}
+	}
+	return !crashed;
+}
+
+static void *shared(size_t size)
+{
+	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED) {
+		perror("nlfuzz: mmap");
+		exit(2);
+	}
+	return p;
+}
+
+static void result(bool ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	ncase++;
+	if (!ok)
+		failures++;
+	printf("%s %d - ", ok ? "ok" : "not ok", ncase);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+}
+
+/* ---- the generator ------------------------------------------------------ */
+
+/*
+ * A map of the family drives the generated messages: every command, and
+ * per nesting level every attribute, with its type and what a request may
+ * do with it.  A message is meant either to be valid (values in range or
+ * on their boundaries, endpoints from -s and -b, attributes in any order)
+ * or to be deviant (attributes missing, repeated, unknown, report-only or
+ * not taken by the command; values out of range, of the wrong length, of
+ * the wrong type).  A quarter of both are then mutated as bytes: flips,
+ * truncation, an attribute or a message whose length lies.
+ *
+ * The verdict on each follows from what was generated: a valid request
+ * succeeds, or finds its object missing or already there where its
+ * command may; a deviant one fails with one of the errors its deviations
+ * call for; a mutated one is answered.
+ */
+
+enum level { L_TOP, L_EP, L_SVC, L_BE, L_CONN, L_STATS, L_MAX };
+
+enum kind { K_FLAG, K_U8, K_U16, K_U32, K_U64, K_STR, K_BIN, K_PAD, K_NEST };
+
+/* What a request may do with an attribute; the top level's is the command's. */
+enum use {
+	U_REPORT,	/* the kernel's to report: no request carries it */
+	U_NAME,		/* names the object: every request carries it */
+	U_SETTING,	/* where the command changes settings */
+};
+
+struct attr {
+	const char *name;
+	enum kind kind;
+	enum use use;
+	enum level holds;	/* of a K_NEST */
+	uint64_t min, max;	/* the valid values of an integer setting */
+};
+
+#define NATTR 16
+#define OTHER_ATTR NATTR	/* the tally of types the map does not know */
+
+static const char *const level_name[L_MAX] = {
+	"top", "endpoint", "service", "backend", "conn", "stats",
+};
+
+static const int level_max[L_MAX] = {
+	SPLICELB_A_MAX, SPLICELB_EP_A_MAX, SPLICELB_SVC_A_MAX,
+	SPLICELB_BE_A_MAX, SPLICELB_CONN_A_MAX, SPLICELB_STATS_A_MAX,
+};
+
+#define NEST(n, l, u)		{ n, K_NEST, u, l, 0, 0 }
+#define INT(n, k, lo, hi)	{ n, k, U_SETTING, L_TOP, lo, hi }
+#define REPORT(n, k)		{ n, k, U_REPORT, L_TOP, 0, 0 }
+
+static const struct attr attrs[L_MAX][NATTR] = {
+	[L_TOP] = {
+		[SPLICELB_A_SERVICE] = NEST("SERVICE", L_SVC, U_NAME),
+		[SPLICELB_A_BACKEND] = NEST("BACKEND", L_BE, U_NAME),
+		[SPLICELB_A_CONN] = NEST("CONN", L_CONN, U_REPORT),
+		[SPLICELB_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
+		[SPLICELB_A_CUT] = { "CUT", K_FLAG, U_SETTING, L_TOP, 0, 0 },
+		[SPLICELB_A_PAD] = REPORT("PAD", K_PAD),
+	},
+	[L_EP] = {
+		[SPLICELB_EP_A_FAMILY] = { "FAMILY", K_U16, U_NAME, L_TOP,
+					   AF_INET, AF_INET6 },
+		[SPLICELB_EP_A_ADDR] = { "ADDR", K_BIN, U_NAME, L_TOP, 0, 0 },
+		[SPLICELB_EP_A_PORT] = { "PORT", K_U16, U_NAME, L_TOP,
+					 1, 65535 },
+	},
+	[L_SVC] = {
+		[SPLICELB_SVC_A_EP] = NEST("EP", L_EP, U_NAME),
+		[SPLICELB_SVC_A_SCHED] = { "SCHED", K_STR, U_SETTING, L_TOP,
+					   0, 0 },
+		[SPLICELB_SVC_A_BACKLOG] = INT("BACKLOG", K_U32, 1, 65535),
+		[SPLICELB_SVC_A_MAXCONN] = INT("MAXCONN", K_U32, 0, UINT32_MAX),
+		[SPLICELB_SVC_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
+		[SPLICELB_SVC_A_NBACKENDS] = REPORT("NBACKENDS", K_U32),
+		[SPLICELB_SVC_A_PAD] = REPORT("PAD", K_PAD),
+	},
+	[L_BE] = {
+		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
+		[SPLICELB_BE_A_WEIGHT] = INT("WEIGHT", K_U32, 0,
+					     SPLICELB_WEIGHT_MAX),
+		[SPLICELB_BE_A_STATE] = INT("STATE", K_U8, 0,
+					    SPLICELB_BACKEND_DOWN),
+		[SPLICELB_BE_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
+		[SPLICELB_BE_A_PAD] = REPORT("PAD", K_PAD),
+	},
+	[L_CONN] = {
+		[SPLICELB_CONN_A_ID] = REPORT("ID", K_U32),
+		[SPLICELB_CONN_A_CLIENT] = NEST("CLIENT", L_EP, U_REPORT),
+		[SPLICELB_CONN_A_SERVICE] = NEST("SERVICE", L_EP, U_REPORT),
+		[SPLICELB_CONN_A_BACKEND] = NEST("BACKEND", L_EP, U_REPORT),
+		[SPLICELB_CONN_A_STATE] = REPORT("STATE", K_U8),
+		[SPLICELB_CONN_A_AGE_MS] = REPORT("AGE_MS", K_U64),
+		[SPLICELB_CONN_A_BYTES_IN] = REPORT("BYTES_IN", K_U64),
+		[SPLICELB_CONN_A_BYTES_OUT] = REPORT("BYTES_OUT", K_U64),
+		[SPLICELB_CONN_A_CLIENT_RTT_US] = REPORT("CLIENT_RTT_US", K_U32),
+		[SPLICELB_CONN_A_CLIENT_RETRANS] =
+			REPORT("CLIENT_RETRANS", K_U32),
+		[SPLICELB_CONN_A_BACKEND_RTT_US] =
+			REPORT("BACKEND_RTT_US", K_U32),
+		[SPLICELB_CONN_A_BACKEND_RETRANS] =
+			REPORT("BACKEND_RETRANS", K_U32),
+		[SPLICELB_CONN_A_PAD] = REPORT("PAD", K_PAD),
+	},
+	[L_STATS] = {
+		[SPLICELB_STATS_A_CONNS_ACTIVE] = REPORT("CONNS_ACTIVE", K_U64),
+		[SPLICELB_STATS_A_CONNS_INACTIVE] =
+			REPORT("CONNS_INACTIVE", K_U64),
+		[SPLICELB_STATS_A_CONNS_TOTAL] = REPORT("CONNS_TOTAL", K_U64),
+		[SPLICELB_STATS_A_BYTES_IN] = REPORT("BYTES_IN", K_U64),
+		[SPLICELB_STATS_A_BYTES_OUT] = REPORT("BYTES_OUT", K_U64),
+		[SPLICELB_STATS_A_CONNECT_FAILS] =
+			REPORT("CONNECT_FAILS", K_U64),
+		[SPLICELB_STATS_A_REFUSED] = REPORT("REFUSED", K_U64),
+		[SPLICELB_STATS_A_BYTES_BY_REF] = REPORT("BYTES_BY_REF", K_U64),
+		[SPLICELB_STATS_A_BYTES_COPIED] = REPORT("BYTES_COPIED", K_U64),
+		[SPLICELB_STATS_A_TIMEOUTS] = REPORT("TIMEOUTS", K_U64),
+		[SPLICELB_STATS_A_RESETS] = REPORT("RESETS", K_U64),
+		[SPLICELB_STATS_A_PAD] = REPORT("PAD", K_PAD),
+	},
+};
+
+#define TOP(a) (1U << SPLICELB_A_##a)
+/* Past the last command: the entry whose number is drawn from there on. */
+#define CMD_ABOVE (SPLICELB_CMD_MAX + 1)
+
+struct cmd {
+	const char *name;
+	uint8_t cmd;
+	uint16_t flags;		/* NLM_F_DUMP for a dump */
+	unsigned int need, may;	/* top-level attributes it requires, takes */
+	bool svc_settings;	/* its service nest carries settings */
+	bool be_settings;	/* its backend nest does */
+	unsigned int answers;	/* errors of a valid request besides success */
+	unsigned int refused;	/* no such operation: the answer to all */
+	unsigned int weight;
+};
+
+static const struct cmd cmds[] = {
+	{ "SERVICE_NEW", SPLICELB_CMD_SERVICE_NEW, 0, TOP(SERVICE), 0,
+	  true, false, B(EEXIST), 0, 3 },
+	{ "SERVICE_SET", SPLICELB_CMD_SERVICE_SET, 0, TOP(SERVICE), 0,
+	  true, false, B(ENOENT), 0, 3 },
+	{ "SERVICE_DEL", SPLICELB_CMD_SERVICE_DEL, 0, TOP(SERVICE), TOP(CUT),
+	  false, false, B(ENOENT), 0, 2 },
+	{ "SERVICE_GET", SPLICELB_CMD_SERVICE_GET, 0, TOP(SERVICE), 0,
+	  false, false, B(ENOENT), 0, 2 },
+	{ "SERVICE_GET dump", SPLICELB_CMD_SERVICE_GET, NLM_F_DUMP, 0, 0,
+	  false, false, 0, 0, 2 },
+	{ "BACKEND_NEW", SPLICELB_CMD_BACKEND_NEW, 0,
+	  TOP(SERVICE) | TOP(BACKEND), 0, false, true,
+	  B(ENOENT) | B(EEXIST), 0, 4 },
+	{ "BACKEND_SET", SPLICELB_CMD_BACKEND_SET, 0,
+	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, B(ENOENT), 0, 3 },
+	{ "BACKEND_DEL", SPLICELB_CMD_BACKEND_DEL, 0,
+	  TOP(SERVICE) | TOP(BACKEND), TOP(CUT), false, false, B(ENOENT), 0,
+	  2 },
+	{ "BACKEND_GET", SPLICELB_CMD_BACKEND_GET, 0,
+	  TOP(SERVICE) | TOP(BACKEND), 0, false, false, 0, B(EOPNOTSUPP), 1 },
+	{ "BACKEND_GET dump", SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP, 0,
+	  TOP(SERVICE), false, false, B(ENOENT), 0, 2 },
+	{ "CONN_GET", SPLICELB_CMD_CONN_GET, 0, 0, TOP(SERVICE), false, false,
+	  0, B(EOPNOTSUPP), 1 },
+	{ "CONN_GET dump", SPLICELB_CMD_CONN_GET, NLM_F_DUMP, 0, TOP(SERVICE),
+	  false, false, 0, 0, 2 },
+	{ "STATS_GET", SPLICELB_CMD_STATS_GET, 0, 0, 0, false, false, 0, 0,
+	  2 },
+	{ "ZERO", SPLICELB_CMD_ZERO, 0, 0, 0, false, false, 0, 0, 2 },
+	{ "FLUSH", SPLICELB_CMD_FLUSH, 0, 0, TOP(CUT), false, false, 0, 0,
+	  1 },
+	/* Events only: a request as an event looks is no operation. */
+	{ "BACKEND_STATE", SPLICELB_CMD_BACKEND_STATE, 0,
+	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, 0, B(EOPNOTSUPP), 1 },
+	{ "UNSPEC", SPLICELB_CMD_UNSPEC, 0, 0, 0, false, false, 0,
+	  B(EOPNOTSUPP), 1 },
+	{ "commands past the last", CMD_ABOVE, 0, TOP(SERVICE), 0,
+	  false, false, 0, B(EOPNOTSUPP), 1 },
+};
+
+#define NCMDS ARRAY_SIZE(cmds)
+#define ERRNO_MAX 150
+#define REPORT_MAX 10	/* problems each process describes */
+
+struct gen_tally {
+	unsigned long msgs, valid, deviant, mutated, refused, silent, wrong;
+	unsigned long cmd_sent[NCMDS], cmd_valid[NCMDS], cmd_done[NCMDS];
+	unsigned long attr_sent[L_MAX][NATTR + 1];
+	unsigned long answers[ERRNO_MAX + 1];	/* by errno; 0: success */
+};
+
+/* One message being generated. */
+struct gen {
+	const struct cmd *c;
+	bool deviant;
+	unsigned int fail;	/* errors its deviations call for; 0: none */
+	const struct sockaddr_storage *pool;	/* of the nest being written */
+	unsigned int npool;
+	const struct sockaddr_storage *ep;	/* of the endpoint */
+	struct gen_tally *t;
+};
+
+enum class { C_VALID, C_BOUNDARY, C_RANGE, C_LEN, C_TYPE };
+
+static enum class pick_class(const struct gen *g)
+{
+	if (g->deviant && chance(30))
+		return (enum class)(C_RANGE + rnd(3));
+	return chance(85) ? C_VALID : C_BOUNDARY;
+}
+
+static void gen_level(struct gen *g, enum level l, bool settings);
+
+/*
+ * A scalar of width @w sent with another length, or as a nest: the
+ * policy's length and type checks refuse both.
+ */
+static void gen_misfit(struct gen *g, uint16_t type, size_t w,
+		       enum class cl)
+{
+	static const size_t widths[] = { 0, 1, 2, 3, 4, 8, 12 };
+	uint64_t junk[2] = { rnd64(), rnd64() };
+	size_t len;
+
+	g->fail |= E_POLICY;
+	if (cl == C_TYPE) {
+		m_nest(type);
+		m_u32(1, (uint32_t)junk[0]);
+		m_end();
+		return;
+	}
+	do
+		len = widths[rnd(ARRAY_SIZE(widths))];
+	while (len == w);
+	m_put(type, junk, len);
+}
+
+static void gen_int(struct gen *g, uint16_t type, const struct attr *a,
+		    enum class cl, uint64_t valid)
+{
+	static const size_t width[] = {
+		[K_U8] = 1, [K_U16] = 2, [K_U32] = 4, [K_U64] = 8,
+	};
+	size_t w = width[a->kind];
+	uint64_t top = w == 8 ? UINT64_MAX : (1ULL << (8 * w)) - 1;
+	uint64_t lo = a->min, hi = a->use == U_REPORT ? top : a->max, v;
+
+	switch (cl) {
+	case C_VALID:
+		v = valid;
+		break;
+	case C_BOUNDARY:
+		v = chance(50) ? lo : hi;
+		break;
+	case C_RANGE:
+		if (lo > 0 && (hi == top || chance(50))) {
+			v = rnd64() % lo;
+		} else if (hi < top) {
+			v = hi + 1 + rnd64() % (top - hi);
+		} else {
+			gen_misfit(g, type, w, C_LEN);
+			return;
+		}
+		g->fail |= E_POLICY;
+		break;
+	default:
+		gen_misfit(g, type, w, cl);
+		return;
+	}
+	m_put(type, &v, w);	/* little-endian: the low bytes first */
+}
+
+/* A value of a setting in its range, or any of a reported attribute. */
+static uint64_t valid_int(const struct attr *a)
+{
+	if (a->use == U_REPORT || a->max - a->min == UINT64_MAX)
+		return rnd64();
+	return a->min + rnd64() % (a->max - a->min + 1);
+}
+
+static void gen_ep_attr(struct gen *g, uint16_t type, const struct attr *a,
+			enum class cl)
+{
+	static const uint16_t families[] = {
+		0, AF_UNIX, 3, 5, 9, 11, 44, 0xffff,
+	};
+	static const size_t lens[] = { 0, 1, 3, 5, 8, 15, 17, 20 };
+	const struct sockaddr_in6 *s6 = (const void *)g->ep;
+	const struct sockaddr_in *s4 = (const void *)g->ep;
+	bool v6 = g->ep->ss_family == AF_INET6;
+	unsigned char junk[20] = { 0 };
+	uint16_t f;
+
+	switch (type) {
+	case SPLICELB_EP_A_FAMILY:
+		if (cl != C_RANGE) {
+			gen_int(g, type, a, cl == C_BOUNDARY ? C_VALID : cl,
+				g->ep->ss_family);
+			return;
+		}
+		f = families[rnd(ARRAY_SIZE(families))];
+		/* In the policy's range, but no family of the Internet. */
+		g->fail |= f > AF_INET && f < AF_INET6 ? B(EAFNOSUPPORT) :
+			   E_POLICY;
+		m_u16(type, f);
+		return;
+	case SPLICELB_EP_A_ADDR:
+		switch (cl) {
+		case C_RANGE:	/* the other family's length */
+			g->fail |= B(EINVAL);
+			m_put(type, junk, v6 ? 4 : 16);
+			return;
+		case C_LEN:
+			g->fail |= E_POLICY;
+			m_put(type, junk, lens[rnd(ARRAY_SIZE(lens))]);
+			return;
+		case C_TYPE:
+			gen_misfit(g, type, 16, cl);
+			return;
+		default:
+			if (v6)
+				m_put(type, &s6->sin6_addr, 16);
+			else
+				m_put(type, &s4->sin_addr, 4);
+			return;
+		}
+	default:
+		gen_int(g, type, a, cl,
+			ntohs(v6 ? s6->sin6_port : s4->sin_port));
+	}
+}
+
+static void gen_str(struct gen *g, uint16_t type, enum class cl)
+{
+	switch (cl) {
+	case C_RANGE:
+		g->fail |= B(ENOENT);
+		m_str(type, chance(50) ? "nosuch" : "");
+		break;
+	case C_LEN:
+		g->fail |= E_POLICY;
+		if (chance(50))
+			m_put(type, "rr", 2);	/* no NUL */
+		else
+			m_str(type, "abcdefghijklmnop");
+		break;
+	case C_TYPE:
+		gen_misfit(g, type, 3, cl);
+		break;
+	default:
+		m_str(type, sched_names[rnd(2)]);
+	}
+}
+
+static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
+		     enum class cl, bool settings)
+{
+	static const unsigned char stray[3] = { 1, 2, 3 };
+
+	if (cl == C_TYPE) {
+		g->fail |= E_POLICY;	/* NLA_F_NESTED missing */
+		m_u32(type, (uint32_t)random());
+		return;
+	}
+	if (a->holds == L_SVC) {
+		g->pool = svc_pool;
+		g->npool = nsvc_pool;
+	} else if (a->holds == L_BE) {
+		g->pool = be_pool;
+		g->npool = nbe_pool;
+	} else if (a->holds == L_EP) {
+		g->ep = &g->pool[rnd(g->npool)];
+	}
+	m_nest(type);
+	gen_level(g, a->holds, settings);
+	if (cl == C_RANGE || cl == C_LEN) {
+		/* Fewer bytes than an attribute header, left over. */
+		g->fail |= E_POLICY;
+		m_bytes(stray, 1 + rnd(3));
+	}
+	m_end();
+}
+
+static void gen_attr(struct gen *g, enum level l, uint16_t type)
+{
+	const struct attr *a = type <= level_max[l] ? &attrs[l][type] : NULL;
+	bool settings = false;
+	enum class cl;
+
+	if (!a || !a->name) {
+		g->t->attr_sent[l][OTHER_ATTR]++;
+		m_u32(type, (uint32_t)random());
+		return;
+	}
+	g->t->attr_sent[l][type]++;
+	cl = pick_class(g);
+	if (l == L_EP) {
+		gen_ep_attr(g, type, a, cl);
+		return;
+	}
+	switch (a->kind) {
+	case K_NEST:
+		if (l == L_TOP && type == SPLICELB_A_SERVICE)
+			settings = g->c->svc_settings;
+		if (l == L_TOP && type == SPLICELB_A_BACKEND)
+			settings = g->c->be_settings;
+		gen_nest(g, type, a, cl, settings);
+		break;
+	case K_FLAG:
+		if (cl == C_TYPE) {
+			g->fail |= E_POLICY;
+			m_raw(type | NLA_F_NESTED, NLA_HDRLEN, NULL, 0);
+		} else if (cl == C_RANGE || cl == C_LEN) {
+			gen_misfit(g, type, 0, C_LEN);
+		} else {
+			m_put(type, NULL, 0);
+		}
+		break;
+	case K_STR:
+		gen_str(g, type, cl);
+		break;
+	case K_PAD:
+		m_put(type, "\0\0\0\0", rnd(2) * 4);
+		break;
+	default:
+		gen_int(g, type, a, cl, valid_int(a));
+	}
+}
+
+/* What a request may carry at level @l: required and optional types. */
+static void level_masks(const struct gen *g, enum level l, bool settings,
+			unsigned int *need, unsigned int *may)
+{
+	int type;
+
+	*need = 0;
+	*may = 0;
+	if (l == L_TOP) {
+		*need = g->c->need;
+		*may = g->c->may;
+		return;
+	}
+	/* In a nest the kernel only reports, anything may be. */
+	if (l == L_CONN || l == L_STATS) {
+		*may = (2U << level_max[l]) - 2;
+		return;
+	}
+	for (type = 1; type <= level_max[l]; type++) {
+		if (attrs[l][type].use == U_NAME)
+			*need |= 1U << type;
+		else if (attrs[l][type].use == U_SETTING && settings)
+			*may |= 1U << type;
+	}
+}
+
+static void gen_level(struct gen *g, enum level l, bool settings)
+{
+	uint16_t plan[NATTR + 4], t;
+	unsigned int need, may, n = 0, i, j, have = 0;
+	int type;
+
+	level_masks(g, l, settings, &need, &may);
+	for (type = 1; type <= level_max[l]; type++) {
+		if (need & 1U << type) {
+			if (g->deviant && chance(4))
+				continue;
+		} else if (!(may & 1U << type) || chance(50)) {
+			continue;
+		}
+		plan[n++] = (uint16_t)type;
+		have |= 1U << type;
+	}
+	if (g->deviant && chance(20)) {
+		/* One more: 0 and the two past the last are unknown types. */
+		t = (uint16_t)rnd((unsigned long)level_max[l] + 3);
+		if (!t || t > level_max[l] || !((need | may) & 1U << t) ||
+		    have & 1U << t)
+			g->fail |= B(EINVAL);
+		plan[n++] = t;
+		have |= t <= level_max[l] ? 1U << t : 0;
+	}
+	/* Left out, unless the one more put it back. */
+	if (need & ~have)
+		g->fail |= B(EINVAL);
+	if (g->deviant && n && chance(5)) {
+		g->fail |= B(EINVAL);	/* given twice */
+		plan[n] = plan[rnd(n)];
+		n++;
+	}
+	for (i = n; i > 1 && chance(30); i--) {
+		j = (unsigned int)rnd(i);
+		t = plan[i - 1];
+		plan[i - 1] = plan[j];
+		plan[j] = t;
+	}
+	for (i = 0; i < n; i++)
+		gen_attr(g, l, plan[i]);
+}
+
+static unsigned int cmd_weight(unsigned int i)
+{
+	return cmds[i].weight;
+}
+
+static void gen_message(struct gen *g)
+{
+	uint8_t cmd;
+
+	memset(g, 0, offsetof(struct gen, t));
+	g->c = &cmds[pick(NCMDS, cmd_weight)];
+	g->deviant = chance(55);
+	g->pool = svc_pool;
+	g->npool = nsvc_pool;
+	cmd = g->c->cmd;
+	if (cmd == CMD_ABOVE)
+		cmd = (uint8_t)(CMD_ABOVE + rnd(256 - CMD_ABOVE));
+	m_init(cmd, g->c->flags);
+	gen_level(g, L_TOP, false);
+}
+
+/*
+ * Break the message as bytes; returns whether its nlmsg_len is to be set
+ * to the length sent.
+ */
+static bool mutate(void)
+{
+	size_t hdr = NLMSG_HDRLEN + GENL_HDRLEN, at;
+	struct nlmsghdr *nlh = (void *)m.buf;
+	struct nlattr *a;
+	unsigned int k, n;
+
+	if (m.len <= hdr)
+		return true;
+	switch (rnd(4)) {
+	case 0:
+		for (k = 0, n = 1 + (unsigned int)rnd(4); k < n; k++)
+			m.buf[hdr + rnd(m.len - hdr)] = (unsigned char)random();
+		return true;
+	case 1:
+		m.len = hdr + rnd(m.len - hdr);
+		return true;
+	case 2:
+		at = m.attr[rnd(m.nattr)];
+		a = (void *)(m.buf + at);
+		if (chance(50))
+			a->nla_len = (uint16_t)rnd(m.len - at + 9);
+		else
+			a->nla_len += chance(50) ? 4 : -4;
+		return true;
+	default:
+		/* The rest of the datagram reads as a message of its own. */
+		nlh->nlmsg_len = (uint32_t)(hdr + rnd(m.len - hdr));
+		return false;
+	}
+}
+
+struct gen_args {
+	unsigned long n;
+	unsigned int seed, nproc;
+	struct gen_tally *tallies;	/* one per process */
+};
+
+static void gen_judge(const struct gen *g, bool mutated,
+		      const struct reply *r, unsigned int proc,
+		      unsigned long i)
+{
+	bool valid = !g->c->refused && !mutated && !g->fail, ok;
+	unsigned int ci = (unsigned int)(g->c - cmds);
+	struct gen_tally *t = g->t;
+
+	t->msgs++;
+	t->cmd_sent[ci]++;
+	t->refused += !!g->c->refused;
+	t->mutated += mutated;
+	t->valid += valid;
+	t->deviant += !g->c->refused && !mutated && g->fail;
+	if (!r->got) {
+		t->silent++;
+		ok = false;
+	} else {
+		t->answers[-r->error > ERRNO_MAX ? ERRNO_MAX : -r->error]++;
+		if (g->c->refused)
+			ok = err_in(-r->error, g->c->refused);
+		else if (mutated)
+			ok = true;
+		else if (g->fail)
+			ok = r->error < 0 && err_in(-r->error, g->fail);
+		else
+			ok = !r->error || err_in(-r->error, g->c->answers);
+		t->wrong += !ok;
+	}
+	if (valid && r->got) {
+		t->cmd_valid[ci]++;
+		t->cmd_done[ci] += !r->error;
+	}
+	if (ok || t->silent + t->wrong > REPORT_MAX)
+		return;
+	printf("# process %u message %lu: %s, %s: %s%s%s%s\n", proc, i,
+	       g->c->name, g->c->refused ? "no such operation" :
+	       mutated ? "mutated" : g->fail ? "deviant, must fail" : "valid",
+	       answer_name(r), r->msg[0] ? " (\"" : "", r->msg,
+	       r->msg[0] ? "\")" : "");
+}
+
+static void gen_proc(unsigned int proc, void *arg)
+{
+	struct gen_args *ga = arg;
+	unsigned long n = ga->n / ga->nproc + (proc < ga->n % ga->nproc), i;
+	struct reply r;
+	struct gen g;
+	bool mutated, fix;
+
+	g.t = &ga->tallies[proc];
+	srandom(ga->seed + proc * 7919);
+	/* A generated message has an answer, however slow the kernel. */
+	set_timeout(10000);
+	for (i = 0; i < n; i++) {
+		gen_message(&g);
+		mutated = chance(25);
+		fix = mutated ? mutate() : true;
+		send_raw(m.len, fix, &r);
+		gen_judge(&g, mutated, &r, proc, i);
+	}
+}
+
+static void gen_sum(const struct gen_args *ga, struct gen_tally *sum)
+{
+	const unsigned long *from;
+	unsigned long *to = (unsigned long *)sum;
+	size_t k, words = sizeof(*sum) / sizeof(unsigned long);
+	unsigned int p;
+
+	memset(sum, 0, sizeof(*sum));
+	for (p = 0; p < ga->nproc; p++) {
+		from = (const unsigned long *)&ga->tallies[p];
+		for (k = 0; k < words; k++)
+			to[k] += from[k];
+	}
+}
+
+/* What was sent of each command and attribute; false if one never was. */
+static bool gen_coverage(const struct gen_tally *t)
+{
+	bool ok = true, listed;
+	unsigned int i, c;
+	int l, type;
+
+	for (i = 0; i < NCMDS; i++) {
+		printf("# %-24s %8lu sent, %7lu valid, %7lu of them done\n", cmds[i].name, t->cmd_sent[i], t->cmd_valid[i],
+		       t->cmd_done[i]);
+		ok &= t->cmd_sent[i] > 0;
+	}
+	/* A command the map lacks is never sent as what it is. */
+	for (c = SPLICELB_CMD_UNSPEC; c <= SPLICELB_CMD_MAX; c++) {
+		for (i = 0, listed = false; i < NCMDS; i++)
+			listed |= cmds[i].cmd == c;
+		if (!listed) {
+			printf("# command %u is not in the map\n", c);
+			ok = false;
+		}
+	}
+	for (l = 0; l < L_MAX; l++) {
+		printf("# attributes, %s:", level_name[l]);
+		for (type = 1; type <= level_max[l]; type++) {
+			if (!attrs[l][type].name) {
+				printf(" %d NOT IN THE MAP", type);
+				ok = false;
+				continue;
+			}
+			printf(" %s %lu", attrs[l][type].name,
+			       t->attr_sent[l][type]);
+			ok &= t->attr_sent[l][type] > 0;
+		}
+		printf(", unknown types %lu\n", t->attr_sent[l][OTHER_ATTR]);
+	}
+	return ok;
+}
+
+static void gen_report(const struct gen_args *ga, double secs, bool alive)
+{
+	struct gen_tally t;
+	unsigned int e;
+
+	gen_sum(ga, &t);
+	result(alive && t.msgs == ga->n && !t.silent,
+	       "%lu generated messages (seed %u, %u processes) all answered",
+	       ga->n, ga->seed, ga->nproc);
+	printf("# %lu messages in %.1f s, %.0f a second: %lu valid, %lu deviant, %lu mutated, %lu of no operation the family has\n",
+	       t.msgs, secs, (double)t.msgs / secs, t.valid, t.deviant,
+	       t.mutated, t.refused);
+	printf("# answers:");
+	for (e = 0; e <= ERRNO_MAX; e++)
+		if (t.answers[e])
+			printf(" %s %lu", e ? strerrorname_np((int)e) ?: "?" :
+			       "ack", t.answers[e]);
+	printf("\n");
+	result(!t.wrong,
+	       "valid requests succeed or meet a missing or existing object; "
+	       "deviant ones fail as their deviations call for (%lu wrong)",
+	       t.wrong);
+	result(gen_coverage(&t), "every command and every attribute sent");
+}
+
+static void gen_run(unsigned long n, unsigned int seed, unsigned int nproc)
+{
+	struct gen_args ga = { .n = n, .seed = seed, .nproc = nproc };
+	double t0 = now_s();
+	bool alive;
+
+	printf("# generating %lu messages, seed %u\n", n, seed);
+
+	ga.tallies = shared(nproc * sizeof(*ga.tallies));
+	set_timeout(10000);
+	alive = run_procs(nproc, gen_proc, &ga);
+	gen_report(&ga, now_s() - t0, alive);
+	munmap(ga.tallies, nproc * sizeof(*ga.tallies));
+	m_init(SPLICELB_CMD_FLUSH, 0);
+	m_put(SPLICELB_A_CUT, NULL, 0);
+	check("flush after the generated messages", EXPECT_OK, 0);
+}
+
+/* ---- the race ----------------------------------------------------------- */
+
+/*
+ * Processes at once issue random valid requests: changes of the services
+ * and backends of -s and -b, flushes, zeroing and every dump, while
+ * clients may be moving data through those services.  A request may find
+ * its object just deleted, or added, by another: ENOENT and EEXIST are
+ * counted as that, where the request may meet them.  Any other error,
+ * a request left unanswered or a process that dies is a failure.
+ */
+
+enum race_op {
+	OP_SVC_ADD, OP_SVC_SET, OP_SCHED, OP_SVC_DEL, OP_SVC_DEL_CUT,
+	OP_BE_ADD, OP_WEIGHT, OP_STATE, OP_BE_DEL, OP_BE_DEL_CUT,
+	OP_FLUSH, OP_FLUSH_CUT, OP_ZERO, OP_SVC_GET, OP_SVC_DUMP, OP_BE_DUMP,
+	OP_BE_DUMP_SVC, OP_CONN_DUMP, OP_CONN_DUMP_SVC, OP_STATS,
+	OP_MAX
+};
+
+static const struct {
+	const char *name;
+	unsigned int weight;
+	unsigned int answers;	/* errors besides success */
+} race_ops[OP_MAX] = {
+	/* Removals rarer than additions: clients are to get through. */
+	[OP_SVC_ADD] = { "service add", 100, B(EEXIST) },
+	[OP_SVC_SET] = { "service backlog, maxconn", 60, B(ENOENT) },
+	[OP_SCHED] = { "service scheduler", 60, B(ENOENT) },
+	[OP_SVC_DEL] = { "service del", 20, B(ENOENT) },
+	[OP_SVC_DEL_CUT] = { "service del cut", 5, B(ENOENT) },
+	[OP_BE_ADD] = { "backend add", 150, B(ENOENT) | B(EEXIST) },
+	[OP_WEIGHT] = { "backend weight", 100, B(ENOENT) },
+	[OP_STATE] = { "backend state", 100, B(ENOENT) },
+	[OP_BE_DEL] = { "backend del", 30, B(ENOENT) },
+	[OP_BE_DEL_CUT] = { "backend del cut", 10, B(ENOENT) },
+	[OP_FLUSH] = { "flush", 2, 0 },
+	[OP_FLUSH_CUT] = { "flush cut", 1, 0 },
+	[OP_ZERO] = { "zero", 20, 0 },
+	[OP_SVC_GET] = { "service get", 30, B(ENOENT) },
+	[OP_SVC_DUMP] = { "service dump", 40, 0 },
+	[OP_BE_DUMP] = { "backend dump", 40, 0 },
+	[OP_BE_DUMP_SVC] = { "backend dump of a service", 40, B(ENOENT) },
+	[OP_CONN_DUMP] = { "connection dump", 40, 0 },
+	[OP_CONN_DUMP_SVC] = { "connection dump of a service", 40, 0 },
+	[OP_STATS] = { "stats", 30, 0 },
+};
+
+struct race_tally {
+	unsigned long done[OP_MAX], ok[OP_MAX], gone[OP_MAX];
+	unsigned long wrong[OP_MAX], silent[OP_MAX];
+	/* Messages that dumps and gets returned; dumps cut short by a change. */
+	unsigned long dumped, intr;
+};
+
+struct race_args {
+	double until;
+	unsigned int seed, nproc;
+	struct race_tally *tallies;
+};
+
+/* Opens the nest @nest naming the object at @a; the caller closes it. */
+static void m_obj(uint16_t nest, uint16_t ep, const struct sockaddr_storage *a)
+{
+	m_nest(nest);
+	m_ep(ep, a);
+}
+
+static void race_build(enum race_op op)
+{
+	static const uint32_t maxconns[] = { 0, 0, 0, 2, 100 };
+	const struct sockaddr_storage *svc = &svc_pool[rnd(nsvc_pool)];
+	const struct sockaddr_storage *be = &be_pool[rnd(nbe_pool)];
+
+	switch (op) {
+	case OP_SVC_ADD:
+	case OP_SVC_SET:
+	case OP_SCHED:
+		m_init(op == OP_SVC_ADD ? SPLICELB_CMD_SERVICE_NEW :
+		       SPLICELB_CMD_SERVICE_SET, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		if (op != OP_SVC_SET)
+			m_str(SPLICELB_SVC_A_SCHED, sched_names[rnd(2)]);
+		if (op == OP_SVC_SET) {
+			m_u32(SPLICELB_SVC_A_BACKLOG, 16 + (uint32_t)rnd(500));
+			m_u32(SPLICELB_SVC_A_MAXCONN, maxconns[rnd(5)]);
+		}
+		m_end();
+		break;
+	case OP_SVC_DEL:
+	case OP_SVC_DEL_CUT:
+		m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_end();
+		if (op == OP_SVC_DEL_CUT)
+			m_put(SPLICELB_A_CUT, NULL, 0);
+		break;
+	case OP_BE_ADD:
+	case OP_WEIGHT:
+	case OP_STATE:
+	case OP_BE_DEL:
+	case OP_BE_DEL_CUT:
+		m_init(op == OP_BE_ADD ? SPLICELB_CMD_BACKEND_NEW :
+		       op == OP_WEIGHT || op == OP_STATE ?
+		       SPLICELB_CMD_BACKEND_SET : SPLICELB_CMD_BACKEND_DEL, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_end();
+		m_obj(SPLICELB_A_BACKEND, SPLICELB_BE_A_EP, be);
+		if (op == OP_BE_ADD || op == OP_WEIGHT)
+			m_u32(SPLICELB_BE_A_WEIGHT, (uint32_t)rnd(8));
+		/* Half the time up: clients are to get through. */
+		if (op == OP_STATE || (op == OP_BE_ADD && chance(30)))
+			m_u8(SPLICELB_BE_A_STATE, chance(50) ?
+			     SPLICELB_BACKEND_UP : (uint8_t)(1 + rnd(2)));
+		m_end();
+		if (op == OP_BE_DEL_CUT)
+			m_put(SPLICELB_A_CUT, NULL, 0);
+		break;
+	case OP_FLUSH:
+	case OP_FLUSH_CUT:
+		m_init(SPLICELB_CMD_FLUSH, 0);
+		if (op == OP_FLUSH_CUT)
+			m_put(SPLICELB_A_CUT, NULL, 0);
+		break;
+	case OP_ZERO:
+		m_init(SPLICELB_CMD_ZERO, 0);
+		break;
+	case OP_SVC_GET:
+		m_init(SPLICELB_CMD_SERVICE_GET, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_end();
+		break;
+	case OP_SVC_DUMP:
+		m_init(SPLICELB_CMD_SERVICE_GET, NLM_F_DUMP);
+		break;
+	case OP_BE_DUMP:
+	case OP_BE_DUMP_SVC:
+	case OP_CONN_DUMP:
+	case OP_CONN_DUMP_SVC:
+		m_init(op == OP_BE_DUMP || op == OP_BE_DUMP_SVC ?
+		       SPLICELB_CMD_BACKEND_GET : SPLICELB_CMD_CONN_GET,
+		       NLM_F_DUMP);
+		if (op == OP_BE_DUMP_SVC || op == OP_CONN_DUMP_SVC) {
+			m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+			m_end();
+		}
+		break;
+	default:
+		m_init(SPLICELB_CMD_STATS_GET, 0);
+	}
+}
+
+static unsigned int op_weight(unsigned int op)
+{
+	return race_ops[op].weight;
+}
+
+static void race_proc(unsigned int proc, void *arg)
+{
+	struct race_args *ra = arg;
+	struct race_tally *t = &ra->tallies[proc];
+	unsigned long reported = 0;
+	enum race_op op;
+	struct reply r;
+
+	srandom(ra->seed + proc * 7919);
+	/* Waiting behind the others' requests, on a slow kernel. */
+	set_timeout(10000);
+	while (now_s() < ra->until) {
+		op = (enum race_op)pick(OP_MAX, op_weight);
+		race_build(op);
+		send_msg(&r);
+		t->done[op]++;
+		if (r.got && !r.error) {
+			t->ok[op]++;
+			t->dumped += r.nmsgs;
+			t->intr += r.intr;
+			continue;
+		}
+		if (r.got && err_in(-r.error, race_ops[op].answers)) {
+			t->gone[op]++;
+			continue;
+		}
+		if (r.got)
+			t->wrong[op]++;
+		else
+			t->silent[op]++;
+		if (reported++ < REPORT_MAX)
+			printf("# process %u: %s: %s%s%s%s\n", proc,
+			       race_ops[op].name, answer_name(&r),
+			       r.msg[0] ? " (\"" : "", r.msg,
+			       r.msg[0] ? "\")" : "");
+	}
+}
+
+static void race_run(unsigned int secs, unsigned int seed,
+		     unsigned int nproc)
+{
+	struct race_args ra = { .seed = seed, .nproc = nproc };
+	unsigned long done = 0, bad = 0, ok, gone, wrong, silent, unmet = 0;
+	double t0 = now_s();
+	unsigned int op, p;
+	bool alive;
+
+	printf("# racing for %u s, seed %u\n", secs, seed);
+	ra.until = t0 + secs;
+	ra.tallies = shared(nproc * sizeof(*ra.tallies));
+	alive = run_procs(nproc, race_proc, &ra);
+	for (op = 0; op < OP_MAX; op++) {
+		ok = gone = wrong = silent = 0;
+		for (p = 0; p < nproc; p++) {
+			done += ra.tallies[p].done[op];
+			ok += ra.tallies[p].ok[op];
+			gone += ra.tallies[p].gone[op];
+			wrong += ra.tallies[p].wrong[op];
+			silent += ra.tallies[p].silent[op];
+		}
+		bad += wrong + silent;
+		unmet += !ok;
+		printf("# %-29s %7lu ok, %7lu found gone or there, %lu wrong, %lu unanswered\n",
+		       race_ops[op].name, ok, gone, wrong,
+		       silent);
+	}
+	for (p = 1; p < nproc; p++) {
+		ra.tallies[0].dumped += ra.tallies[p].dumped;
+		ra.tallies[0].intr += ra.tallies[p].intr;
+	}
+	printf("# %lu requests in %.1f s, %.0f a second; dumps and gets returned %lu messages, %lu dumps were interrupted by a change\n",
+	       done,
+	       now_s() - t0, (double)done / (now_s() - t0),
+	       ra.tallies[0].dumped, ra.tallies[0].intr);
+	result(alive && !bad,
+	       "race of %u processes for %u s (seed %u): every request answered, none with an unexpected error",
+	       nproc, secs, seed);
+	result(!unmet, "every kind of request succeeded at least once");
+	munmap(ra.tallies, nproc * sizeof(*ra.tallies));
+}
+
+/* ---- main --------------------------------------------------------------- */
+
+static void pool_add(struct sockaddr_storage *pool, unsigned int *n,
+		     const char *s)
+{
+	const char *why;
+
+	if (*n == POOL_MAX) {
+		fprintf(stderr, "nlfuzz: at most %d of -s, and of -b\n",
+			POOL_MAX);
+		exit(2);
+	}
+	if (slb_addr_parse(s, &pool[*n], &why)) {
+		fprintf(stderr, "nlfuzz: %s: %s\n", s, why);
+		exit(2);
+	}
+	(*n)++;
+}
+
+static void pools_default(void)
+{
+	static const char *const svcs[] = {
+		"127.0.0.1:18100", "127.0.0.1:18101", "127.0.0.1:18102",
+		"[::1]:18100", "[::1]:18101",
+	};
+	static const char *const bes[] = {
+		"127.0.0.1:18200", "127.0.0.1:18201", "127.0.0.1:18202",
+		"[::1]:18200",
+	};
+	unsigned int i;
+
+	for (i = 0; !nsvc_pool && i < ARRAY_SIZE(svcs); i++)
+		pool_add(svc_pool, &nsvc_pool, svcs[i]);
+	for (i = 0; !nbe_pool && i < ARRAY_SIZE(bes); i++)
+		pool_add(be_pool, &nbe_pool, bes[i]);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long nrandom = 0;
+	unsigned int seed = 1, nproc = 1, race = 0;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:S:j:R:s:b:")) != -1) {
+		switch (opt) {
+		case 'r':
+			nrandom = strtoul(optarg, NULL, 10);
+			break;
+		case 'S':
+			seed = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'j':
+			nproc = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 'R':
+			race = (unsigned int)strtoul(optarg, NULL, 10);
+			break;
+		case 's':
+			pool_add(svc_pool, &nsvc_pool, optarg);
+			break;
+		case 'b':
+			pool_add(be_pool, &nbe_pool, optarg);
+			break;
+		default:
+			fprintf(stderr,
+				"usage: nlfuzz [-r N] [-R SECONDS] [-j PROCS] [-S SEED] [-s ADDR:PORT]... [-b ADDR:PORT]...\n");
+			return 2;
+		}
+	}
+	if (!nproc || nproc > 64) {
+		fprintf(stderr, "nlfuzz: -j takes 1 to 64\n");
 		return 2;
 	}
-	/* Silence is the answer to a message longer than its datagram. */
-	tv.tv_sec = 0;
-	tv.tv_usec = 500000;
-	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	cases();
-	if (nrandom)
-		random_cases(nrandom, seed);
+	pools_default();
+	if (nl_open())
+		return 2;
+	if (race) {
+		race_run(race, seed, nproc);
+	} else {
+		/* Silence is the answer to a message longer than its datagram. */
+		set_timeout(500);
+		cases();
+		if (nrandom)
+			gen_run(nrandom, seed, nproc);
+	}
 	printf("# %d cases, %d failed\n", ncase, failures);
 	return failures ? 1 : 0;
 }
