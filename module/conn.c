@@ -19,6 +19,7 @@
 #include <linux/jhash.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 #include <net/sock.h>
 #include <net/tcp.h>
 
@@ -59,7 +60,7 @@ static void slb_conn_free(struct slb_conn *conn)
 	/* Table walkers may still be looking at it (slb_conn_next). */
 	call_rcu(&conn->rcu, slb_conn_free_rcu);
 	if (atomic_dec_and_test(&sn->nconns))
-		wake_up(&sn->conns_gone);
+		wake_up_var(&sn->nconns);
 }
 
 void slb_conn_put(struct slb_conn *conn)
@@ -511,7 +512,7 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 err_unaccount:
 	atomic_dec(&svc->nconns);
 	if (atomic_dec_and_test(&sn->nconns))
-		wake_up(&sn->conns_gone);
+		wake_up_var(&sn->nconns);
 	slb_service_put(svc);
 err_free:
 	kmem_cache_free(slb_conn_cache, conn);
@@ -626,7 +627,11 @@ void slb_conn_flush_net(struct slb_net *sn)
 {
 	WRITE_ONCE(sn->dying, true);
 	slb_conn_cut(sn, NULL, NULL);
-	wait_event(sn->conns_gone, !atomic_read(&sn->nconns));
+	/*
+	 * A variable's wait queue is not in *sn: the last connection's
+	 * wake-up may come after this returns and sn is freed.
+	 */
+	wait_var_event(&sn->nconns, !atomic_read(&sn->nconns));
 }
 
 int slb_conn_init(void)

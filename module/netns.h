@@ -3,7 +3,6 @@
 #define SLB_NETNS_H
 
 #include <linux/mutex.h>
-#include <linux/wait.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
 #include <net/netns/generic.h>
@@ -42,8 +41,7 @@ struct slb_net {
 
 	struct xarray conns;		/* conn id -> struct slb_conn */
 	u32 next_conn_id;
-	atomic_t nconns;		/* allocated, not yet freed */
-	wait_queue_head_t conns_gone;	/* woken when nconns reaches 0 */
+	atomic_t nconns;		/* allocated; wake_up_var() at 0 */
 	bool dying;			/* no new connections */
 
 	struct slb_stats stats;		/* whole netns, deleted services too */
