@@ -26,6 +26,9 @@
  *
  *   slbpeer: conns=2 ok=2 aborted=0 reset=0 eof=0 bad=0 refused=0 ...
  *
+ * With -v the lines are written as the connections end, so that a peer
+ * killed with SIGKILL leaves the record of all that ended before.
+ *
  * Exit 0 if every connection ended as expected (-e, by default ok, or
  * aborted with -x), 1 otherwise, 2 on a usage error.
  */
@@ -279,7 +282,7 @@ static void usage(FILE *f)
 "  -A         server: listen but never accept\n"
 "  -B N       listen backlog (default 4096)\n"
 "  -e RESULT  expected result of every connection (default ok)\n"
-"  -v         a line per connection\n", f);
+"  -v         a line per connection, written as it ends\n", f);
 }
 
 static unsigned long long num(const char *s)
@@ -856,6 +859,8 @@ int main(int argc, char **argv)
 	int r, status;
 
 	parse_args(argc, argv);
+	if (o.verbose)
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
