@@ -53,6 +53,14 @@ ktap_finish() {
 	exit "$KSFT_FAIL"
 }
 
+# True on a kernel with KASAN, the debug kernel, on which every byte the
+# kernel touches costs several times more: tests that move load scale it.
+debug_kernel() {
+	{ zcat /proc/config.gz 2>/dev/null ||
+		cat "/boot/config-$(uname -r)" 2>/dev/null; } |
+		grep -q '^CONFIG_KASAN=y'
+}
+
 # ---- topology --------------------------------------------------------------
 #
 # The data path tests share one topology: a client, the balancer and three

@@ -29,15 +29,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-kernel_config() {
-	if [ -r /proc/config.gz ]; then
-		zcat /proc/config.gz
-	else
-		cat "/boot/config-$(uname -r)" 2>/dev/null
-	fi
-}
-
-if grep -q '^CONFIG_KASAN=y' <<<"$(kernel_config)"; then
+if debug_kernel; then
 	msgs=60000 race=180
 else
 	msgs=20000 race=30
