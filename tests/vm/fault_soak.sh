@@ -23,28 +23,35 @@
 #   readers: /proc/net/splicelb/*, lbctl show, -s, -j, service, backend,
 #            conns, stats, save
 #
-# SOAK_SECONDS (default 90) is how long the chaos runs; SOAK_SEED replays
-# the chaos of an earlier run (each run prints its seed).
+# SOAK_SECONDS (90, 60 on the debug kernel) is how long the chaos runs;
+# SOAK_SEED replays the chaos of an earlier run (each run prints its seed).
 source "$(dirname "$0")/lib.sh"
 
 [ "$BALANCER" = module ] || exit "$KSFT_SKIP"
 
-SOAK_SECONDS=${SOAK_SECONDS:-90}
 SOAK_SEED=${SOAK_SEED:-$((RANDOM * 32768 + RANDOM))}
 # Payload sizes, each way: a server picks one each time it starts, a
 # client loop one per run of 16 connections, from these or larger ones;
 # RUN_MS bounds a run.  The debug kernel moves bytes several times slower:
-# smaller payloads there keep the count of connections up.
+# smaller payloads there keep the count of connections up.  Even so it
+# completes only about 2.4 connections a second under TCG on 2 cores
+# (411 in 171 s measured), so it is held to fewer, and a shorter chaos.
 if debug_kernel; then
 	SIZES=(0 1k 4k)
 	# shellcheck disable=SC2034 # client_loop takes it by name
 	LARGE=(16k 64k)
 	RUN_MS=180000
+	MIN_CONNS=200
+	AGAIN_SIZE=64k
+	SOAK_SECONDS=${SOAK_SECONDS:-60}
 else
 	SIZES=(0 4k 16k 64k 256k)
 	# shellcheck disable=SC2034 # client_loop takes it by name
 	LARGE=(256k 512k 1m)
 	RUN_MS=60000
+	MIN_CONNS=1000
+	AGAIN_SIZE=1m
+	SOAK_SECONDS=${SOAK_SECONDS:-90}
 fi
 PORTS=(80 81)
 # The load yields to the chaos and the readers: on two emulated CPUs it
@@ -372,8 +379,8 @@ all_clean() {
 serves_again() {
 	modprobe splicelb &&
 	lbctl restore "$tmp/conf" &&
-	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 1m -N 8 -P 4 -t 30000 &&
-	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:81" -n 1m -N 8 -P 4 -t 30000
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n "$AGAIN_SIZE" -N 8 -P 4 -t 30000 &&
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:81" -n "$AGAIN_SIZE" -N 8 -P 4 -t 30000
 }
 
 # ---- the run ---------------------------------------------------------------
@@ -423,8 +430,8 @@ echo "# clients in $load_s s: $t"
 echo "# servers: $(server_count ok) uploads ok, $(server_count bad) bad"
 echo "# connections ok $(total "$t" ok) / failed legit $legit /" \
 	"wrong bytes $(($(total "$t" bad) + $(server_count bad)))"
-check "more than 1,000 connections completed ($(total "$t" ok) of $(total "$t" conns))" \
-	test "$(total "$t" ok)" -gt 1000
+check "more than $MIN_CONNS connections completed ($(total "$t" ok) of $(total "$t" conns))" \
+	test "$(total "$t" ok)" -gt "$MIN_CONNS"
 check "no transfer with wrong bytes, either way" \
 	test "$(total "$t" bad)" = 0 -a "$(server_count bad)" = 0
 check "every connection ended: ok, or reset, refused or cut short" \
