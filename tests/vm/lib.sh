@@ -61,6 +61,12 @@ debug_kernel() {
 		grep -q '^CONFIG_KASAN=y'
 }
 
+# True when the rig asks for the long runs (make check-debug, LONG_RUNS=1
+# in scripts/vm): the counts an issue asks for, beyond what CI's hour holds.
+long_runs() {
+	[ "${LONG_RUNS:-}" = 1 ]
+}
+
 # ---- topology --------------------------------------------------------------
 #
 # The data path tests share one topology: a client, the balancer and three
