@@ -10,7 +10,8 @@
 #                       NAME.sh, unit/NAME), by name without directory
 #   SKIP_NATIVE=1, SKIP_UNIT=1, SKIP_VM=1, SKIP_BENCH=1  leave a stage out
 #   DEBUG_FULL=1        every VM test on a -debug kernel too, not only
-#                       DEBUG_CI_TESTS (make check-debug sets it)
+#                       DEBUG_CI_TESTS, and their long runs (make
+#                       check-debug sets it)
 #   BENCH_KERNEL=6.12   the kernel "make bench-quick" boots
 
 set -uo pipefail
@@ -149,7 +150,7 @@ lbselect_too() {
 DEBUG_CI_TESTS="module_load datapath_integrity datapath_halfclose
 	datapath_reset datapath_failover datapath_timeouts datapath_rmmod
 	datapath_netns datapath_teardown netlink_malformed netlink_perm
-	netlink_fuzz fault_soak netns_limits"
+	netlink_fuzz netlink_race fault_soak netns_limits"
 
 debug_ci_test() {
 	[[ " $(echo $DEBUG_CI_TESTS) " == *" $(basename "$1" .sh) "* ]]
@@ -174,6 +175,16 @@ vm_tests() {
 	[ ${#again[@]} = 0 ] || printf '%s\n' "${again[@]}"
 }
 
+# long_runs KERNEL CMD...: CMD, asking a debug kernel's tests for their
+# long runs under make check-debug (tests/vm/lib.sh's long_runs).
+long_runs() {
+	if [[ $1 == *-debug && -n ${DEBUG_FULL:-} ]]; then
+		LONG_RUNS=1 "${@:2}"
+	else
+		"${@:2}"
+	fi
+}
+
 # One boot per kernel.
 run_vm() {
 	local k t0 tests=()
@@ -182,11 +193,12 @@ run_vm() {
 		mapfile -t tests < <(vm_tests "$k")
 		[ ${#tests[@]} = 0 ] && continue
 		stage "VM tests on $k"
-		[ ${#tests[@]} -lt "$(vm_tests 6.12 | wc -l)" ] &&
+		[[ $k == *-debug && -z ${DEBUG_FULL:-} && -z $TESTS ]] &&
 			echo "# $k: the CI subset (make check-debug runs all)" |
 			tee -a "$log"
 		t0=$SECONDS
-		scripts/vm -k "$k" "${tests[@]}" | tee "build/vm-$k.ktap" |
+		long_runs "$k" scripts/vm -k "$k" "${tests[@]}" |
+			tee "build/vm-$k.ktap" |
 			tee -a "$log"
 		tally "build/vm-$k.ktap" ${#tests[@]}
 		echo "# VM tests on $k: $((SECONDS - t0)) s" | tee -a "$log"

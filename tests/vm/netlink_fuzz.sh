@@ -2,22 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # The generic netlink family under fuzzing (userspace/tools/nlfuzz.c):
-# first messages generated from a map of every command and attribute and
-# then mutated, each answered as what was generated calls for; then a race
-# of four processes making random valid changes (services and backends
-# added, changed, deleted with and without cut, flushes, zeroing, every
-# dump) while clients move checksummed data through the services being
-# changed.  Clients may be reset or refused when their service or backend
-# goes; none may receive wrong bytes.  The rig fails the test on any
-# kernel report.  The debug kernel (KASAN) gets the long run: 60,000
-# messages (about 140 s there) and a 3-minute race; the others 20,000
-# and 30 s.
+# messages generated from a map of every command and attribute, valid or
+# deliberately broken and then a quarter of them mutated as bytes, each
+# answered as what was generated calls for.  The rig fails the test on any
+# kernel report.  netlink_race.sh races valid changes against traffic.
 #
-#   init netns: generated messages, services on 127.0.0.1 and ::1
+# Counts: 20,000 messages in CI (about 45 s on the debug kernel, 1 s on
+# the others); the long run (make check-debug) sends 200,000, the count
+# issue 11 asks of the debug kernel (about 450 s there).
 #
-#   slb-cli                slb-lb                          slb-be1..3
-#   slbpeer -c loops ---> 10.0.1.1:80, :81, [fd00:1::1]:80 ---> slbpeer -l
-#                         nlfuzz -R (4 processes changing them)
+#   init netns: nlfuzz -r, services on 127.0.0.1 and ::1
+#
+#   then:  slb-cli ---> slb-lb 10.0.1.1:80 ---> slb-be1 slbpeer -l
 #
 source "$(dirname "$0")/lib.sh"
 
@@ -29,96 +25,25 @@ cleanup() {
 }
 trap cleanup EXIT
 
-if debug_kernel; then
-	msgs=60000 race=180
+if long_runs; then
+	msgs=200000
 else
-	msgs=20000 race=30
+	msgs=20000
 fi
-services=("$VIP4:80" "$VIP4:81" "[$VIP6]:80")
-backends=("$(be4 1):80" "$(be4 2):80" "$(be4 3):80" "[$(be6 1)]:80")
 
-# fuzz_check NAME CMD...: NAME passes when nlfuzz exits 0; what it
-# counted and any check of its own that failed are shown either way.
-fuzz_check() {
-	local name=$1 rc=0
-
-	shift
-	"$@" >/tmp/nlfuzz.out 2>&1 || rc=$?
-	grep -v '^ok ' /tmp/nlfuzz.out | sed 's/^/# /'
-	if [ "$rc" = 0 ]; then
-		ktap_ok "$name"
-	else
-		ktap_fail "$name"
-	fi
-}
-
-# clients EP LOG: runs of a few connections to EP until $until, each
-# run's summary appended to LOG.
-clients() {
-	while [ "$(date +%s)" -lt "$until" ]; do
-		in_ns "$NS_CLI" "$BIN/slbpeer" -c "$1" -n 64k -N 4 -t 20000 \
-			>>"$2" 2>&1 || true
-		sleep 0.1
-	done
-}
-
-# The sum of field NAME= over the summaries in the client logs.
-clients_sum() {
-	cat /tmp/fuzz.clients.* |
-		sed -n "s/^slbpeer:.* $1=\([0-9]*\).*/\1/p" |
-		awk '{ n += $1 } END { print n + 0 }'
-}
-
-no_conns() {
-	[ "$(in_ns "$NS_LB" grep -vc '^Id ' /proc/net/splicelb/conns)" = 0 ]
-}
-
-ktap_plan 6
-topo_setup
+ktap_plan 2
 ip link set lo up
-
 start=$SECONDS
-fuzz_check "$msgs generated and mutated messages, each answered as it must be" \
-	nlfuzz -r "$msgs" -j 2 -S "$RANDOM"
+rc=0
+nlfuzz -r "$msgs" -j 2 -S "$RANDOM" >/tmp/nlfuzz.out 2>&1 || rc=$?
+grep -v '^ok ' /tmp/nlfuzz.out | sed 's/^/# /'
 echo "# generated messages: $msgs in $((SECONDS - start)) s"
+check "$msgs generated and mutated messages, each answered as it must be" \
+	test "$rc" = 0
 
-# Up to the last check, and no longer if the test is killed meanwhile.
-for i in 1 2 3; do
-	serve "$i" -n 64k -t $(((race + 120) * 1000))
-done
-rm -f /tmp/fuzz.clients.*
-until=$(($(date +%s) + race))
-client_pids=()
-for i in "${!services[@]}"; do
-	clients "${services[$i]}" "/tmp/fuzz.clients.$i" &
-	client_pids+=($!)
-done
-_bg_pids+=("${client_pids[@]}")
-start=$SECONDS
-args=()
-for ep in "${services[@]}"; do
-	args+=(-s "$ep")
-done
-for ep in "${backends[@]}"; do
-	args+=(-b "$ep")
-done
-fuzz_check "race of 4 processes changing the services for $race s" \
-	in_ns "$NS_LB" nlfuzz -R "$race" -j 4 -S "$RANDOM" "${args[@]}"
-for pid in "${client_pids[@]}"; do
-	wait "$pid" || true
-done
-echo "# race: $((SECONDS - start)) s with the clients' last runs"
-line="# clients:"
-for f in conns ok reset eof refused timeout error bad; do
-	line+=" $f $(clients_sum "$f")"
-done
-echo "$line"
-check "no client received wrong bytes" test "$(clients_sum bad)" = 0
-check "clients moved data through the services being changed" \
-	test "$(clients_sum ok)" -gt 0
-
-in_ns "$NS_LB" lbctl flush cut
-check "every connection ends after a flush with cut" wait_for 60 no_conns
+lbctl flush cut
+topo_setup
+serve 1 -n 64k
 in_ns "$NS_LB" lbctl service add "$VIP4:80"
 in_ns "$NS_LB" lbctl backend add "$(be4 1):80" service "$VIP4:80"
 check "a new service serves after the fuzzing" \
