@@ -156,12 +156,27 @@ debug_ci_test() {
 	[[ " $(echo $DEBUG_CI_TESTS) " == *" $(basename "$1" .sh) "* ]]
 }
 
+# The kernel lbselect's reruns boot: the last of KERNELS that is not a
+# debug kernel.  lbselect is a userspace program of portable socket calls,
+# which one kernel tests as well as two; a run that names its TESTS=, and
+# make check-debug, rerun them on every kernel they boot.
+lbselect_kernel() {
+	local k last=
+
+	for k in $KERNELS; do
+		[[ $k == *-debug ]] || last=$k
+	done
+	echo "$last"
+}
+
 # vm_tests KERNEL: the tests of its boot, as scripts/vm takes them: those
 # against the module, then again against lbselect (TEST.sh@lbselect).
 vm_tests() {
-	local t subset=0 again=()
+	local t subset=0 again=() lbselect=0
 
 	[[ $1 == *-debug && -z ${DEBUG_FULL:-} && -z $TESTS ]] && subset=1
+	[[ -n $TESTS || $1 == "$(lbselect_kernel)" ]] && lbselect=1
+	[[ $1 == *-debug && -n ${DEBUG_FULL:-} ]] && lbselect=1
 	for t in tests/vm/*.sh; do
 		[ "$(basename "$t")" = lib.sh ] && continue
 		wanted "$t" || continue
@@ -170,7 +185,7 @@ vm_tests() {
 			continue
 		fi
 		echo "$t"
-		lbselect_too "$t" && again+=("$t@lbselect")
+		[ $lbselect = 1 ] && lbselect_too "$t" && again+=("$t@lbselect")
 	done
 	[ ${#again[@]} = 0 ] || printf '%s\n' "${again[@]}"
 }
