@@ -129,6 +129,7 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	list_add_tail(&be->node, &svc->backends);
 	svc->nbackends++;
 	sn->nbackends++;
+	slb_netns_changed(sn);
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW);
 	ret = 0;
 out:
@@ -171,6 +172,7 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	drained = state == SPLICELB_BACKEND_DRAIN && !be->dest.active;
 	spin_unlock(&svc->sched_lock);
 
+	slb_netns_changed(sn);
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET);
 	if (drained)
 		state = SPLICELB_BACKEND_DRAINED;
@@ -220,6 +222,7 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 	svc = slb_backend_service(sn, svc_addr, extack);
 	be = svc ? slb_backend_find(svc, addr) : NULL;
 	if (be) {
+		slb_netns_changed(sn);
 		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_DEL);
 		slb_backend_unlink(be, cut);
 		ret = 0;
@@ -249,6 +252,7 @@ static void slb_backend_drained(struct slb_backend *be)
 	if (!be->removed && be->state == SPLICELB_BACKEND_DRAIN &&
 	    !READ_ONCE(be->dest.active)) {
 		WRITE_ONCE(be->state, SPLICELB_BACKEND_DRAINED);
+		slb_netns_changed(sn);
 		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_STATE);
 	}
 	mutex_unlock(&sn->lock);

@@ -13,7 +13,6 @@
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
-#include <linux/xarray.h>
 #include <net/genetlink.h>
 #include <net/sock.h>
 #include <uapi/linux/splicelb.h>
@@ -28,24 +27,6 @@
 enum slb_nl_mcgrp {
 	SLB_NL_MCGRP_EVENTS,
 };
-
-/*
- * Per netns state of the family.  struct slb_net belongs to netns.c, so
- * this lives beside it, found by the namespace's cookie.
- */
-struct slb_nl_net {
-	u64 zeroed_at;		/* ktime_get_boottime_seconds() */
-	/*
-	 * Bumped on every configuration change (each one is notified), read
-	 * under sn->lock by the dumps of services and backends: a dump that
-	 * resumed across a change is flagged NLM_F_DUMP_INTR for userspace
-	 * to start again, since resuming by index may then skip or repeat.
-	 */
-	atomic_t gen;
-	struct rcu_head rcu;
-};
-
-static DEFINE_XARRAY(slb_nl_nets);
 
 /*
  * Notifications come from the data path and from namespace teardown too,
@@ -104,77 +85,6 @@ static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
 };
 
 static struct genl_family slb_nl_family;
-
-/* ---- per netns state ---------------------------------------------------- */
-
-static struct slb_nl_net *slb_nl_net_find(struct slb_net *sn)
-{
-	return xa_load(&slb_nl_nets, sn->net->net_cookie);
-}
-
-int slb_netlink_net_init(struct slb_net *sn)
-{
-	struct slb_nl_net *nn;
-	int err;
-
-	nn = kzalloc(sizeof(*nn), GFP_KERNEL_ACCOUNT);
-	if (!nn)
-		return -ENOMEM;
-	nn->zeroed_at = ktime_get_boottime_seconds();
-	/* Never 0: a dump's cb->seq of 0 means "not checked". */
-	atomic_set(&nn->gen, 1);
-	err = xa_insert(&slb_nl_nets, sn->net->net_cookie, nn, GFP_KERNEL);
-	if (err)
-		kfree(nn);
-	return err;
-}
-
-void slb_netlink_net_uninit(struct slb_net *sn)
-{
-	struct slb_nl_net *nn = xa_erase(&slb_nl_nets, sn->net->net_cookie);
-
-	if (nn)
-		kfree_rcu(nn, rcu);
-}
-
-u64 slb_netlink_zeroed_at(struct slb_net *sn)
-{
-	struct slb_nl_net *nn;
-	u64 at = 0;
-
-	rcu_read_lock();
-	nn = slb_nl_net_find(sn);
-	if (nn)
-		at = READ_ONCE(nn->zeroed_at);
-	rcu_read_unlock();
-	return at;
-}
-
-/* Caller holds sn->lock. */
-static void slb_nl_net_changed(struct slb_net *sn)
-{
-	struct slb_nl_net *nn;
-
-	rcu_read_lock();
-	nn = slb_nl_net_find(sn);
-	if (nn && atomic_inc_return(&nn->gen) == 0)
-		atomic_inc(&nn->gen);
-	rcu_read_unlock();
-}
-
-/* Caller holds sn->lock. */
-static u32 slb_nl_net_gen(struct slb_net *sn)
-{
-	struct slb_nl_net *nn;
-	u32 gen = 1;
-
-	rcu_read_lock();
-	nn = slb_nl_net_find(sn);
-	if (nn)
-		gen = atomic_read(&nn->gen);
-	rcu_read_unlock();
-	return gen;
-}
 
 /* ---- request checks ----------------------------------------------------- */
 
@@ -645,7 +555,6 @@ void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&svc->sn->lock);
-	slb_nl_net_changed(svc->sn);
 	if (!slb_nl_listening(net))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -662,7 +571,6 @@ void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd)
 	struct sk_buff *skb;
 
 	lockdep_assert_held(&be->svc->sn->lock);
-	slb_nl_net_changed(be->svc->sn);
 	if (!slb_nl_listening(net))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
@@ -826,7 +734,7 @@ static int slb_nl_service_dumpit(struct sk_buff *skb,
 		d->started = true;
 	}
 	mutex_lock(&sn->lock);
-	cb->seq = slb_nl_net_gen(sn);
+	cb->seq = sn->gen;
 	list_for_each_entry(svc, &sn->services, node) {
 		if (idx >= d->idx) {
 			err = slb_nl_fill(skb, svc, NULL,
@@ -968,7 +876,7 @@ static int slb_nl_backend_dumpit(struct sk_buff *skb,
 			return err;
 	}
 	mutex_lock(&sn->lock);
-	cb->seq = slb_nl_net_gen(sn);
+	cb->seq = sn->gen;
 	if (d->filtered) {
 		svc = d->svc_idx ? NULL : slb_service_find(sn, &d->svc);
 		if (!svc && !d->started) {
@@ -1067,20 +975,12 @@ static int slb_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 
 static int slb_nl_zero(struct sk_buff *skb, struct genl_info *info)
 {
-	struct slb_net *sn = slb_nl_sn(info);
-	struct slb_nl_net *nn;
 	int err;
 
 	err = slb_nl_check_request(info->nlhdr, info->attrs, 0, info->extack);
 	if (err)
 		return err;
-	slb_service_zero(sn);
-	/* /proc/net/splicelb/stats averages over the time since. */
-	rcu_read_lock();
-	nn = slb_nl_net_find(sn);
-	if (nn)
-		WRITE_ONCE(nn->zeroed_at, ktime_get_boottime_seconds());
-	rcu_read_unlock();
+	slb_service_zero(slb_nl_sn(info));
 	return 0;
 }
 

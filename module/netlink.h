@@ -16,16 +16,6 @@ int slb_netlink_init(void);
 void slb_netlink_uninit(void);
 
 /*
- * Per netns bookkeeping of the family (when counters were last zeroed, the
- * generation that flags dumps racing with changes).  proc.c calls these from
- * its per-netns init and uninit, which every namespace goes through.
- */
-int slb_netlink_net_init(struct slb_net *sn);
-void slb_netlink_net_uninit(struct slb_net *sn);
-/* Boot-time seconds of the last ZERO, or of the namespace's start. */
-u64 slb_netlink_zeroed_at(struct slb_net *sn);
-
-/*
  * Events on the "events" multicast group of svc->sn->net.  @cmd is
  * SPLICELB_CMD_SERVICE_NEW, _SET or _DEL for a service, and
  * SPLICELB_CMD_BACKEND_NEW, _SET, _DEL or _STATE for a backend (whose

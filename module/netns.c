@@ -21,6 +21,8 @@ static int __net_init slb_netns_init_net(struct net *net)
 	mutex_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->services);
 	xa_init_flags(&sn->conns, XA_FLAGS_ALLOC);
+	sn->gen = 1;
+	sn->zeroed_at = ktime_get_boottime_seconds();
 	slb_sysctl_defaults(&sn->tun);
 
 	ret = slb_sysctl_net_init(sn);

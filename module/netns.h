@@ -2,6 +2,7 @@
 #ifndef SLB_NETNS_H
 #define SLB_NETNS_H
 
+#include <linux/lockdep.h>
 #include <linux/mutex.h>
 #include <linux/xarray.h>
 #include <net/net_namespace.h>
@@ -38,6 +39,13 @@ struct slb_net {
 	struct list_head services;	/* struct slb_service.node */
 	unsigned int nservices;
 	unsigned int nbackends;		/* of all its services */
+	/*
+	 * Bumped under lock by every change of services and backends (see
+	 * slb_netns_changed), never 0: a dump that resumed across a change
+	 * is flagged NLM_F_DUMP_INTR for userspace to start again, since
+	 * resuming by index may then skip or repeat.
+	 */
+	u32 gen;
 
 	struct xarray conns;		/* conn id -> struct slb_conn */
 	u32 next_conn_id;
@@ -45,6 +53,7 @@ struct slb_net {
 	bool dying;			/* no new connections */
 
 	struct slb_stats stats;		/* whole netns, deleted services too */
+	u64 zeroed_at;			/* ktime_get_boottime_seconds() */
 	struct slb_tunables tun;
 };
 
@@ -53,6 +62,15 @@ extern unsigned int slb_net_id;
 static inline struct slb_net *slb_net(const struct net *net)
 {
 	return net_generic(net, slb_net_id);
+}
+
+/* A change of @sn's services or backends; caller holds sn->lock. */
+static inline void slb_netns_changed(struct slb_net *sn)
+{
+	lockdep_assert_held(&sn->lock);
+	/* 0 is a dump's "not checked", see genl_dump_check_consistent(). */
+	if (!++sn->gen)
+		sn->gen = 1;
 }
 
 int slb_netns_init(void);

@@ -261,7 +261,7 @@ static int slb_proc_stats_show(struct seq_file *seq, void *v)
 	u64 secs;
 
 	slb_stats_read(&sn->stats, &s);
-	secs = ktime_get_boottime_seconds() - slb_netlink_zeroed_at(sn);
+	secs = ktime_get_boottime_seconds() - READ_ONCE(sn->zeroed_at);
 	seq_printf(seq,
 		   "conns_total %llu\nconns_active %llu\nconns_inactive %llu\n"
 		   "bytes_in %llu\nbytes_out %llu\n"
@@ -285,16 +285,9 @@ static int slb_proc_stats_show(struct seq_file *seq, void *v)
 
 int slb_proc_net_init(struct slb_net *sn)
 {
-	int err;
-
-	/* The netlink family's own per-netns state shares our lifetime. */
-	err = slb_netlink_net_init(sn);
-	if (err)
-		return err;
-
 	sn->proc_dir = proc_net_mkdir(sn->net, "splicelb", sn->net->proc_net);
 	if (!sn->proc_dir)
-		goto err_nl;
+		return -ENOMEM;
 	if (!proc_create_single("version", 0444, sn->proc_dir,
 				slb_proc_version_show) ||
 	    !proc_create_net("services", 0444, sn->proc_dir,
@@ -309,13 +302,10 @@ int slb_proc_net_init(struct slb_net *sn)
 
 err_files:
 	remove_proc_subtree("splicelb", sn->net->proc_net);
-err_nl:
-	slb_netlink_net_uninit(sn);
 	return -ENOMEM;
 }
 
 void slb_proc_net_uninit(struct slb_net *sn)
 {
 	remove_proc_subtree("splicelb", sn->net->proc_net);
-	slb_netlink_net_uninit(sn);
 }

@@ -120,6 +120,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	}
 	list_add_tail(&svc->node, &sn->services);
 	sn->nservices++;
+	slb_netns_changed(sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW);
 out:
 	mutex_unlock(&sn->lock);
@@ -176,6 +177,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		slb_service_set_sched(svc, ops);
 	if (cfg->set & SLB_SVC_SET_MAXCONN)
 		WRITE_ONCE(svc->maxconn, cfg->maxconn);
+	slb_netns_changed(svc->sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET);
 out:
 	mutex_unlock(&sn->lock);
@@ -200,6 +202,7 @@ static void slb_service_unlink(struct slb_service *svc, bool cut)
 		svc->sched->done_service(svc->sched_state);
 	kvfree(svc->dests);
 	svc->dests = NULL;
+	slb_netns_changed(svc->sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_DEL);
 	slb_service_put(svc);
 }
@@ -247,5 +250,7 @@ void slb_service_zero(struct slb_net *sn)
 			slb_stats_zero(&be->stats);
 	}
 	slb_stats_zero(&sn->stats);
+	/* /proc/net/splicelb/stats averages over the time since. */
+	WRITE_ONCE(sn->zeroed_at, ktime_get_boottime_seconds());
 	mutex_unlock(&sn->lock);
 }
