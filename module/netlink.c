@@ -1070,7 +1070,10 @@ static const struct genl_multicast_group slb_nl_mcgrps[] = {
 
 /*
  * No parallel_ops: requests run one at a time under the genetlink mutex,
- * which compat.h's extack message buffer for 6.1 relies on.
+ * which compat.h's extack message buffer for 6.1 relies on.  resv_start_op
+ * is 0, as for any new family: the core refuses a request whose header
+ * has its reserved byte or a netlink flag genetlink does not define set,
+ * for every command.
  */
 static struct genl_family slb_nl_family __ro_after_init = {
 	.name = SPLICELB_GENL_NAME,
@@ -1081,8 +1084,6 @@ static struct genl_family slb_nl_family __ro_after_init = {
 	.module = THIS_MODULE,
 	.ops = slb_nl_ops,
 	.n_ops = ARRAY_SIZE(slb_nl_ops),
-	/* Strict validation for every command: none predates it. */
-	.resv_start_op = SPLICELB_CMD_BACKEND_STATE + 1,
 	.mcgrps = slb_nl_mcgrps,
 	.n_mcgrps = ARRAY_SIZE(slb_nl_mcgrps),
 };

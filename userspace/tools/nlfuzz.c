@@ -422,6 +422,14 @@ static void cases(void)
 		verdict("message longer than the datagram",
 			EXPECT_ERR_OR_SILENCE, 0, &rr);
 	}
+	/* Every command is checked as new families' are (resv_start_op 0). */
+	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
+	m_svc();
+	((struct genlmsghdr *)(m.buf + NLMSG_HDRLEN))->reserved = 1;
+	check("genetlink header's reserved field set", EXPECT_MSG, EINVAL);
+	m_init(SPLICELB_CMD_STATS_GET, NLM_F_CREATE);
+	check("netlink flag NLM_F_CREATE, which genetlink does not define",
+	      EXPECT_MSG, EINVAL);
 
 	/* Missing attributes. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
