@@ -86,7 +86,7 @@ static void test_service_add(void **state)
 static void test_prefixes(void **state)
 {
 	(void)state;
-	assert_int_equal(parse("s a 10.0.0.1:80 sch rr"), 0);
+	assert_int_equal(parse("se a 10.0.0.1:80 sch rr"), 0);
 	assert_int_equal(req.op, LBCTL_SERVICE_ADD);
 	assert_int_equal(parse("sh"), 0);
 	assert_int_equal(req.op, LBCTL_SHOW);
@@ -96,11 +96,13 @@ static void test_prefixes(void **state)
 	assert_int_equal(req.op, LBCTL_SAVE);
 	assert_int_equal(parse("c"), 0);
 	assert_int_equal(req.op, LBCTL_CONNS);
-	assert_int_equal(parse("b a 10.0.1.1:80 s 10.0.0.1:80 w 3 st drain"),
+	/* Only the keywords the command takes count: "st" is "state". */
+	assert_int_equal(parse("b a 10.0.1.1:80 se 10.0.0.1:80 w 3 st dr"),
 			 0);
 	assert_int_equal(req.op, LBCTL_BACKEND_ADD);
 	assert_int_equal(req.weight, 3);
 	assert_int_equal(req.state, SPLICELB_BACKEND_DRAIN);
+	/* Aliases are one command: "d" is "del" and "delete". */
 	assert_int_equal(parse("serv d 10.0.0.1:80 c"), 0);
 	assert_int_equal(req.op, LBCTL_SERVICE_DEL);
 	assert_true(req.has & LBCTL_HAS_CUT);
@@ -109,6 +111,42 @@ static void test_prefixes(void **state)
 	assert_int_equal(req.op, LBCTL_SERVICE_SHOW);
 	assert_parse_error("servicex", "unknown object \"servicex\"");
 	assert_parse_error("service addd 10.0.0.1:80", "unknown command");
+}
+
+static void test_ambiguous(void **state)
+{
+	(void)state;
+	assert_parse_error("s", "ambiguous \"s\": service, show, stats, save");
+	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80 "
+			   "state d", "ambiguous \"d\": drain, down");
+	assert_parse_error("backend add 10.0.1.1:80 s 10.0.0.1:80",
+			   "ambiguous \"s\": service, state");
+	/* Among the keywords service add takes, "s" is only "scheduler". */
+	assert_int_equal(parse("service add 10.0.0.1:80 s rr"), 0);
+	assert_string_equal(req.sched, "rr");
+	assert_parse_error("help s", "ambiguous \"s\"");
+	/* A word that is whole is never ambiguous. */
+	assert_int_equal(parse("backend change 10.0.1.1:80 service "
+			       "10.0.0.1:80 state down"), 0);
+	assert_int_equal(req.state, SPLICELB_BACKEND_DOWN);
+}
+
+/* Files are read with whole words only. */
+static void test_batch_whole_words(void **state)
+{
+	(void)state;
+	assert_int_equal(parse_flags("service add 10.0.0.1:80 scheduler rr",
+				     LBCTL_PARSE_BATCH), 0);
+	assert_int_equal(parse_flags("serv add 10.0.0.1:80",
+				     LBCTL_PARSE_BATCH), -1);
+	assert_non_null(strstr(err, "unknown object \"serv\""));
+	assert_int_equal(parse_flags("service add 10.0.0.1:80 sched rr",
+				     LBCTL_PARSE_BATCH), -1);
+	assert_non_null(strstr(err, "unexpected \"sched\""));
+	assert_int_equal(parse_flags("backend add 10.0.1.1:80 service "
+				     "10.0.0.1:80 state dr", LBCTL_PARSE_BATCH),
+			 -1);
+	assert_non_null(strstr(err, "bad state \"dr\""));
 }
 
 static void test_options(void **state)
@@ -394,6 +432,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_service_add),
 		cmocka_unit_test(test_prefixes),
+		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_batch_whole_words),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

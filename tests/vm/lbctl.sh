@@ -62,7 +62,10 @@ check "service add IPv6 with defaults" lbctl service add '[::1]:8080'
 check "service added twice: exit 1, the kernel's message" \
 	expect_fail 1 '^lbctl: service 127.0.0.1:8080 already exists$' \
 	lbctl service add 127.0.0.1:8080
-check "prefixes: lbctl s c ... ma 200" lbctl s c 127.0.0.1:8080 ma 200
+check "prefixes: lbctl se c ... ma 200" lbctl se c 127.0.0.1:8080 ma 200
+check "an ambiguous prefix: exit 2, naming the candidates" \
+	expect_fail 2 '^lbctl: ambiguous "s": service, show, stats, save$' \
+	lbctl s c 127.0.0.1:8080 ma 300
 printf 'service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200\n' \
 	>"$tmp/svc"
 check "service show ADDR" same "$tmp/svc" lbctl service show 127.0.0.1:8080
@@ -70,7 +73,10 @@ check "service show ADDR" same "$tmp/svc" lbctl service show 127.0.0.1:8080
 check "backend add with a weight" \
 	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 5
 check "backend add IPv6, draining" \
-	lbctl b a '[2001:db8::1]:80' s '[::1]:8080' state drain
+	lbctl b a '[2001:db8::1]:80' se '[::1]:8080' state drain
+check "state d is ambiguous: exit 2, nothing changed" \
+	expect_fail 2 '^lbctl: ambiguous "d": drain, down$' \
+	lbctl backend change '[2001:db8::1]:80' service '[::1]:8080' state d
 check "backend change weight and state" \
 	lbctl backend change 10.0.1.1:80 service 127.0.0.1:8080 weight 7 \
 	state down

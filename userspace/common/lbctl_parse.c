@@ -76,21 +76,65 @@ static const char *next(struct parser *p)
 	return w;
 }
 
-/* A non-empty prefix of name, as ip(8) matches its keywords. */
-static bool matches(const char *word, const char *name)
+/*
+ * Whether @word names @name: the whole word, or on the command line a
+ * non-empty prefix of it, as ip(8) takes its keywords.  A file is read
+ * with whole words only, so that it means the same when lbctl learns a
+ * keyword its abbreviations would then clash with.
+ */
+static bool matches(const struct parser *p, const char *word,
+		    const char *name)
 {
 	size_t n = strlen(word);
 
+	if (p->flags & LBCTL_PARSE_BATCH)
+		return !strcmp(word, name);
 	return n > 0 && n <= strlen(name) && !strncmp(word, name, n);
 }
 
-/* The first entry of table (in its order) that word is a prefix of. */
-static const struct lbctl_word *lookup(const struct lbctl_word *table,
-				       const char *word)
+/*
+ * Append @name to the list of candidates in @buf, once.  The list is only
+ * for the message, which the caller bounds.
+ */
+static void add_candidate(char *buf, size_t len, const char *name)
 {
-	for (; table->name; table++)
-		if (matches(word, table->name))
-			return table;
+	size_t used = strlen(buf);
+
+	snprintf(buf + used, len - used, "%s%s", used ? ", " : "", name);
+}
+
+/*
+ * The entry of @table whose value is in @allowed (a mask of values; ~0u
+ * for all) that @word names: the one it spells out, or the only value its
+ * prefix leads to (aliases share a value).  NULL when there is none, and
+ * when there are several, with the error naming them, *@ambiguous set.
+ */
+static const struct lbctl_word *lookup(struct parser *p,
+				       const struct lbctl_word *table,
+				       const char *word, unsigned int allowed,
+				       bool *ambiguous)
+{
+	const struct lbctl_word *t, *found = NULL;
+	char names[128] = "";
+	bool several = false;
+
+	*ambiguous = false;
+	for (t = table; t->name; t++)
+		if ((allowed & (1u << t->val)) && !strcmp(word, t->name))
+			return t;
+	for (t = table; t->name; t++) {
+		if (!(allowed & (1u << t->val)) || !matches(p, word, t->name))
+			continue;
+		add_candidate(names, sizeof(names), t->name);
+		if (found && found->val != t->val)
+			several = true;
+		if (!found)
+			found = t;
+	}
+	if (!several)
+		return found;
+	*ambiguous = true;
+	fail(p, "ambiguous \"%s\": %s", word, names);
 	return NULL;
 }
 
@@ -155,7 +199,6 @@ enum {
 	KW_CUT,
 };
 
-/* Table order settles prefixes: "s" is "service" before "state". */
 static const struct lbctl_word keywords[] = {
 	{ "service", KW_SERVICE },
 	{ "scheduler", KW_SCHED },
@@ -201,11 +244,14 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 	struct lbctl_req *r = p->req;
 	const struct lbctl_word *kw, *st;
 	const char *w, *v;
+	bool ambiguous;
 	uint32_t n;
 
 	while ((w = next(p))) {
-		kw = lookup(keywords, w);
-		if (!kw || !(allowed & (1u << kw->val)))
+		kw = lookup(p, keywords, w, allowed, &ambiguous);
+		if (ambiguous)
+			return -1;
+		if (!kw)
 			return fail(p, "unexpected \"%s\"", w);
 		if (r->has & kw_has[kw->val])
 			return fail(p, "\"%s\" given twice", kw->name);
@@ -240,7 +286,9 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 			r->weight = n;
 			break;
 		case KW_STATE:
-			st = lookup(states, v);
+			st = lookup(p, states, v, ~0u, &ambiguous);
+			if (ambiguous)
+				return -1;
 			if (!st)
 				return fail(p, "bad state \"%s\" (up, drain or down)",
 					    v);
@@ -284,10 +332,13 @@ static int parse_command(struct parser *p, const char *object)
 {
 	const struct lbctl_word *c;
 	const char *w = next(p);
+	bool ambiguous;
 
 	if (!w)
 		return CMD_SHOW;
-	c = lookup(commands, w);
+	c = lookup(p, commands, w, ~0u, &ambiguous);
+	if (ambiguous)
+		return -1;
 	if (!c)
 		return fail(p, "unknown command \"%s %s\" (add, change, del or show)",
 			    object, w);
@@ -434,10 +485,7 @@ static int parse_monitor(struct parser *p)
 
 static int parse_help(struct parser *p);
 
-/*
- * The objects, in the order prefixes resolve in ("s" is "service", "sh"
- * "show", "st" "stats", "sa" "save"), and the order usage lists them.
- */
+/* The objects, in the order usage lists them. */
 static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
 	  "service add ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]\n"
@@ -471,13 +519,33 @@ static const struct lbctl_object objects[] = {
 
 #define NOBJECTS (sizeof(objects) / sizeof(objects[0]))
 
-static const struct lbctl_object *find_object(const char *w)
+/*
+ * The object @w names, as lookup() finds a word; NULL with the error set
+ * when it names none or several.
+ */
+static const struct lbctl_object *find_object(struct parser *p,
+					      const char *w)
 {
-	size_t i;
+	const struct lbctl_object *found = NULL;
+	char names[128] = "";
+	size_t i, n = 0;
 
 	for (i = 0; i < NOBJECTS; i++)
-		if (matches(w, objects[i].name))
+		if (!strcmp(w, objects[i].name))
 			return &objects[i];
+	for (i = 0; i < NOBJECTS; i++) {
+		if (!matches(p, w, objects[i].name))
+			continue;
+		add_candidate(names, sizeof(names), objects[i].name);
+		found = &objects[i];
+		n++;
+	}
+	if (n == 1)
+		return found;
+	if (n)
+		fail(p, "ambiguous \"%s\": %s", w, names);
+	else
+		fail(p, "unknown object \"%s\"", w);
 	return NULL;
 }
 
@@ -489,9 +557,9 @@ static int parse_help(struct parser *p)
 	p->req->op = LBCTL_HELP;
 	w = next(p);
 	if (w) {
-		o = find_object(w);
+		o = find_object(p, w);
 		if (!o)
-			return fail(p, "no help on \"%s\"", w);
+			return -1;
 		p->req->topic = o->name;
 	}
 	return parse_end(p);
@@ -515,7 +583,8 @@ void lbctl_usage(FILE *f, const char *topic)
 	}
 	if (!topic)
 		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80; "
-			"objects and keywords may be abbreviated.\n"
+			"objects and keywords may be abbreviated where\n"
+			"unambiguous, on the command line (not in files).\n"
 			"  -s  counters   -j  JSON   -p  pretty JSON\n");
 }
 
@@ -592,9 +661,9 @@ int lbctl_parse(int argc, char *const argv[], unsigned int flags,
 	w = next(&p);
 	if (!w)
 		return fail(&p, "no command given");
-	o = find_object(w);
+	o = find_object(&p, w);
 	if (!o)
-		return fail(&p, "unknown object \"%s\"", w);
+		return -1;
 	return o->parse(&p);
 }
 

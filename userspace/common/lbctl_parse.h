@@ -7,8 +7,10 @@
  *                   into a struct lbctl_req, or a usage error
  *   lbctl_msg()     the generic netlink request that carries it
  *
- * Objects, commands and keywords match by prefix, in table order, as with
- * ip(8): "lbctl s a" is "lbctl service add".
+ * On the command line, objects, commands and keywords match by any prefix
+ * that names one word of those the place takes, as with ip(8): "lbctl se
+ * a" is "lbctl service add", and "lbctl s" is an error naming service,
+ * show, stats and save.  LBCTL_PARSE_BATCH (files) takes whole words.
  */
 #ifndef SLB_COMMON_LBCTL_PARSE_H
 #define SLB_COMMON_LBCTL_PARSE_H
