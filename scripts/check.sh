@@ -84,17 +84,22 @@ build_module() {
 }
 
 run_style() {
-	stage "style (checkpatch)"
+	stage "style (checkpatch) and the netlink spec"
 	{
 		echo "TAP version 13"
-		echo "1..1"
+		echo "1..2"
 		if scripts/checkpatch.sh 2>&1 | sed 's/^/# /'; then
 			echo "ok 1 - checkpatch"
 		else
 			echo "not ok 1 - checkpatch"
 		fi
+		if scripts/ynl-gen.sh --check 2>&1 | sed 's/^/# /'; then
+			echo "ok 2 - generated files are what the YNL spec gives"
+		else
+			echo "not ok 2 - generated files are what the YNL spec gives"
+		fi
 	} | tee build/style.ktap | tee -a "$log"
-	tally build/style.ktap 1
+	tally build/style.ktap 2
 }
 
 run_unit() {

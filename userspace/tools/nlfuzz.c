@@ -48,6 +48,9 @@
 static int sk;
 static uint16_t family;
 static uint32_t seq = 1;
+/* Command 0, which no operation has (the uapi header names none). */
+#define CMD_UNSPEC 0
+
 static int failures, ncase;
 
 struct msg {
@@ -395,7 +398,7 @@ static void cases(void)
 	/* Commands and headers. */
 	m_init(200, 0);
 	check("unknown command", EXPECT_ERR, EOPNOTSUPP);
-	m_init(SPLICELB_CMD_UNSPEC, 0);
+	m_init(CMD_UNSPEC, 0);
 	check("command 0", EXPECT_ERR, 0);
 	m_init(SPLICELB_CMD_BACKEND_STATE, 0);
 	check("event-only command as a request", EXPECT_ERR, EOPNOTSUPP);
@@ -1096,7 +1099,7 @@ static const struct cmd cmds[] = {
 	/* Events only: a request as an event looks is no operation. */
 	{ "BACKEND_STATE", SPLICELB_CMD_BACKEND_STATE, 0,
 	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, 0, B(EOPNOTSUPP), 1 },
-	{ "UNSPEC", SPLICELB_CMD_UNSPEC, 0, 0, 0, false, false, 0,
+	{ "UNSPEC", CMD_UNSPEC, 0, 0, 0, false, false, 0,
 	  B(EOPNOTSUPP), 1 },
 	{ "commands past the last", CMD_ABOVE, 0, TOP(SERVICE), 0,
 	  false, false, 0, B(EOPNOTSUPP), 1 },
@@ -1575,7 +1578,7 @@ static bool gen_coverage(const struct gen_tally *t)
 		ok &= t->cmd_sent[i] > 0;
 	}
 	/* A command the map lacks is never sent as what it is. */
-	for (c = SPLICELB_CMD_UNSPEC; c <= SPLICELB_CMD_MAX; c++) {
+	for (c = CMD_UNSPEC; c <= SPLICELB_CMD_MAX; c++) {
 		for (i = 0, listed = false; i < NCMDS; i++)
 			listed |= cmds[i].cmd == c;
 		if (!listed) {
