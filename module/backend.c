@@ -130,7 +130,7 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	svc->nbackends++;
 	sn->nbackends++;
 	slb_netns_changed(sn);
-	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW);
+	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW_NTF);
 	ret = 0;
 out:
 	mutex_unlock(&sn->lock);
@@ -173,7 +173,7 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	spin_unlock(&svc->sched_lock);
 
 	slb_netns_changed(sn);
-	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET);
+	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET_NTF);
 	if (drained)
 		state = SPLICELB_BACKEND_DRAINED;
 	if (state != be->state) {
@@ -223,7 +223,7 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 	be = svc ? slb_backend_find(svc, addr) : NULL;
 	if (be) {
 		slb_netns_changed(sn);
-		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_DEL);
+		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_DEL_NTF);
 		slb_backend_unlink(be, cut);
 		ret = 0;
 	} else if (svc) {

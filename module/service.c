@@ -121,7 +121,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	list_add_tail(&svc->node, &sn->services);
 	sn->nservices++;
 	slb_netns_changed(sn);
-	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW);
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW_NTF);
 out:
 	mutex_unlock(&sn->lock);
 	return ret;
@@ -178,7 +178,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	if (cfg->set & SLB_SVC_SET_MAXCONN)
 		WRITE_ONCE(svc->maxconn, cfg->maxconn);
 	slb_netns_changed(svc->sn);
-	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET);
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET_NTF);
 out:
 	mutex_unlock(&sn->lock);
 	return ret;
@@ -203,7 +203,7 @@ static void slb_service_unlink(struct slb_service *svc, bool cut)
 	kvfree(svc->dests);
 	svc->dests = NULL;
 	slb_netns_changed(svc->sn);
-	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_DEL);
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_DEL_NTF);
 	slb_service_put(svc);
 }
 
