@@ -1,0 +1,155 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# The family driven by a client we did not write: the kernel's own ynl CLI
+# (tools/net/ynl/cli.py of Debian's linux-source, as /usr/bin/ynl) with
+# the spec, Documentation/netlink/specs/splicelb.yaml.  It creates a
+# service and a backend, dumps both, changes a weight while subscribed to
+# the "events" group and decodes the backend-set event of the change, has
+# an out-of-range weight refused with nothing changed, and decodes the
+# backend-state event when the backend drains; lbctl and the data path
+# agree with what it did.  So the spec is true, and the ABI is spoken by
+# more than lbctl.
+#
+#   init netns, lo:
+#     ynl --do service-new 127.0.0.1:8080 --> backend 127.0.0.1:8081
+#     slbpeer -c 127.0.0.1:8080               slbpeer -l 127.0.0.1:8081
+#
+source "$(dirname "$0")/lib.sh"
+
+[ "$BALANCER" = module ] || exit "$KSFT_SKIP"
+
+SPEC=/usr/share/splicelb/splicelb.yaml
+tmp=$(mktemp -d)
+peer=
+listener=
+
+cleanup() {
+	[ -z "$peer" ] || kill "$peer" 2>/dev/null || true
+	[ -z "$listener" ] || kill "$listener" 2>/dev/null || true
+	lbctl flush cut 2>/dev/null || true
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+
+# deps.sh always unpacks linux-source, so a missing ynl is the rig's bug.
+command -v ynl >/dev/null || { echo "# no ynl in the guest"; exit 1; }
+
+# The endpoint 127.0.0.1:PORT, as the spec's JSON has it (addr in hex).
+ep() {
+	printf '{"family": 2, "addr": "7f000001", "port": %d}' "$1"
+}
+SVC="{\"ep\": $(ep 8080)}"
+BE="{\"ep\": $(ep 8081)"
+
+# ynl_run OUT ARGS...: ynl with the spec; its last line, the JSON of the
+# reply or of the events received, in OUT.
+ynl_run() {
+	local out=$1
+
+	shift
+	ynl --spec "$SPEC" --no-schema --output-json "$@" >"$tmp/ynl" 2>&1 ||
+		{ cat "$tmp/ynl"; return 1; }
+	tail -n 1 "$tmp/ynl" >"$out"
+	cat "$tmp/ynl"
+}
+
+# json_has FILE PYTHON-EXPR: the expression holds of the JSON in FILE (j).
+json_has() {
+	/usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+}
+
+ktap_plan 9
+ip link set lo up
+modprobe splicelb
+lbctl flush cut
+
+services_dumped() {
+	ynl_run "$tmp/svc" --dump service-get &&
+		json_has "$tmp/svc" 'len(j) == 1 and
+			j[0]["service"]["sched"] == "wrr" and
+			j[0]["service"]["nbackends"] == 1 and
+			j[0]["service"]["ep"]["port"] == 8080'
+}
+
+backends_dumped() {
+	ynl_run "$tmp/be" --dump backend-get &&
+		json_has "$tmp/be" 'len(j) == 1 and
+			j[0]["backend"]["weight"] == 7 and
+			j[0]["backend"]["state"] == "up" and
+			j[0]["backend"]["ep"]["addr"] == "7f000001"'
+}
+
+# ynl 6.12 loses its request when an event arrives before the ack of a
+# --do it runs while subscribed (its next read uses op None), so the
+# events go to a second ynl: subscribed, it reads them after its sleep.
+# listener:  background ynl subscribed to events, its PID in $listener.
+listen_events() {
+	ynl --spec "$SPEC" --no-schema --output-json --subscribe events \
+		--sleep 5 >"$tmp/ev" 2>&1 &
+	listener=$!
+	wait_for 10 awk -v pid="$listener" \
+		'$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink
+}
+
+# events_got PYTHON-EXPR: the listener ended well and its events match.
+events_got() {
+	wait "$listener" || { cat "$tmp/ev"; return 1; }
+	tail -n 1 "$tmp/ev" >"$tmp/evj"
+	cat "$tmp/ev"
+	json_has "$tmp/evj" "$1"
+}
+
+# The change's own event carries the new weight.
+weight_event() {
+	listen_events &&
+		ynl_run "$tmp/r" --do backend-set \
+		--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 7}}" &&
+		events_got 'any(e["name"] == "backend-set-ntf" and
+			e["msg"]["backend"]["weight"] == 7 for e in j)'
+}
+
+# The kernel's range check answers ynl as it answers lbctl.
+weight_refused() {
+	! ynl_run "$tmp/r" --do backend-set \
+		--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 65536}}" &&
+		grep -q "out of range" "$tmp/ynl" &&
+		lbctl save | grep -q 'service 127.0.0.1:8080 weight 7 '
+}
+
+# With no connection left, drain ends at once in drained: the event.
+drained_event() {
+	listen_events &&
+		ynl_run "$tmp/r" --do backend-set \
+		--json "{\"service\": $SVC, \"backend\": $BE, \"state\": \"drain\"}}" &&
+		events_got 'any(e["name"] == "backend-state" and
+			e["msg"]["backend"]["state"] == "drained" and
+			e["msg"]["service"]["ep"]["port"] == 8080 for e in j)'
+}
+
+check "ynl: service-new with scheduler wrr" \
+	ynl_run "$tmp/r" --do service-new \
+	--json "{\"service\": {\"ep\": $(ep 8080), \"sched\": \"wrr\"}}"
+check "ynl: backend-new with weight 3" \
+	ynl_run "$tmp/r" --do backend-new \
+	--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 3}}"
+check "ynl: service-get dump shows it, wrr, one backend" services_dumped
+check "ynl: weight changed to 7, its backend-set event decoded" weight_event
+check "ynl: weight 65536 refused, weight still 7" weight_refused
+check "ynl: backend-get dump shows weight 7, state up" backends_dumped
+lbctl save >"$tmp/save"
+check "lbctl sees what ynl made" grep -qx \
+	'backend add 127.0.0.1:8081 service 127.0.0.1:8080 weight 7 state up' \
+	"$tmp/save"
+
+"$BIN/slbpeer" -l 127.0.0.1:8081 -n 64k -t 30000 >"$tmp/peer" 2>&1 &
+peer=$!
+wait_for 10 bash -c "ss -Htln 'sport = :8081' | grep -q ."
+check "a client gets its bytes through the service ynl made" \
+	"$BIN/slbpeer" -c 127.0.0.1:8080 -n 64k -e ok -t 20000
+check "ynl: subscribed to events, drain brings backend-state drained" \
+	drained_event
+ktap_finish
