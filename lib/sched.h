@@ -13,8 +13,11 @@
 #define SLB_LIB_SCHED_H
 
 #include "slb_types.h"
+#include "uapi/linux/splicelb.h"
 
-#define SLB_SCHED_NAME_MAX	16
+#define SLB_SCHED_NAME_MAX	SPLICELB_SCHED_NAME_MAX
+/* A service created without a scheduler, in the kernel and in lbselect. */
+#define SLB_SCHED_DEFAULT	"rr"
 #define SLB_SCHED_STATE_MAX	64	/* largest state_size of any scheduler */
 
 /* Scheduler-visible part of a backend. */

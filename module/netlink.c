@@ -49,7 +49,7 @@ static const struct nla_policy slb_nl_ep_policy[SPLICELB_EP_A_MAX + 1] = {
 /* The policy's own min/max are s16: wider ranges go through a pointer. */
 static struct netlink_range_validation slb_nl_backlog_range = {
 	.min = 1,
-	.max = 65535,
+	.max = SPLICELB_BACKLOG_MAX,
 };
 
 static struct netlink_range_validation slb_nl_weight_range = {

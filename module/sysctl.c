@@ -41,8 +41,6 @@ enum {
 	SLB_SYSCTL_COUNT
 };
 
-#define SLB_SYSCTL_DEFAULT_SCHED	"rr"
-
 /*
  * An integer tunable: where it lives in struct slb_tunables, its bounds,
  * and whether the initial namespace's value caps it in other user
@@ -86,7 +84,8 @@ static const struct slb_sysctl_int slb_sysctl_ints[SLB_SYSCTL_NINTS] = {
 	[SLB_SYSCTL_MAX_BACKENDS] =
 		SLB_SYSCTL_LIMIT(max_backends, 65536, 1, 16777216),
 	[SLB_SYSCTL_DEFAULT_BACKLOG] =
-		SLB_SYSCTL_INT(default_backlog, 511, 1, 65535),
+		SLB_SYSCTL_INT(default_backlog, SPLICELB_DEFAULT_BACKLOG, 1,
+			       SPLICELB_BACKLOG_MAX),
 	/* A longer run delays every other namespace's connections. */
 	[SLB_SYSCTL_RELAY_QUANTUM] =
 		SLB_SYSCTL_LIMIT(relay_quantum, 262144, 4096, 16777216),
@@ -255,7 +254,7 @@ void slb_sysctl_defaults(struct slb_tunables *t)
 	for (i = 0; i < ARRAY_SIZE(slb_sysctl_ints); i++)
 		*(int *)((u8 *)t + slb_sysctl_ints[i].off) =
 			slb_sysctl_ints[i].def;
-	strscpy(t->default_scheduler, SLB_SYSCTL_DEFAULT_SCHED,
+	strscpy(t->default_scheduler, SLB_SCHED_DEFAULT,
 		sizeof(t->default_scheduler));
 }
 
