@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Fuzz lbctl's command line: the parser and dispatcher of
- * userspace/common/lbctl_parse.c and the netlink request each parsed
- * command becomes, with nothing sent.  No argument vector may crash them,
- * read out of bounds, or yield a malformed request.
+ * Fuzz lbctl's command line and the configuration file: the parser and
+ * dispatcher of userspace/common/lbctl_parse.c and the netlink request
+ * each parsed command becomes, with nothing sent, and config.c's parser
+ * of restore and lbselect files.  No input may crash them, read out of
+ * bounds, yield a malformed request, or leave a refused line's mark.
  *
  * libFuzzer (clang):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -DLBCTL_FUZZ_LIBFUZZER \
@@ -17,7 +18,8 @@
  * generator too, so "make check" covers it.
  *
  * An input is the argument vector's words separated by NUL bytes; its
- * first byte chooses batch mode (a restore line) or the command line.
+ * first byte is skipped.  The same bytes, NULs as blanks, are also one
+ * line of a configuration file.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -27,6 +29,7 @@
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
 
+#include "config.h"
 #include "lbctl_parse.h"
 #include "uapi/linux/splicelb.h"
 
@@ -132,13 +135,13 @@ static void fuzz_dispatch(const struct lbctl_req *req)
 	}
 }
 
-/* Run one argument vector, as the command line and as a restore line. */
-static void fuzz_argv(int argc, char **argv, unsigned int flags)
+/* Run one argument vector as a command line. */
+static void fuzz_argv(int argc, char **argv)
 {
 	struct lbctl_req req;
 	char err[64];
 
-	if (lbctl_parse(argc, argv, flags, &req, err, sizeof(err))) {
+	if (lbctl_parse(argc, argv, &req, err, sizeof(err))) {
 		FUZZ_ASSERT(err[0] != '\0' && memchr(err, '\0', sizeof(err)));
 		return;
 	}
@@ -146,18 +149,43 @@ static void fuzz_argv(int argc, char **argv, unsigned int flags)
 	fuzz_dispatch(&req);
 }
 
+/*
+ * One line of a restore file, after a service and a backend: it is taken
+ * whole or refused with a message and no trace in the configuration.
+ */
+static void fuzz_config_line(const char *line)
+{
+	unsigned int nsvc, nbe;
+	struct slb_cfg cfg;
+	char err[128];
+
+	slb_cfg_init(&cfg, SLB_CFG_EXTERNAL);
+	FUZZ_ASSERT(!slb_cfg_parse_line(&cfg, "service add 10.0.0.1:80", 1,
+					err, sizeof(err)));
+	FUZZ_ASSERT(!slb_cfg_parse_line(&cfg, "backend add 10.0.1.1:80 "
+					"service 10.0.0.1:80", 2, err,
+					sizeof(err)));
+	nsvc = cfg.nsvc;
+	nbe = cfg.nbe;
+	if (slb_cfg_parse_line(&cfg, line, 3, err, sizeof(err))) {
+		FUZZ_ASSERT(err[0] != '\0' && memchr(err, '\0', sizeof(err)));
+		FUZZ_ASSERT(cfg.nsvc == nsvc && cfg.nbe == nbe);
+	} else {
+		FUZZ_ASSERT(cfg.nsvc <= nsvc + 2 && cfg.nbe <= nbe + 1);
+	}
+	slb_cfg_free(&cfg);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	char *copy, *argv[FUZZ_MAX_WORDS], *line, *words[64];
-	unsigned int flags;
+	char *copy, *argv[FUZZ_MAX_WORDS], *line;
 	size_t i, start;
 	int argc = 0;
 
 	if (!size)
 		return 0;
-	flags = data[0] & 1 ? LBCTL_PARSE_BATCH : 0;
 	copy = malloc(size);
 	if (!copy)
 		return 0;
@@ -170,18 +198,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			start = i + 1;
 		}
 	}
-	fuzz_argv(argc, argv, flags);
+	fuzz_argv(argc, argv);
 
-	/* The same bytes as one line of a restore file. */
+	/* The same bytes as one line of a configuration file. */
 	line = malloc(size);
 	if (line) {
 		for (i = 0; i + 1 < size; i++)
 			line[i] = data[i + 1] ? (char)data[i + 1] : ' ';
 		line[size - 1] = '\0';
-		argc = lbctl_split(line, words, 64);
-		FUZZ_ASSERT(argc >= -1 && argc <= 64);
-		if (argc >= 0)
-			fuzz_argv(argc, words, LBCTL_PARSE_BATCH);
+		fuzz_config_line(line);
 		free(line);
 	}
 	free(copy);

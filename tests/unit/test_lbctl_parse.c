@@ -2,8 +2,8 @@
 /*
  * Unit tests of lbctl's command line (userspace/common/lbctl_parse.c):
  * the grammar, prefixes, ranges and messages, the netlink request each
- * command becomes, the restore line splitter, the save format as lbselect
- * reads it, and a few thousand mutated command lines through the fuzz
+ * command becomes, the save format as the file parser reads it, and a
+ * few thousand mutated command lines through the fuzz
  * harness (tests/fuzz/fuzz_lbctl_args.c, built in here without its main).
  */
 #include <stdarg.h>
@@ -31,21 +31,18 @@ static struct lbctl_req req;
 static char err[256];
 
 /* Parse a command line given as one string of blank-separated words. */
-static int parse_flags(const char *line, unsigned int flags)
-{
-	static char buf[1024];
-	char *argv[64];
-	int argc;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	argc = lbctl_split(buf, argv, 64);
-	assert_true(argc >= 0);
-	return lbctl_parse(argc, argv, flags, &req, err, sizeof(err));
-}
-
 static int parse(const char *line)
 {
-	return parse_flags(line, 0);
+	static char buf[1024];
+	char *argv[64], *w, *save;
+	int argc = 0;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		assert_true(argc < 64);
+		argv[argc++] = w;
+	}
+	return lbctl_parse(argc, argv, &req, err, sizeof(err));
 }
 
 static void assert_parse_error(const char *line, const char *msg)
@@ -129,24 +126,6 @@ static void test_ambiguous(void **state)
 	assert_int_equal(parse("backend change 10.0.1.1:80 service "
 			       "10.0.0.1:80 state down"), 0);
 	assert_int_equal(req.state, SPLICELB_BACKEND_DOWN);
-}
-
-/* Files are read with whole words only. */
-static void test_batch_whole_words(void **state)
-{
-	(void)state;
-	assert_int_equal(parse_flags("service add 10.0.0.1:80 scheduler rr",
-				     LBCTL_PARSE_BATCH), 0);
-	assert_int_equal(parse_flags("serv add 10.0.0.1:80",
-				     LBCTL_PARSE_BATCH), -1);
-	assert_non_null(strstr(err, "unknown object \"serv\""));
-	assert_int_equal(parse_flags("service add 10.0.0.1:80 sched rr",
-				     LBCTL_PARSE_BATCH), -1);
-	assert_non_null(strstr(err, "unexpected \"sched\""));
-	assert_int_equal(parse_flags("backend add 10.0.1.1:80 service "
-				     "10.0.0.1:80 state dr", LBCTL_PARSE_BATCH),
-			 -1);
-	assert_non_null(strstr(err, "bad state \"dr\""));
 }
 
 static void test_options(void **state)
@@ -246,29 +225,6 @@ static void test_misc_commands(void **state)
 	assert_string_equal(req.file, "/etc/splicelb.conf");
 	assert_parse_error("stats now", "unexpected \"now\"");
 	assert_parse_error("zero all", "unexpected \"all\"");
-
-	/* A restore file cannot restore or monitor. */
-	assert_int_equal(parse_flags("restore x", LBCTL_PARSE_BATCH), -1);
-	assert_non_null(strstr(err, "restore file"));
-	assert_int_equal(parse_flags("monitor", LBCTL_PARSE_BATCH), -1);
-	assert_int_equal(parse_flags("service add 10.0.0.1:80",
-				     LBCTL_PARSE_BATCH), 0);
-}
-
-static void test_split(void **state)
-{
-	char line[128], *argv[4];
-
-	(void)state;
-	snprintf(line, sizeof(line), "  service\tadd  1.2.3.4:80 # note\n");
-	assert_int_equal(lbctl_split(line, argv, 4), 3);
-	assert_string_equal(argv[2], "1.2.3.4:80");
-	snprintf(line, sizeof(line), "# only a comment");
-	assert_int_equal(lbctl_split(line, argv, 4), 0);
-	snprintf(line, sizeof(line), " \t\r\n");
-	assert_int_equal(lbctl_split(line, argv, 4), 0);
-	snprintf(line, sizeof(line), "a b c d e");
-	assert_int_equal(lbctl_split(line, argv, 4), -1);
 }
 
 /* The attribute of @type among those in [p, p + len), or NULL. */
@@ -395,9 +351,9 @@ static void test_save_format(void **state)
 	char cerr[256];
 
 	(void)state;
-	slb_cfg_init(&cfg);
+	slb_cfg_init(&cfg, 0);
 	for (i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
-		if (parse_flags(lines[i], LBCTL_PARSE_BATCH))
+		if (parse(lines[i]))
 			fail_msg("lbctl: \"%s\": %s", lines[i], err);
 		assert_true(req.op == LBCTL_SERVICE_ADD ||
 			    req.op == LBCTL_BACKEND_ADD);
@@ -413,10 +369,10 @@ static void test_save_format(void **state)
 static void test_state_names(void **state)
 {
 	(void)state;
-	assert_string_equal(lbctl_state_name(SPLICELB_BACKEND_UP), "up");
-	assert_string_equal(lbctl_state_name(SPLICELB_BACKEND_DRAINED),
+	assert_string_equal(slb_cfg_state_name(SPLICELB_BACKEND_UP), "up");
+	assert_string_equal(slb_cfg_state_name(SPLICELB_BACKEND_DRAINED),
 			    "drained");
-	assert_null(lbctl_state_name(99));
+	assert_null(slb_cfg_state_name(99));
 }
 
 static void test_fuzz_corpus(void **state)
@@ -433,12 +389,10 @@ int main(void)
 		cmocka_unit_test(test_service_add),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_ambiguous),
-		cmocka_unit_test(test_batch_whole_words),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),
 		cmocka_unit_test(test_misc_commands),
-		cmocka_unit_test(test_split),
 		cmocka_unit_test(test_msg),
 		cmocka_unit_test(test_save_format),
 		cmocka_unit_test(test_state_names),

@@ -447,8 +447,9 @@ for i in 1 2 3; do
 	done
 done
 check "every backend drains: the scheduler counts no connection" drain_all
-lbctl restore <(sed -n 's/^backend add \(.*\)/backend change \1 state up/p' \
-	"$tmp/conf")
+sed -n 's/^backend add \(.*\)/\1/p' "$tmp/conf" | while read -r be rest; do
+	lbctl backend change "$be" $rest state up
+done
 
 # rmmod under load.
 start_clients rmmod

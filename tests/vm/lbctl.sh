@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # lbctl end to end in one namespace: each command and its output, text and
-# JSON, save -> flush -> restore -> save byte for byte, a restore that
-# stops at a bad line, monitor's events, and the /proc and /proc/sys files
+# JSON, save -> flush -> restore -> save byte for byte, restore as one
+# transaction (an error anywhere changes nothing), monitor's events, and the /proc and /proc/sys files
 # the same configuration shows up in.
 #
 #   init netns
@@ -43,7 +43,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 39
+ktap_plan 43
 modprobe splicelb
 ip link set lo up
 
@@ -127,28 +127,57 @@ check "save after restore is byte-identical" same "$tmp/save1" lbctl save
 check "restore from stdin" \
 	bash -c "lbctl flush && lbctl restore - <$tmp/save1 && lbctl save | cmp - $tmp/save1"
 
-# A bad line stops the restore: the lines before it stay, nothing of it.
-cat >"$tmp/bad1" <<'EOF'
-# comment, then a blank line
+# A restore is one transaction: a file with an error on any line, naming
+# a service that is missing or one that exists, or refused by the kernel
+# half-way, leaves the configuration exactly as it was.
+lbctl save >"$tmp/before"
+good='service add 127.0.0.1:8081 scheduler rr
+backend add 10.0.1.3:80 service 127.0.0.1:8081
+backend add 10.0.1.4:80 service 127.0.0.1:8080 weight 9'
 
-service add 127.0.0.1:8081 scheduler rr
-service add 127.0.0.1:8080 scheduler rr maxconn 7
-service add 127.0.0.1:8082
-EOF
-check "restore: kernel refusal names FILE:LINE, exit 1" \
-	expect_fail 1 "^$tmp/bad1:4: service 127.0.0.1:8080 already exists$" \
-	lbctl restore "$tmp/bad1"
-check "restore: lines before applied, the bad one and after not" \
-	bash -c 'lbctl service show 127.0.0.1:8081 >/dev/null &&
-	       lbctl service show 127.0.0.1:8080 | grep -q "wrr backlog 64 maxconn 200" &&
-	       ! lbctl service show 127.0.0.1:8082 2>/dev/null'
-printf 'backend add 10.0.1.3:80 service 127.0.0.1:8081\nbackend add 10.0.1.4:80 service 127.0.0.1:8081 weight 9 bogus 1\n' \
-	>"$tmp/bad2"
-check "restore: usage error names FILE:LINE, exit 2" \
-	expect_fail 2 "^$tmp/bad2:2: unexpected \"bogus\"$" \
-	lbctl restore "$tmp/bad2"
-check "restore: nothing of the unparsable line" \
-	bash -c '[ "$(lbctl backend show service 127.0.0.1:8081 | wc -l)" = 1 ]'
+# bad_line N TEXT: the good file, its line N replaced by TEXT, in $tmp/bad.
+bad_line() {
+	awk -v n="$1" -v t="$2" 'NR == n { print t; next } 1' <<<"$good" \
+		>"$tmp/bad"
+}
+
+# unchanged STATUS PATTERN: restoring $tmp/bad exits STATUS with PATTERN
+# on stderr, and save shows the configuration from before.
+unchanged() {
+	expect_fail "$1" "$2" lbctl restore "$tmp/bad" &&
+		same "$tmp/before" lbctl save
+}
+
+bad_line 1 'service add 127.0.0.1:8081 scheduler rr backlog 0'
+check "restore: error on the first line, exit 2, nothing changed" \
+	unchanged 2 "^$tmp/bad:1: bad backlog \"0\" \\(1-65535\\)$"
+bad_line 2 'backend add 10.0.1.3:80 service 127.0.0.1:8081 weight 9 bogus 1'
+check "restore: error on a middle line, nothing changed" \
+	unchanged 2 "^$tmp/bad:2: unknown backend option \"bogus\"$"
+bad_line 3 'backend add 10.0.1.4:80 service 127.0.0.1:8080 state d'
+check "restore: abbreviation on the last line refused, nothing changed" \
+	unchanged 2 "^$tmp/bad:3: bad state \"d\" \\(up, drain or down\\)$"
+bad_line 3 'backend add 10.0.1.4:80 service 127.0.0.1:9999'
+check "restore: a service neither file nor kernel has, exit 1, nothing changed" \
+	unchanged 1 "^$tmp/bad:3: no service 127.0.0.1:9999: the file does not add it and the kernel has none$"
+bad_line 1 'service add 127.0.0.1:8080 scheduler rr maxconn 7'
+check "restore: a service that exists, nothing changed" \
+	unchanged 1 "^$tmp/bad:1: service 127.0.0.1:8080 already exists$"
+# Two backends before, the limit is met by the file's third: the kernel
+# refuses it after a service and two backends were applied.
+sysctl -qw net.splicelb.max_backends=4
+printf '%s\nbackend add 10.0.1.5:80 service 127.0.0.1:8080\n' "$good" >"$tmp/bad"
+check "restore: kernel refusal on the last line undoes the rest" \
+	unchanged 1 "^$tmp/bad:4: limit reached: net.splicelb.max_backends = 4"
+check "restore: ... and says nothing was applied" \
+	grep -qx "$tmp/bad: nothing applied: the configuration is as it was" \
+	"$tmp/err"
+sysctl -qw net.splicelb.max_backends=65536
+printf '%s\n' "$good" >"$tmp/good"
+check "restore: the good file applies whole, backends to a kernel service too" \
+	bash -c "lbctl restore $tmp/good &&
+		lbctl save | grep -qx 'backend add 10.0.1.4:80 service 127.0.0.1:8080 weight 9 state up' &&
+		[ \"\$(lbctl backend show service 127.0.0.1:8081 | wc -l)\" = 1 ]"
 
 # monitor: the events of a few changes, as text and as JSON lines
 lbctl monitor >"$tmp/mon" &

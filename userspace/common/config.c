@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Parser for the shared configuration format described in config.h.
+ * The one parser of the configuration format described in config.h.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -13,9 +13,10 @@
 #define MAX_WORDS 16
 
 static const char *const state_names[] = {
-	[SLB_CFG_UP] = "up",
-	[SLB_CFG_DRAIN] = "drain",
-	[SLB_CFG_DOWN] = "down",
+	[SPLICELB_BACKEND_UP] = "up",
+	[SPLICELB_BACKEND_DRAIN] = "drain",
+	[SPLICELB_BACKEND_DOWN] = "down",
+	[SPLICELB_BACKEND_DRAINED] = "drained",
 };
 
 struct words {
@@ -37,22 +38,23 @@ static int errf(char *err, size_t len, const char *fmt, ...)
 	return -1;
 }
 
-void slb_cfg_init(struct slb_cfg *cfg)
+void slb_cfg_init(struct slb_cfg *cfg, unsigned int flags)
 {
 	memset(cfg, 0, sizeof(*cfg));
+	cfg->flags = flags;
 }
 
 void slb_cfg_free(struct slb_cfg *cfg)
 {
 	free(cfg->svc);
 	free(cfg->be);
-	slb_cfg_init(cfg);
+	slb_cfg_init(cfg, cfg->flags);
 }
 
-const char *slb_cfg_state_name(enum slb_cfg_state state)
+const char *slb_cfg_state_name(unsigned int state)
 {
-	if ((unsigned int)state >= sizeof(state_names) / sizeof(state_names[0]))
-		return "?";
+	if (state >= sizeof(state_names) / sizeof(state_names[0]))
+		return NULL;
 	return state_names[state];
 }
 
@@ -109,7 +111,7 @@ static int valid_sched_name(const char *s)
 {
 	size_t n = strlen(s);
 
-	if (n == 0 || n >= SLB_CFG_SCHED_MAX)
+	if (n == 0 || n >= SPLICELB_SCHED_NAME_MAX)
 		return 0;
 	for (; *s; s++)
 		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') ||
@@ -131,43 +133,56 @@ static int parse_addr_word(const char *what, const char *s,
 
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
 static int service_option(struct slb_cfg_service *s, const char *key,
-			  const char *val, unsigned int *seen, char *err,
-			  size_t errlen)
+			  const char *val, char *err, size_t errlen)
 {
 	unsigned int bit;
 
 	if (!strcmp(key, "scheduler")) {
-		bit = 1;
+		bit = SLB_CFG_HAS_SCHED;
 		if (!valid_sched_name(val))
 			return errf(err, errlen, "bad scheduler name \"%s\"",
 				    val);
 		strcpy(s->sched, val);
 	} else if (!strcmp(key, "backlog")) {
-		bit = 2;
-		if (parse_uint(val, 1, SLB_CFG_MAX_BACKLOG, &s->backlog))
+		bit = SLB_CFG_HAS_BACKLOG;
+		if (parse_uint(val, 1, SPLICELB_BACKLOG_MAX, &s->backlog))
 			return errf(err, errlen,
 				    "bad backlog \"%s\" (1-%u)", val,
-				    SLB_CFG_MAX_BACKLOG);
+				    SPLICELB_BACKLOG_MAX);
 	} else if (!strcmp(key, "maxconn")) {
-		bit = 4;
+		bit = SLB_CFG_HAS_MAXCONN;
 		if (parse_uint(val, 0, 0xffffffffUL, &s->maxconn))
 			return errf(err, errlen,
 				    "bad maxconn \"%s\" (0 = unlimited)", val);
 	} else {
 		return errf(err, errlen, "unknown service option \"%s\"", key);
 	}
-	if (*seen & bit)
+	if (s->has & bit)
 		return errf(err, errlen, "\"%s\" given twice", key);
-	*seen |= bit;
+	s->has |= bit;
+	return 0;
+}
+
+static int append_service(struct slb_cfg *cfg,
+			  const struct slb_cfg_service *s, char *err,
+			  size_t errlen)
+{
+	struct slb_cfg_service *grown;
+
+	grown = realloc(cfg->svc, (cfg->nsvc + 1) * sizeof(*grown));
+	if (!grown)
+		return errf(err, errlen, "out of memory");
+	cfg->svc = grown;
+	cfg->svc[cfg->nsvc++] = *s;
 	return 0;
 }
 
 static int service_add(struct slb_cfg *cfg, struct words *ws,
 		       unsigned int lineno, char *err, size_t errlen)
 {
-	struct slb_cfg_service s, *grown;
-	unsigned int i, seen = 0;
+	struct slb_cfg_service s;
 	char a[SLB_ADDR_STRLEN];
+	unsigned int i;
 	int dup;
 
 	if (ws->n < 3)
@@ -176,85 +191,109 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 	memset(&s, 0, sizeof(s));
 	if (parse_addr_word("service address", ws->w[2], &s.addr, err, errlen))
 		return -1;
-	strcpy(s.sched, SLB_CFG_DEF_SCHED);
-	s.backlog = SLB_CFG_DEF_BACKLOG;
+	strcpy(s.sched, SLB_SCHED_DEFAULT);
+	s.backlog = SPLICELB_DEFAULT_BACKLOG;
 	s.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
 		if (i + 1 == ws->n)
 			return errf(err, errlen, "\"%s\" needs a value",
 				    ws->w[i]);
-		if (service_option(&s, ws->w[i], ws->w[i + 1], &seen, err,
-				   errlen))
+		if (service_option(&s, ws->w[i], ws->w[i + 1], err, errlen))
 			return -1;
 	}
 	dup = slb_cfg_find_service(cfg, &s.addr);
+	if (dup >= 0 && cfg->svc[dup].external)
+		return errf(err, errlen, "service %s added after line %u gave "
+			    "it a backend", slb_addr_format(&s.addr, a, sizeof(a)),
+			    cfg->svc[dup].line);
 	if (dup >= 0)
 		return errf(err, errlen, "service %s already added on line %u",
 			    slb_addr_format(&s.addr, a, sizeof(a)),
 			    cfg->svc[dup].line);
-	grown = realloc(cfg->svc, (cfg->nsvc + 1) * sizeof(*grown));
-	if (!grown)
-		return errf(err, errlen, "out of memory");
-	cfg->svc = grown;
-	cfg->svc[cfg->nsvc++] = s;
-	return 0;
+	return append_service(cfg, &s, err, errlen);
 }
 
-static int parse_state(const char *s, enum slb_cfg_state *state)
+/* The states an operator sets: drained is the kernel's to set. */
+static int parse_state(const char *s, unsigned int *state)
 {
 	unsigned int i;
 
-	for (i = 0; i < sizeof(state_names) / sizeof(state_names[0]); i++) {
+	for (i = 0; i <= SPLICELB_BACKEND_DOWN; i++) {
 		if (!strcmp(s, state_names[i])) {
-			*state = (enum slb_cfg_state)i;
+			*state = i;
 			return 0;
 		}
 	}
 	return -1;
 }
 
-static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
-			  const char *key, const char *val, unsigned int *seen,
-			  char *err, size_t errlen)
+/*
+ * The service a backend names, by index: one of the file's, or with
+ * SLB_CFG_EXTERNAL one recorded as the kernel's, to be checked there.
+ */
+static int backend_service(struct slb_cfg *cfg, const char *val,
+			   unsigned int lineno, unsigned int *index, char *err,
+			   size_t errlen)
 {
-	struct sockaddr_storage svc;
-	unsigned int bit;
+	struct slb_cfg_service s;
 	int i;
 
+	memset(&s, 0, sizeof(s));
+	if (parse_addr_word("service address", val, &s.addr, err, errlen))
+		return -1;
+	i = slb_cfg_find_service(cfg, &s.addr);
+	if (i >= 0) {
+		*index = (unsigned int)i;
+		return 0;
+	}
+	if (!(cfg->flags & SLB_CFG_EXTERNAL))
+		return errf(err, errlen, "no service %s (a service must be "
+			    "added before its backends)", val);
+	s.external = true;
+	s.line = lineno;
+	*index = cfg->nsvc;
+	return append_service(cfg, &s, err, errlen);
+}
+
+/* Options of "backend add"; *seen_svc says "service" came. */
+static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
+			  const char *key, const char *val, bool *seen_svc,
+			  char *err, size_t errlen)
+{
+	unsigned int bit;
+
 	if (!strcmp(key, "service")) {
-		bit = 1;
-		if (parse_addr_word("service address", val, &svc, err, errlen))
-			return -1;
-		i = slb_cfg_find_service(cfg, &svc);
-		if (i < 0)
-			return errf(err, errlen, "no service %s (a service "
-				    "must be added before its backends)", val);
-		b->service = (unsigned int)i;
+		if (*seen_svc)
+			return errf(err, errlen, "\"service\" given twice");
+		*seen_svc = true;
+		return backend_service(cfg, val, b->line, &b->service, err,
+				       errlen);
 	} else if (!strcmp(key, "weight")) {
-		bit = 2;
-		if (parse_uint(val, 0, SLB_CFG_MAX_WEIGHT, &b->weight))
+		bit = SLB_CFG_HAS_WEIGHT;
+		if (parse_uint(val, 0, SPLICELB_WEIGHT_MAX, &b->weight))
 			return errf(err, errlen, "bad weight \"%s\" (0-%u)",
-				    val, SLB_CFG_MAX_WEIGHT);
+				    val, SPLICELB_WEIGHT_MAX);
 	} else if (!strcmp(key, "state")) {
-		bit = 4;
+		bit = SLB_CFG_HAS_STATE;
 		if (parse_state(val, &b->state))
 			return errf(err, errlen, "bad state \"%s\" "
 				    "(up, drain or down)", val);
 	} else {
 		return errf(err, errlen, "unknown backend option \"%s\"", key);
 	}
-	if (*seen & bit)
+	if (b->has & bit)
 		return errf(err, errlen, "\"%s\" given twice", key);
-	*seen |= bit;
+	b->has |= bit;
 	return 0;
 }
 
 static int backend_add(struct slb_cfg *cfg, struct words *ws,
 		       unsigned int lineno, char *err, size_t errlen)
 {
-	struct slb_cfg_backend b, *grown;
-	unsigned int i, seen = 0;
 	char a[SLB_ADDR_STRLEN], sa[SLB_ADDR_STRLEN];
+	struct slb_cfg_backend b, *grown;
+	unsigned int i, nsvc = cfg->nsvc;
+	bool seen_svc = false;
 
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: backend add ADDR:PORT service "
@@ -263,17 +302,18 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
 		return -1;
 	b.weight = SLB_CFG_DEF_WEIGHT;
-	b.state = SLB_CFG_UP;
+	b.state = SPLICELB_BACKEND_UP;
 	b.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
-		if (i + 1 == ws->n)
-			return errf(err, errlen, "\"%s\" needs a value",
-				    ws->w[i]);
-		if (backend_option(cfg, &b, ws->w[i], ws->w[i + 1], &seen, err,
-				   errlen))
-			return -1;
+		if (i + 1 == ws->n) {
+			errf(err, errlen, "\"%s\" needs a value", ws->w[i]);
+			goto undo;
+		}
+		if (backend_option(cfg, &b, ws->w[i], ws->w[i + 1], &seen_svc,
+				   err, errlen))
+			goto undo;
 	}
-	if (!(seen & 1))
+	if (!seen_svc)
 		return errf(err, errlen, "backend %s: \"service ADDR:PORT\" "
 			    "missing", ws->w[2]);
 	for (i = 0; i < cfg->nbe; i++)
@@ -286,11 +326,17 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 						    sa, sizeof(sa)),
 				    cfg->be[i].line);
 	grown = realloc(cfg->be, (cfg->nbe + 1) * sizeof(*grown));
-	if (!grown)
-		return errf(err, errlen, "out of memory");
+	if (!grown) {
+		errf(err, errlen, "out of memory");
+		goto undo;
+	}
 	cfg->be = grown;
 	cfg->be[cfg->nbe++] = b;
 	return 0;
+undo:
+	/* A bad line leaves cfg as it was: drop a service it recorded. */
+	cfg->nsvc = nsvc;
+	return -1;
 }
 
 int slb_cfg_parse_line(struct slb_cfg *cfg, const char *line,
@@ -314,14 +360,36 @@ int slb_cfg_parse_line(struct slb_cfg *cfg, const char *line,
 		    "\"service add\" or \"backend add\")", ws.w[0], ws.w[1]);
 }
 
-int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs)
+int slb_cfg_read(struct slb_cfg *cfg, FILE *f, const char *name, FILE *errs)
 {
 	unsigned int lineno = 0;
 	char *line = NULL;
 	size_t cap = 0;
 	int nerr = 0;
 	char err[256];
+
+	while (getline(&line, &cap, f) >= 0) {
+		lineno++;
+		if (slb_cfg_parse_line(cfg, line, lineno, err, sizeof(err))) {
+			if (errs)
+				fprintf(errs, "%s:%u: %s\n", name, lineno,
+					err);
+			nerr++;
+		}
+	}
+	if (ferror(f)) {
+		if (errs)
+			fprintf(errs, "%s: read error\n", name);
+		nerr++;
+	}
+	free(line);
+	return nerr;
+}
+
+int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs)
+{
 	FILE *f;
+	int nerr;
 
 	f = fopen(path, "re");
 	if (!f) {
@@ -329,21 +397,7 @@ int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs)
 			fprintf(errs, "%s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	while (getline(&line, &cap, f) >= 0) {
-		lineno++;
-		if (slb_cfg_parse_line(cfg, line, lineno, err, sizeof(err))) {
-			if (errs)
-				fprintf(errs, "%s:%u: %s\n", path, lineno,
-					err);
-			nerr++;
-		}
-	}
-	if (ferror(f)) {
-		if (errs)
-			fprintf(errs, "%s: read error\n", path);
-		nerr++;
-	}
-	free(line);
+	nerr = slb_cfg_read(cfg, f, path, errs);
 	fclose(f);
 	return nerr;
 }
@@ -357,6 +411,8 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 
 	for (i = 0; i < cfg->nsvc; i++) {
 		sv = &cfg->svc[i];
+		if (sv->external)
+			continue;
 		fprintf(f,
 			"service add %s scheduler %s backlog %u maxconn %u\n",
 			slb_addr_format(&sv->addr, a, sizeof(a)), sv->sched,

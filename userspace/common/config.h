@@ -1,48 +1,57 @@
 /* SPDX-License-Identifier: GPL-2.0 OR MIT */
 /*
- * The configuration file shared by "lbctl save/restore" and lbselect:
- * one command per line, '#' starts a comment, words separated by blanks.
+ * The configuration file of "lbctl save/restore" and lbselect, read by
+ * this one parser: one command per line, '#' starts a comment, words
+ * separated by blanks, every keyword a whole word.
  *
  *   service add ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
  *
- * Lines run in order, like the lbctl commands they are, so a backend's
- * service must be added on an earlier line.  The parser only checks the
- * syntax and the references; whether a scheduler NAME exists is up to the
- * program that applies the configuration.
+ * A backend's service is added on an earlier line; for lbctl restore
+ * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
+ * parser checks syntax, ranges and references; whether a scheduler NAME
+ * exists is up to the program that applies the configuration.  The limits
+ * and defaults are the kernel's: include/uapi/linux/splicelb.h, lib/.
  */
 #ifndef SLB_COMMON_CONFIG_H
 #define SLB_COMMON_CONFIG_H
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <sys/socket.h>
 
-#define SLB_CFG_SCHED_MAX	16	/* scheduler name, with its NUL */
-#define SLB_CFG_DEF_SCHED	"rr"
-#define SLB_CFG_DEF_BACKLOG	128
-#define SLB_CFG_MAX_BACKLOG	65535
-#define SLB_CFG_DEF_WEIGHT	1
-#define SLB_CFG_MAX_WEIGHT	65535
+#include "sched.h"
+#include "uapi/linux/splicelb.h"
 
-enum slb_cfg_state {
-	SLB_CFG_UP,		/* takes new connections */
-	SLB_CFG_DRAIN,		/* keeps its connections, gets no new ones */
-	SLB_CFG_DOWN,		/* out of service: gets no new connections */
-};
+#define SLB_CFG_DEF_WEIGHT	1
+
+/* Which options a line gave; the others hold their defaults. */
+#define SLB_CFG_HAS_SCHED	(1u << 0)
+#define SLB_CFG_HAS_BACKLOG	(1u << 1)
+#define SLB_CFG_HAS_MAXCONN	(1u << 2)
+#define SLB_CFG_HAS_WEIGHT	(1u << 3)
+#define SLB_CFG_HAS_STATE	(1u << 4)
+
+/* Backends may name a service the file does not add (lbctl restore). */
+#define SLB_CFG_EXTERNAL	(1u << 0)
 
 struct slb_cfg_service {
 	struct sockaddr_storage addr;
-	char sched[SLB_CFG_SCHED_MAX];
+	char sched[SPLICELB_SCHED_NAME_MAX];
 	unsigned int backlog;
 	unsigned int maxconn;		/* 0 = unlimited */
+	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;		/* where it was added, for messages */
+	/* Not added by the file: named by the backend of line @line. */
+	bool external;
 };
 
 struct slb_cfg_backend {
 	struct sockaddr_storage addr;
 	unsigned int service;		/* index into slb_cfg.svc */
 	unsigned int weight;
-	enum slb_cfg_state state;
+	unsigned int state;		/* SPLICELB_BACKEND_UP/DRAIN/DOWN */
+	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;
 };
 
@@ -51,9 +60,10 @@ struct slb_cfg {
 	unsigned int nsvc;
 	struct slb_cfg_backend *be;
 	unsigned int nbe;
+	unsigned int flags;		/* SLB_CFG_EXTERNAL */
 };
 
-void slb_cfg_init(struct slb_cfg *cfg);
+void slb_cfg_init(struct slb_cfg *cfg, unsigned int flags);
 void slb_cfg_free(struct slb_cfg *cfg);
 
 /*
@@ -64,19 +74,26 @@ int slb_cfg_parse_line(struct slb_cfg *cfg, const char *line,
 		       unsigned int lineno, char *err, size_t errlen);
 
 /*
- * Read a whole file into cfg (which should be freshly initialised).  Every
- * error is printed to errs (when not NULL) as "FILE:LINE: message".
- * Returns the number of errors, 0 when the file is good.
+ * Read a whole stream into cfg (which should be freshly initialised),
+ * named @name in messages.  Every error is printed to errs (when not NULL)
+ * as "NAME:LINE: message".  Returns the number of errors, 0 when good.
  */
+int slb_cfg_read(struct slb_cfg *cfg, FILE *f, const char *name, FILE *errs);
+
+/* slb_cfg_read() of the file at path. */
 int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs);
 
 /* Index of the service listening on addr, or -1. */
 int slb_cfg_find_service(const struct slb_cfg *cfg,
 			 const struct sockaddr_storage *addr);
 
-const char *slb_cfg_state_name(enum slb_cfg_state state);
+/* "up", "drain", "down", "drained"; NULL for an unknown state. */
+const char *slb_cfg_state_name(unsigned int state);
 
-/* Write cfg back in the same format, defaults included, so it re-reads. */
+/*
+ * Write cfg back in the same format, defaults included, so it re-reads;
+ * services the file did not add are left out.
+ */
 void slb_cfg_write(FILE *f, const struct slb_cfg *cfg);
 
 #endif /* SLB_COMMON_CONFIG_H */

@@ -22,7 +22,6 @@ struct parser {
 	int argc;
 	char *const *argv;
 	int i;			/* next word */
-	unsigned int flags;	/* LBCTL_PARSE_* */
 	struct lbctl_req *req;
 	char *err;
 	size_t errlen;
@@ -77,18 +76,15 @@ static const char *next(struct parser *p)
 }
 
 /*
- * Whether @word names @name: the whole word, or on the command line a
- * non-empty prefix of it, as ip(8) takes its keywords.  A file is read
- * with whole words only, so that it means the same when lbctl learns a
- * keyword its abbreviations would then clash with.
+ * Whether @word names @name: the whole word or a non-empty prefix of it,
+ * as ip(8) takes its keywords.  Files are read by config.c, whole words
+ * only, so that they mean the same when lbctl learns a keyword their
+ * abbreviations would then clash with.
  */
-static bool matches(const struct parser *p, const char *word,
-		    const char *name)
+static bool matches(const char *word, const char *name)
 {
 	size_t n = strlen(word);
 
-	if (p->flags & LBCTL_PARSE_BATCH)
-		return !strcmp(word, name);
 	return n > 0 && n <= strlen(name) && !strncmp(word, name, n);
 }
 
@@ -123,7 +119,7 @@ static const struct lbctl_word *lookup(struct parser *p,
 		if ((allowed & (1u << t->val)) && !strcmp(word, t->name))
 			return t;
 	for (t = table; t->name; t++) {
-		if (!(allowed & (1u << t->val)) || !matches(p, word, t->name))
+		if (!(allowed & (1u << t->val)) || !matches(word, t->name))
 			continue;
 		add_candidate(names, sizeof(names), t->name);
 		if (found && found->val != t->val)
@@ -172,21 +168,6 @@ static const struct lbctl_word states[] = {
 	{ "down", SPLICELB_BACKEND_DOWN },
 	{ NULL, 0 },
 };
-
-const char *lbctl_state_name(unsigned int state)
-{
-	switch (state) {
-	case SPLICELB_BACKEND_UP:
-		return "up";
-	case SPLICELB_BACKEND_DRAIN:
-		return "drain";
-	case SPLICELB_BACKEND_DOWN:
-		return "down";
-	case SPLICELB_BACKEND_DRAINED:
-		return "drained";
-	}
-	return NULL;
-}
 
 /* Keywords after the address; which ones a command takes is a mask. */
 enum {
@@ -267,7 +248,8 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return -1;
 			break;
 		case KW_BACKLOG:
-			if (parse_uint(p, "backlog", v, 1, 65535, &r->backlog))
+			if (parse_uint(p, "backlog", v, 1, SPLICELB_BACKLOG_MAX,
+				       &r->backlog))
 				return -1;
 			break;
 		case KW_MAXCONN:
@@ -467,8 +449,6 @@ static int parse_save(struct parser *p)
 static int parse_restore(struct parser *p)
 {
 	p->req->op = LBCTL_RESTORE;
-	if (p->flags & LBCTL_PARSE_BATCH)
-		return fail(p, "\"restore\" cannot be used in a restore file");
 	p->req->file = next(p);
 	if (!p->req->file)
 		p->req->file = "-";
@@ -478,8 +458,6 @@ static int parse_restore(struct parser *p)
 static int parse_monitor(struct parser *p)
 {
 	p->req->op = LBCTL_MONITOR;
-	if (p->flags & LBCTL_PARSE_BATCH)
-		return fail(p, "\"monitor\" cannot be used in a restore file");
 	return parse_end(p);
 }
 
@@ -534,7 +512,7 @@ static const struct lbctl_object *find_object(struct parser *p,
 		if (!strcmp(w, objects[i].name))
 			return &objects[i];
 	for (i = 0; i < NOBJECTS; i++) {
-		if (!matches(p, w, objects[i].name))
+		if (!matches(w, objects[i].name))
 			continue;
 		add_candidate(names, sizeof(names), objects[i].name);
 		found = &objects[i];
@@ -640,11 +618,11 @@ static int parse_options(struct parser *p)
 	return 0;
 }
 
-int lbctl_parse(int argc, char *const argv[], unsigned int flags,
-		struct lbctl_req *req, char *err, size_t errlen)
+int lbctl_parse(int argc, char *const argv[], struct lbctl_req *req,
+		char *err, size_t errlen)
 {
 	struct parser p = {
-		.argc = argc, .argv = argv, .flags = flags, .req = req,
+		.argc = argc, .argv = argv, .req = req,
 		.err = err, .errlen = errlen,
 	};
 	const struct lbctl_object *o;
@@ -665,23 +643,6 @@ int lbctl_parse(int argc, char *const argv[], unsigned int flags,
 	if (!o)
 		return -1;
 	return o->parse(&p);
-}
-
-int lbctl_split(char *line, char *argv[], int max)
-{
-	static const char blanks[] = " \t\r\n\v\f";
-	char *p = strchr(line, '#'), *save;
-	int n = 0;
-
-	if (p)
-		*p = '\0';
-	for (p = strtok_r(line, blanks, &save); p;
-	     p = strtok_r(NULL, blanks, &save)) {
-		if (n == max)
-			return -1;
-		argv[n++] = p;
-	}
-	return n;
 }
 
 /* ---- netlink messages --------------------------------------------------- */

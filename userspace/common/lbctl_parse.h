@@ -3,14 +3,14 @@
  * lbctl's command line, apart from anything that talks to the kernel, so
  * that unit tests and the fuzz harness can drive it whole:
  *
- *   lbctl_parse()   argv (a command line, or one line of a restore file)
- *                   into a struct lbctl_req, or a usage error
+ *   lbctl_parse()   a command line into a struct lbctl_req, or a usage
+ *                   error
  *   lbctl_msg()     the generic netlink request that carries it
  *
  * On the command line, objects, commands and keywords match by any prefix
  * that names one word of those the place takes, as with ip(8): "lbctl se
  * a" is "lbctl service add", and "lbctl s" is an error naming service,
- * show, stats and save.  LBCTL_PARSE_BATCH (files) takes whole words.
+ * show, stats and save.  Files are config.c's: whole words only.
  */
 #ifndef SLB_COMMON_LBCTL_PARSE_H
 #define SLB_COMMON_LBCTL_PARSE_H
@@ -20,6 +20,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/socket.h>
+
+#include "uapi/linux/splicelb.h"
 
 enum lbctl_op {
 	LBCTL_OP_NONE,
@@ -53,8 +55,6 @@ enum lbctl_op {
 #define LBCTL_HAS_STATE		(1u << 6)
 #define LBCTL_HAS_CUT		(1u << 7)
 
-#define LBCTL_SCHED_MAX		16	/* with the NUL, SPLICELB_SCHED_NAME_MAX */
-
 struct lbctl_req {
 	enum lbctl_op op;
 	unsigned int has;		/* LBCTL_HAS_* */
@@ -62,7 +62,7 @@ struct lbctl_req {
 	struct sockaddr_storage addr;
 	/* A backend's service, or the service a listing is limited to. */
 	struct sockaddr_storage svc;
-	char sched[LBCTL_SCHED_MAX];
+	char sched[SPLICELB_SCHED_NAME_MAX];
 	uint32_t backlog;
 	uint32_t maxconn;
 	uint32_t weight;
@@ -75,22 +75,13 @@ struct lbctl_req {
 	bool pretty;
 };
 
-/* Parse in batch mode: one line of a restore file. */
-#define LBCTL_PARSE_BATCH	(1u << 0)
-
 /*
  * Parse argv[0..argc) (without the program name) into *req.  Returns 0, or
  * -1 with the reason in err (never more than errlen bytes, always
  * terminated).  Reads argv only.
  */
-int lbctl_parse(int argc, char *const argv[], unsigned int flags,
-		struct lbctl_req *req, char *err, size_t errlen);
-
-/*
- * Split a restore line into words in place, dropping a '#' comment.
- * Returns the number of words, or -1 when there are more than max.
- */
-int lbctl_split(char *line, char *argv[], int max);
+int lbctl_parse(int argc, char *const argv[], struct lbctl_req *req,
+		char *err, size_t errlen);
 
 /* The usage text, the whole of it or one object's ("service", ...). */
 void lbctl_usage(FILE *f, const char *topic);
@@ -107,8 +98,5 @@ size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
 
 /* The command a mutating op sends, 0 for the others. */
 uint8_t lbctl_op_cmd(enum lbctl_op op);
-
-/* "up", "drain", "down", "drained"; NULL for an unknown state. */
-const char *lbctl_state_name(unsigned int state);
 
 #endif /* SLB_COMMON_LBCTL_PARSE_H */

@@ -68,7 +68,7 @@ int main(int argc, char **argv)
 	char err[256];
 	int ret;
 
-	if (lbctl_parse(argc - 1, argv + 1, 0, &req, err, sizeof(err))) {
+	if (lbctl_parse(argc - 1, argv + 1, &req, err, sizeof(err))) {
 		lbctl_err(&c, "%s", err);
 		if (argc == 1)
 			lbctl_usage(stderr, NULL);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include "config.h"
 #include "lbctl_parse.h"
 #include "uapi/linux/splicelb.h"
 
@@ -71,7 +72,7 @@ struct lbctl_backend {
 
 struct lbctl_service {
 	struct sockaddr_storage addr;
-	char sched[LBCTL_SCHED_MAX];
+	char sched[SPLICELB_SCHED_NAME_MAX];
 	uint32_t backlog;
 	uint32_t maxconn;
 	uint32_t nbackends;

@@ -243,7 +243,7 @@ void print_service(const struct lbctl_service *s, bool stats)
 
 void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats)
 {
-	const char *state = lbctl_state_name(b->state);
+	const char *state = slb_cfg_state_name(b->state);
 
 	out_addr(OUT_ANY, "backend", with_svc ? "backend %s" : "  backend %s",
 		 &b->addr);

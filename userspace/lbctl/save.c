@@ -39,8 +39,8 @@ int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 				SPLICELB_BACKEND_DRAIN : b->state;
 			printf("backend add %s service %s weight %u state %s\n",
 			       slb_addr_format(&b->addr, a, sizeof(a)), s,
-			       b->weight, lbctl_state_name(state) ?
-			       lbctl_state_name(state) : "up");
+			       b->weight, slb_cfg_state_name(state) ?
+			       slb_cfg_state_name(state) : "up");
 		}
 	}
 	lbctl_config_free(&cfg);

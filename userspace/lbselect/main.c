@@ -170,7 +170,7 @@ static void cmdline_config(const struct cmdline_svc *cl, struct slb_cfg *cfg)
 	unsigned int i;
 
 	snprintf(line, sizeof(line), "service add %s scheduler %s",
-		 cl->service, cl->sched ? cl->sched : SLB_CFG_DEF_SCHED);
+		 cl->service, cl->sched ? cl->sched : SLB_SCHED_DEFAULT);
 	add_line(cfg, line);
 	for (i = 0; i < cl->nbackends; i++) {
 		const char *b = cl->backend[i];
@@ -323,7 +323,7 @@ static int start(const char *config, const struct cmdline_svc *cl)
 	}
 	if (config)
 		return services_load(config);
-	slb_cfg_init(&cfg);
+	slb_cfg_init(&cfg, 0);
 	cmdline_config(cl, &cfg);
 	ret = services_apply(&cfg, "command line");
 	slb_cfg_free(&cfg);

@@ -164,7 +164,7 @@ static void backend_set(struct backend *b, const struct slb_cfg_backend *cb)
 {
 	b->state = cb->state;
 	b->dest.weight = cb->weight;
-	b->dest.available = cb->state == SLB_CFG_UP;
+	b->dest.available = cb->state == SPLICELB_BACKEND_UP;
 }
 
 static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
@@ -374,7 +374,7 @@ int services_load(const char *path)
 	struct slb_cfg cfg;
 	int nerr, ret = -1;
 
-	slb_cfg_init(&cfg);
+	slb_cfg_init(&cfg, 0);
 	nerr = slb_cfg_load(&cfg, path, stderr);
 	if (nerr)
 		lb_log(0, "%s: %d error%s", path, nerr, nerr > 1 ? "s" : "");

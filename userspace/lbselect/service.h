@@ -30,7 +30,7 @@ struct backend {
 	struct slb_sched_dest dest;	/* dest.active: its connections */
 	struct sockaddr_storage addr;
 	struct service *svc;
-	enum slb_cfg_state state;
+	unsigned int state;		/* SPLICELB_BACKEND_* */
 	bool removed;			/* by a reload; on svc->gone */
 	struct backend *next;		/* in svc->gone */
 	struct lb_counters cnt;

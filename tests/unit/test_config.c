@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: GPL-2.0 OR MIT
+/*
+ * Unit tests of the configuration file parser (userspace/common/config.c)
+ * that lbctl restore and lbselect -c share: whole keywords, the kernel's
+ * defaults and limits, references to services the kernel has, and a
+ * refused line leaving the configuration as it was.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include <stdio.h>
+#include <string.h>
+
+#include "config.h"
+
+static struct slb_cfg cfg;
+static char err[256];
+
+static int line(const char *text)
+{
+	return slb_cfg_parse_line(&cfg, text, 1, err, sizeof(err));
+}
+
+static void assert_refused(const char *text, const char *why)
+{
+	unsigned int nsvc = cfg.nsvc, nbe = cfg.nbe;
+
+	if (line(text) == 0)
+		fail_msg("\"%s\" taken", text);
+	if (!strstr(err, why))
+		fail_msg("\"%s\": \"%s\", wanted \"%s\"", text, err, why);
+	assert_int_equal(cfg.nsvc, nsvc);
+	assert_int_equal(cfg.nbe, nbe);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	slb_cfg_init(&cfg, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	slb_cfg_free(&cfg);
+	return 0;
+}
+
+/* What a file leaves out is what the kernel does without it. */
+static void test_defaults(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_string_equal(cfg.svc[0].sched, SLB_SCHED_DEFAULT);
+	assert_int_equal(cfg.svc[0].backlog, SPLICELB_DEFAULT_BACKLOG);
+	assert_int_equal(cfg.svc[0].maxconn, 0);
+	assert_int_equal(cfg.svc[0].has, 0);
+	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80"),
+			 0);
+	assert_int_equal(cfg.be[0].weight, SLB_CFG_DEF_WEIGHT);
+	assert_int_equal(cfg.be[0].state, SPLICELB_BACKEND_UP);
+	assert_int_equal(cfg.be[0].has, 0);
+	assert_int_equal(line("service add 10.0.0.2:80 backlog 64"), 0);
+	assert_int_equal(cfg.svc[1].has, SLB_CFG_HAS_BACKLOG);
+}
+
+/* Files never depend on abbreviations, and the limits are the kernel's. */
+static void test_whole_words_and_limits(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("serv add 10.0.0.2:80", "unknown command \"serv add\"");
+	assert_refused("service a 10.0.0.2:80", "unknown command");
+	assert_refused("service add 10.0.0.2:80 sched rr",
+		       "unknown service option \"sched\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 state d",
+		       "bad state \"d\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "state drained", "bad state \"drained\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "weight 65536", "bad weight \"65536\" (0-65535)");
+	assert_refused("service add 10.0.0.2:80 backlog 65536",
+		       "bad backlog \"65536\" (1-65535)");
+	assert_refused("service add 10.0.0.2:80 scheduler "
+		       "abcdefghijklmnop", "bad scheduler name");
+	assert_int_equal(line("service add 10.0.0.2:80 scheduler "
+			      "abcdefghijklmno"), 0);
+	assert_refused("service add 10.0.0.1:80", "already added on line 1");
+}
+
+/* lbselect's files add every service they use. */
+static void test_reference_needs_service(void **state)
+{
+	(void)state;
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.9:80",
+		       "no service 10.0.0.9:80");
+}
+
+/* lbctl restore may give backends to a service the kernel has. */
+static void test_external_service(void **state)
+{
+	char out[512];
+	FILE *f;
+
+	(void)state;
+	slb_cfg_init(&cfg, SLB_CFG_EXTERNAL);
+	assert_int_equal(slb_cfg_parse_line(&cfg, "backend add 10.0.1.1:80 "
+					    "service 10.0.0.9:80", 4, err,
+					    sizeof(err)), 0);
+	assert_int_equal(cfg.nsvc, 1);
+	assert_true(cfg.svc[0].external);
+	assert_int_equal(cfg.svc[0].line, 4);
+	assert_int_equal(cfg.be[0].service, 0);
+	/* A refused line does not leave the service it named behind. */
+	assert_refused("backend add 10.0.1.2:80 service 10.0.0.8:80 weight x",
+		       "bad weight \"x\"");
+	assert_refused("backend add 10.0.1.2:80 service 10.0.0.8:80 weight",
+		       "\"weight\" needs a value");
+	assert_refused("service add 10.0.0.9:80",
+		       "service 10.0.0.9:80 added after line 4");
+	/* Not the file's to write back. */
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &cfg);
+	fclose(f);
+	assert_string_equal(out, "backend add 10.0.1.1:80 service 10.0.0.9:80 "
+			    "weight 1 state up\n");
+}
+
+/* Every bad line is reported, named by file and line. */
+static void test_read_reports_each_line(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80\n"
+		"service add 10.0.0.1:81 weight 3\n"
+		"# a comment\n"
+		"\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 99999\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80\n";
+	char msgs[1024];
+	FILE *in, *errs;
+
+	(void)state;
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	errs = fmemopen(msgs, sizeof(msgs), "w");
+	assert_non_null(in);
+	assert_non_null(errs);
+	assert_int_equal(slb_cfg_read(&cfg, in, "t.conf", errs), 2);
+	fclose(in);
+	fclose(errs);
+	assert_non_null(strstr(msgs, "t.conf:2: unknown service option "
+			       "\"weight\"\n"));
+	assert_non_null(strstr(msgs, "t.conf:5: bad weight \"99999\""));
+	assert_int_equal(cfg.nsvc, 1);
+	assert_int_equal(cfg.nbe, 1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_whole_words_and_limits,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reference_needs_service,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_external_service, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_reports_each_line,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
