@@ -76,42 +76,35 @@ static bool slb_backend_available(u8 state)
 	return state == SPLICELB_BACKEND_UP;
 }
 
-int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
-		    const struct slb_backend_cfg *cfg,
-		    struct netlink_ext_ack *extack)
+struct slb_backend *slb_backend_create(struct slb_service *svc,
+				       const struct slb_backend_cfg *cfg,
+				       struct netlink_ext_ack *extack)
 {
-	struct slb_service *svc;
+	struct slb_net *sn = svc->sn;
 	struct slb_backend *be;
 	int ret;
 
-	mutex_lock(&sn->lock);
-	ret = -ENOENT;
-	svc = slb_backend_service(sn, svc_addr, extack);
-	if (!svc)
-		goto out;
-	ret = -EEXIST;
+	lockdep_assert_held(&sn->lock);
 	if (slb_backend_find(svc, &cfg->addr)) {
 		NL_SET_ERR_MSG_FMT_MOD(extack,
 				       "backend %pISpc of service %pISpc already exists",
 				       &cfg->addr.sa, &svc->addr.sa);
-		goto out;
+		return ERR_PTR(-EEXIST);
 	}
 	ret = slb_sysctl_check(sn, max_backends, sn->nbackends, extack);
 	if (ret)
-		goto out;
-	ret = -ENOSPC;
+		return ERR_PTR(ret);
 	if (svc->nbackends >= SLB_BACKENDS_MAX) {
 		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc has %u backends already",
 				       &svc->addr.sa, svc->nbackends);
-		goto out;
+		return ERR_PTR(-ENOSPC);
 	}
 	ret = slb_backend_reserve(svc);
 	if (ret)
-		goto out;
-	ret = -ENOMEM;
+		return ERR_PTR(ret);
 	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
-		goto out;
+		return ERR_PTR(-ENOMEM);
 	refcount_set(&be->refcnt, 1);
 	slb_service_get(svc);
 	be->svc = svc;
@@ -129,10 +122,25 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	list_add_tail(&be->node, &svc->backends);
 	svc->nbackends++;
 	sn->nbackends++;
-	slb_netns_changed(sn);
-	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW_NTF);
-	ret = 0;
-out:
+	return be;
+}
+
+int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
+		    const struct slb_backend_cfg *cfg,
+		    struct netlink_ext_ack *extack)
+{
+	struct slb_service *svc;
+	struct slb_backend *be;
+	int ret;
+
+	mutex_lock(&sn->lock);
+	svc = slb_backend_service(sn, svc_addr, extack);
+	be = svc ? slb_backend_create(svc, cfg, extack) : ERR_PTR(-ENOENT);
+	ret = PTR_ERR_OR_ZERO(be);
+	if (!ret) {
+		slb_netns_changed(sn);
+		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW_NTF);
+	}
 	mutex_unlock(&sn->lock);
 	return ret;
 }

@@ -50,6 +50,13 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 struct slb_backend *slb_backend_find(struct slb_service *svc,
 				     const union slb_addr *addr);
 /*
+ * Caller holds sn->lock; adds a backend to @svc, listed or not yet, and
+ * leaves the event and the dump generation to the caller.
+ */
+struct slb_backend *slb_backend_create(struct slb_service *svc,
+				       const struct slb_backend_cfg *cfg,
+				       struct netlink_ext_ack *extack);
+/*
  * Caller holds sn->lock; removes every backend of a dying service, whose
  * connections the caller cuts, if it must, in one pass.
  */

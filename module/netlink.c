@@ -10,6 +10,7 @@
  * service.c and backend.c, which also word the errors about the objects
  * themselves ("service ... already exists").
  */
+#include <linux/mm.h>
 #include <linux/rcupdate.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
@@ -82,6 +83,7 @@ static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
 	[SPLICELB_A_SERVICE] = NLA_POLICY_NESTED(slb_nl_svc_policy),
 	[SPLICELB_A_BACKEND] = NLA_POLICY_NESTED(slb_nl_be_policy),
 	[SPLICELB_A_CUT] = { .type = NLA_FLAG },
+	[SPLICELB_A_BACKENDS] = NLA_POLICY_NESTED(slb_nl_be_policy),
 };
 
 static struct genl_family slb_nl_family;
@@ -104,7 +106,8 @@ static struct genl_family slb_nl_family;
 
 /*
  * The core takes the last of repeated attributes; a request that repeats
- * one is more likely a bug in its sender than meant, so refuse it.
+ * one is more likely a bug in its sender than meant, so refuse it.  Only
+ * SPLICELB_A_BACKENDS is meant to repeat, and no nest has it.
  */
 static int slb_nl_check_dups(struct nlattr *head, int len,
 			     struct netlink_ext_ack *extack)
@@ -116,7 +119,7 @@ static int slb_nl_check_dups(struct nlattr *head, int len,
 	nla_for_each_attr(nla, head, len, rem) {
 		type = nla_type(nla);
 		/* Validation already refused types past the policy. */
-		if (type >= BITS_PER_LONG)
+		if (type >= BITS_PER_LONG || type == SPLICELB_A_BACKENDS)
 			continue;
 		if (seen & BIT(type)) {
 			NL_SET_ERR_MSG_ATTR(extack, nla,
@@ -279,18 +282,15 @@ static int slb_nl_get_service(struct nlattr **attrs,
 	return 0;
 }
 
-/* SPLICELB_A_BACKEND of a request; @settings as for the service. */
-static int slb_nl_get_backend(struct nlattr **attrs,
-			      struct slb_backend_cfg *cfg, bool settings,
-			      struct netlink_ext_ack *extack)
+/* A backend nest of a request; @settings as for the service. */
+static int slb_nl_get_backend_nest(const struct nlattr *nest,
+				   struct slb_backend_cfg *cfg, bool settings,
+				   struct netlink_ext_ack *extack)
 {
 	struct nlattr *tb[SPLICELB_BE_A_MAX + 1];
-	struct nlattr *nest = attrs[SPLICELB_A_BACKEND];
 	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
-	if (slb_nl_require(extack, NULL, attrs, SPLICELB_A_BACKEND))
-		return -EINVAL;
 	err = slb_nl_parse_nest(tb, SPLICELB_BE_A_MAX, nest, slb_nl_be_policy,
 				extack);
 	if (err)
@@ -316,6 +316,53 @@ static int slb_nl_get_backend(struct nlattr **attrs,
 		cfg->state = nla_get_u8(tb[SPLICELB_BE_A_STATE]);
 		cfg->set |= SLB_BE_SET_STATE;
 	}
+	return 0;
+}
+
+/* SPLICELB_A_BACKEND of a request. */
+static int slb_nl_get_backend(struct nlattr **attrs,
+			      struct slb_backend_cfg *cfg, bool settings,
+			      struct netlink_ext_ack *extack)
+{
+	if (slb_nl_require(extack, NULL, attrs, SPLICELB_A_BACKEND))
+		return -EINVAL;
+	return slb_nl_get_backend_nest(attrs[SPLICELB_A_BACKEND], cfg, settings,
+				       extack);
+}
+
+/*
+ * The SPLICELB_A_BACKENDS of a SERVICE_NEW, into a kvmalloc'ed array the
+ * caller frees: *@cfgs stays NULL when there are none.
+ */
+static int slb_nl_get_backends(const struct genl_info *info,
+			       struct slb_backend_cfg **cfgs, unsigned int *n,
+			       struct netlink_ext_ack *extack)
+{
+	struct genlmsghdr *ghdr = nlmsg_data(info->nlhdr);
+	unsigned int count = 0, i = 0;
+	struct nlattr *nla;
+	int rem, err;
+
+	*cfgs = NULL;
+	*n = 0;
+	nla_for_each_attr(nla, genlmsg_data(ghdr), genlmsg_len(ghdr), rem)
+		count += nla_type(nla) == SPLICELB_A_BACKENDS;
+	if (!count)
+		return 0;
+	*cfgs = kvmalloc_array(count, sizeof(**cfgs), GFP_KERNEL_ACCOUNT);
+	if (!*cfgs)
+		return -ENOMEM;
+	nla_for_each_attr(nla, genlmsg_data(ghdr), genlmsg_len(ghdr), rem) {
+		if (nla_type(nla) != SPLICELB_A_BACKENDS)
+			continue;
+		err = slb_nl_get_backend_nest(nla, &(*cfgs)[i++], true, extack);
+		if (err) {
+			kvfree(*cfgs);
+			*cfgs = NULL;
+			return err;
+		}
+	}
+	*n = count;
 	return 0;
 }
 
@@ -585,16 +632,25 @@ void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd)
 
 static int slb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 {
+	struct slb_backend_cfg *backends;
 	struct slb_service_cfg cfg;
+	unsigned int nbackends;
 	int err;
 
 	err = slb_nl_check_request(info->nlhdr, info->attrs,
-				   BIT(SPLICELB_A_SERVICE), info->extack);
+				   BIT(SPLICELB_A_SERVICE) |
+				   BIT(SPLICELB_A_BACKENDS), info->extack);
 	if (!err)
 		err = slb_nl_get_service(info->attrs, &cfg, true, info->extack);
+	if (!err)
+		err = slb_nl_get_backends(info, &backends, &nbackends,
+					  info->extack);
 	if (err)
 		return err;
-	return slb_service_add(slb_nl_sn(info), &cfg, info->extack);
+	err = slb_service_add(slb_nl_sn(info), &cfg, backends, nbackends,
+			      info->extack);
+	kvfree(backends);
+	return err;
 }
 
 static int slb_nl_service_set(struct sk_buff *skb, struct genl_info *info)

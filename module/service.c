@@ -77,8 +77,46 @@ slb_service_sched_lookup(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	return ops;
 }
 
+/* Backends of a service not listed yet; on error the caller drops them all. */
+static int slb_service_add_backends(struct slb_service *svc,
+				    const struct slb_backend_cfg *backends,
+				    unsigned int nbackends,
+				    struct netlink_ext_ack *extack)
+{
+	struct slb_backend *be;
+	unsigned int i;
+
+	for (i = 0; i < nbackends; i++) {
+		be = slb_backend_create(svc, &backends[i], extack);
+		if (IS_ERR(be))
+			return PTR_ERR(be);
+	}
+	return 0;
+}
+
+/* The events of a new service, then of its backends, as if added after. */
+static void slb_service_notify_new(struct slb_service *svc)
+{
+	struct slb_backend *be;
+
+	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW_NTF);
+	list_for_each_entry(be, &svc->backends, node)
+		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_NEW_NTF);
+}
+
+/* A service that never listened: nothing but its backends refer to it. */
+static void slb_service_discard(struct slb_service *svc)
+{
+	slb_backend_del_all(svc);
+	if (svc->sched->done_service)
+		svc->sched->done_service(svc->sched_state);
+	kvfree(svc->dests);
+	slb_service_put(svc);
+}
+
 int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
-		    struct netlink_ext_ack *extack)
+		    const struct slb_backend_cfg *backends,
+		    unsigned int nbackends, struct netlink_ext_ack *extack)
 {
 	const struct slb_sched_ops *ops;
 	struct slb_service *svc;
@@ -113,15 +151,18 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->sched = ops;
 	ops->init_service(svc->sched_state);
 	INIT_LIST_HEAD(&svc->backends);
-	ret = slb_listener_open(svc, extack);
+	/* All its backends are in place before the first client can come. */
+	ret = slb_service_add_backends(svc, backends, nbackends, extack);
+	if (!ret)
+		ret = slb_listener_open(svc, extack);
 	if (ret) {
-		slb_service_put(svc);
+		slb_service_discard(svc);
 		goto out;
 	}
 	list_add_tail(&svc->node, &sn->services);
 	sn->nservices++;
 	slb_netns_changed(sn);
-	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_NEW_NTF);
+	slb_service_notify_new(svc);
 out:
 	mutex_unlock(&sn->lock);
 	return ret;

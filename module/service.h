@@ -15,6 +15,7 @@
 struct mem_cgroup;
 struct slb_net;
 struct slb_backend;
+struct slb_backend_cfg;
 
 /*
  * A virtual service: a listening socket, its scheduler and backends.
@@ -64,8 +65,10 @@ struct slb_service_cfg {
 #define SLB_SVC_SET_MAXCONN	BIT(2)
 
 /* All of these take sn->lock themselves. */
+/* A service with @nbackends backends, all added before it listens. */
 int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
-		    struct netlink_ext_ack *extack);
+		    const struct slb_backend_cfg *backends,
+		    unsigned int nbackends, struct netlink_ext_ack *extack);
 int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		       struct netlink_ext_ack *extack);
 int slb_service_del(struct slb_net *sn, const union slb_addr *addr, bool cut,

@@ -359,3 +359,44 @@ check_wait() {
 		[ -z "${3:-}" ] || sed 's/^/# /' "$3"
 	fi
 }
+
+# ---- the kernel's ynl CLI (tests/vm/ynl_cli.sh says why it is here) ------
+
+YNL_SPEC=/usr/share/splicelb/splicelb.yaml
+ynl_listener=
+
+# json_has FILE PYTHON-EXPR: the expression holds of the JSON in FILE (j).
+json_has() {
+	/usr/bin/python3 -c 'import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
+}
+
+# ynl_listen OUT [NS]: a ynl in the background, in NS (the current
+# namespace by default), subscribed to the events group, reads what came
+# after 5 s and writes it to OUT; returns once it is subscribed.  Its PID
+# is in $ynl_listener.  ynl 6.12 loses track of a --do when an event
+# reaches it before the ack, so the events go to this second ynl.
+ynl_listen() {
+	local ns=${2:-}
+	local run=()
+
+	[ -z "$ns" ] || run=(ip netns exec "$ns")
+	"${run[@]}" ynl --spec "$YNL_SPEC" --no-schema --output-json \
+		--subscribe events --sleep 5 >"$1" 2>&1 &
+	ynl_listener=$!
+	wait_for 10 "${run[@]}" awk -v pid="$ynl_listener" \
+		'$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' \
+		/proc/net/netlink
+}
+
+# ynl_events OUT PYTHON-EXPR: the listener ended and the events it wrote
+# to OUT (a list of {"name", "msg"}, as j) satisfy the expression.  It
+# polls: check may run this in a subshell, of which the listener is no
+# child to wait for.
+ynl_events() {
+	wait_for 20 bash -c "! kill -0 $ynl_listener 2>/dev/null" || return 1
+	cat "$1"
+	tail -n 1 "$1" >"$1.json"
+	json_has "$1.json" "$2"
+}

@@ -19,14 +19,12 @@ source "$(dirname "$0")/lib.sh"
 
 [ "$BALANCER" = module ] || exit "$KSFT_SKIP"
 
-SPEC=/usr/share/splicelb/splicelb.yaml
 tmp=$(mktemp -d)
 peer=
-listener=
 
 cleanup() {
 	[ -z "$peer" ] || kill "$peer" 2>/dev/null || true
-	[ -z "$listener" ] || kill "$listener" 2>/dev/null || true
+	[ -z "$ynl_listener" ] || kill "$ynl_listener" 2>/dev/null || true
 	lbctl flush cut 2>/dev/null || true
 	rm -rf "$tmp"
 }
@@ -48,17 +46,10 @@ ynl_run() {
 	local out=$1
 
 	shift
-	ynl --spec "$SPEC" --no-schema --output-json "$@" >"$tmp/ynl" 2>&1 ||
+	ynl --spec "$YNL_SPEC" --no-schema --output-json "$@" >"$tmp/ynl" 2>&1 ||
 		{ cat "$tmp/ynl"; return 1; }
 	tail -n 1 "$tmp/ynl" >"$out"
 	cat "$tmp/ynl"
-}
-
-# json_has FILE PYTHON-EXPR: the expression holds of the JSON in FILE (j).
-json_has() {
-	/usr/bin/python3 -c 'import json, sys
-j = json.load(open(sys.argv[1]))
-sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$1" "$2"
 }
 
 ktap_plan 9
@@ -82,33 +73,12 @@ backends_dumped() {
 			j[0]["backend"]["ep"]["addr"] == "7f000001"'
 }
 
-# ynl 6.12 loses its request when an event arrives before the ack of a
-# --do it runs while subscribed (its next read uses op None), so the
-# events go to a second ynl: subscribed, it reads them after its sleep.
-# listener:  background ynl subscribed to events, its PID in $listener.
-listen_events() {
-	ynl --spec "$SPEC" --no-schema --output-json --subscribe events \
-		--sleep 5 >"$tmp/ev" 2>&1 &
-	listener=$!
-	wait_for 10 awk -v pid="$listener" \
-		'$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' \
-		/proc/net/netlink
-}
-
-# events_got PYTHON-EXPR: the listener ended well and its events match.
-events_got() {
-	wait "$listener" || { cat "$tmp/ev"; return 1; }
-	tail -n 1 "$tmp/ev" >"$tmp/evj"
-	cat "$tmp/ev"
-	json_has "$tmp/evj" "$1"
-}
-
 # The change's own event carries the new weight.
 weight_event() {
-	listen_events &&
+	ynl_listen "$tmp/ev" &&
 		ynl_run "$tmp/r" --do backend-set \
 		--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 7}}" &&
-		events_got 'any(e["name"] == "backend-set-ntf" and
+		ynl_events "$tmp/ev" 'any(e["name"] == "backend-set-ntf" and
 			e["msg"]["backend"]["weight"] == 7 for e in j)'
 }
 
@@ -122,10 +92,10 @@ weight_refused() {
 
 # With no connection left, drain ends at once in drained: the event.
 drained_event() {
-	listen_events &&
+	ynl_listen "$tmp/ev" &&
 		ynl_run "$tmp/r" --do backend-set \
 		--json "{\"service\": $SVC, \"backend\": $BE, \"state\": \"drain\"}}" &&
-		events_got 'any(e["name"] == "backend-state" and
+		ynl_events "$tmp/ev" 'any(e["name"] == "backend-state" and
 			e["msg"]["backend"]["state"] == "drained" and
 			e["msg"]["service"]["ep"]["port"] == 8080 for e in j)'
 }

@@ -745,10 +745,11 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 	nest_end(m, nest);
 }
 
-static void put_backend(struct msgbuf *m, const struct lbctl_req *r,
-			bool settings)
+/* A backend nest of @type: SPLICELB_A_BACKEND, or _BACKENDS. */
+static void put_backend(struct msgbuf *m, uint16_t type,
+			const struct lbctl_req *r, bool settings)
 {
-	size_t nest = nest_start(m, SPLICELB_A_BACKEND);
+	size_t nest = nest_start(m, type);
 
 	put_ep(m, SPLICELB_BE_A_EP, &r->addr);
 	if (settings && (r->has & LBCTL_HAS_WEIGHT))
@@ -793,7 +794,8 @@ size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
 	case SPLICELB_CMD_BACKEND_SET:
 	case SPLICELB_CMD_BACKEND_DEL:
 		put_service(&m, &r->svc, r, false);
-		put_backend(&m, r, cmd != SPLICELB_CMD_BACKEND_DEL);
+		put_backend(&m, SPLICELB_A_BACKEND, r,
+			    cmd != SPLICELB_CMD_BACKEND_DEL);
 		break;
 	case SPLICELB_CMD_BACKEND_GET:
 	case SPLICELB_CMD_CONN_GET:
@@ -805,6 +807,19 @@ size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
 	     cmd == SPLICELB_CMD_BACKEND_DEL || cmd == SPLICELB_CMD_FLUSH) &&
 	    (r->has & LBCTL_HAS_CUT))
 		put(&m, SPLICELB_A_CUT, NULL, 0);
+	if (m.full)
+		return 0;
+	nlh->nlmsg_len = (uint32_t)m.off;
+	return m.off;
+}
+
+size_t lbctl_msg_add_backend(void *buf, size_t len,
+			     const struct lbctl_req *r)
+{
+	struct nlmsghdr *nlh = buf;
+	struct msgbuf m = { .buf = buf, .len = len, .off = nlh->nlmsg_len };
+
+	put_backend(&m, SPLICELB_A_BACKENDS, r, true);
 	if (m.full)
 		return 0;
 	nlh->nlmsg_len = (uint32_t)m.off;

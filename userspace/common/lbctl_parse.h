@@ -96,6 +96,14 @@ void lbctl_usage(FILE *f, const char *topic);
 size_t lbctl_msg(void *buf, size_t len, uint16_t family, uint8_t cmd,
 		 uint16_t nlm_flags, uint32_t seq, const struct lbctl_req *req);
 
+/*
+ * Append backend @r (a "backend add") to the SERVICE_NEW that lbctl_msg()
+ * built in buf, as SPLICELB_A_BACKENDS.  Returns the message's new length,
+ * or 0, leaving the message as it was, when it does not fit in len.
+ */
+size_t lbctl_msg_add_backend(void *buf, size_t len,
+			     const struct lbctl_req *r);
+
 /* The command a mutating op sends, 0 for the others. */
 uint8_t lbctl_op_cmd(enum lbctl_op op);
 

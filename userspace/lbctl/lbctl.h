@@ -48,6 +48,21 @@ void lbctl_nl_close(struct lbctl *c);
  */
 int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 		  const struct lbctl_req *req, lbctl_msg_cb cb, void *data);
+/*
+ * Largest SERVICE_NEW lbctl sends: within the default socket send buffer
+ * (net.core.wmem_default, 212,992 bytes), room for some 2,700 IPv4
+ * backends of 48 bytes.
+ */
+#define LBCTL_SERVICE_NEW_MAX	(128 * 1024)
+
+/*
+ * Create service @svc with as many of the nbe backends @be as fit in one
+ * SERVICE_NEW, which the kernel applies whole; *sent says how many went.
+ * Returns 0 or a negative errno, printing the kernel's message.
+ */
+int lbctl_nl_service_new(struct lbctl *c, const struct lbctl_req *svc,
+			 const struct lbctl_req *be, size_t nbe, size_t *sent);
+
 /* Send a request that only wants its ack; returns an exit status. */
 int lbctl_nl_simple(struct lbctl *c, const struct lbctl_req *req);
 

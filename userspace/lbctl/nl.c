@@ -293,6 +293,41 @@ int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 	return recv_replies(c, c->seq, cb, data, false);
 }
 
+int lbctl_nl_service_new(struct lbctl *c, const struct lbctl_req *svc,
+			 const struct lbctl_req *be, size_t nbe, size_t *sent)
+{
+	size_t len, more;
+	char *buf;
+	int err;
+
+	*sent = 0;
+	err = lbctl_nl_open(c);
+	if (err)
+		return err;
+	buf = malloc(LBCTL_SERVICE_NEW_MAX);
+	if (!buf) {
+		lbctl_err(c, "out of memory");
+		return -ENOMEM;
+	}
+	len = lbctl_msg(buf, LBCTL_SERVICE_NEW_MAX, c->family,
+			SPLICELB_CMD_SERVICE_NEW, NLM_F_ACK, ++c->seq, svc);
+	while (len && *sent < nbe) {
+		more = lbctl_msg_add_backend(buf, LBCTL_SERVICE_NEW_MAX,
+					     &be[*sent]);
+		if (!more)
+			break;
+		len = more;
+		(*sent)++;
+	}
+	err = len ? send_msg(c, buf, len) : -EMSGSIZE;
+	free(buf);
+	if (!err)
+		err = recv_replies(c, c->seq, NULL, NULL, false);
+	if (err)
+		*sent = 0;
+	return err;
+}
+
 int lbctl_nl_simple(struct lbctl *c, const struct lbctl_req *req)
 {
 	return lbctl_nl_talk(c, lbctl_op_cmd(req->op), 0, req, NULL, NULL) ?

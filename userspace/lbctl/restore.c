@@ -8,8 +8,9 @@
  *   2. It is checked against the kernel's configuration: a service the
  *      file adds must not exist yet; one its backends name without adding
  *      it must exist and not have that backend yet (exit 1 otherwise).
- *   3. Each new service is created and given its backends, then the
- *      kernel's services get theirs.  When the kernel refuses a request
+ *   3. Each new service is created with its backends in one request, so
+ *      that no client sees it with only some; then the kernel's services
+ *      get theirs, one request each.  When the kernel refuses a request
  *      (a limit, an unknown scheduler, a port in use, someone else's
  *      change since step 2), what this restore applied is removed again,
  *      connections to it cut, so the configuration is as it was (exit 1).
@@ -99,6 +100,43 @@ static int restore_check(struct restore *r)
 	return nerr ? -1 : 0;
 }
 
+/* The "backend add" of the file's backend @i. */
+static void backend_req(const struct restore *r, unsigned int i,
+			struct lbctl_req *req)
+{
+	const struct slb_cfg_backend *b = &r->cfg.be[i];
+
+	memset(req, 0, sizeof(*req));
+	req->op = LBCTL_BACKEND_ADD;
+	req->has = LBCTL_HAS_ADDR | LBCTL_HAS_SVC;
+	req->addr = b->addr;
+	req->svc = r->cfg.svc[b->service].addr;
+	req->weight = b->weight;
+	req->state = (uint8_t)b->state;
+	/* Unset options are the kernel's defaults. */
+	if (b->has & SLB_CFG_HAS_WEIGHT)
+		req->has |= LBCTL_HAS_WEIGHT;
+	if (b->has & SLB_CFG_HAS_STATE)
+		req->has |= LBCTL_HAS_STATE;
+}
+
+static int restore_backend(struct restore *r, unsigned int i)
+{
+	struct lbctl_req req;
+
+	backend_req(r, i, &req);
+	restore_at(r, r->cfg.be[i].line);
+	if (lbctl_nl_simple(r->c, &req))
+		return -1;
+	r->be_added[i] = true;
+	return 0;
+}
+
+/*
+ * New service @i, created with its backends in one request: the kernel
+ * has them all in place before the listener opens.  Only a service with
+ * more than fit in LBCTL_SERVICE_NEW_MAX gets the rest afterwards.
+ */
 static int restore_service(struct restore *r, unsigned int i)
 {
 	const struct slb_cfg_service *sv = &r->cfg.svc[i];
@@ -109,8 +147,11 @@ static int restore_service(struct restore *r, unsigned int i)
 		.backlog = sv->backlog,
 		.maxconn = sv->maxconn,
 	};
+	unsigned int *idx, n = 0, j;
+	struct lbctl_req *be;
+	size_t sent;
+	int err;
 
-	/* Unset options are the kernel's: its sysctls may differ. */
 	if (sv->has & SLB_CFG_HAS_SCHED)
 		req.has |= LBCTL_HAS_SCHED;
 	if (sv->has & SLB_CFG_HAS_BACKLOG)
@@ -118,34 +159,32 @@ static int restore_service(struct restore *r, unsigned int i)
 	if (sv->has & SLB_CFG_HAS_MAXCONN)
 		req.has |= LBCTL_HAS_MAXCONN;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
+	be = calloc(r->cfg.nbe + 1, sizeof(*be));
+	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));
+	if (!be || !idx) {
+		free(be);
+		free(idx);
+		lbctl_err(r->c, "out of memory");
+		return -1;
+	}
+	for (j = 0; j < r->cfg.nbe; j++) {
+		if (r->cfg.be[j].service != i)
+			continue;
+		backend_req(r, j, &be[n]);
+		idx[n++] = j;
+	}
 	restore_at(r, sv->line);
-	if (lbctl_nl_simple(r->c, &req))
-		return -1;
-	r->svc_added[i] = true;
-	return 0;
-}
-
-static int restore_backend(struct restore *r, unsigned int i)
-{
-	const struct slb_cfg_backend *b = &r->cfg.be[i];
-	struct lbctl_req req = {
-		.op = LBCTL_BACKEND_ADD,
-		.has = LBCTL_HAS_ADDR | LBCTL_HAS_SVC,
-		.addr = b->addr,
-		.svc = r->cfg.svc[b->service].addr,
-		.weight = b->weight,
-		.state = (uint8_t)b->state,
-	};
-
-	if (b->has & SLB_CFG_HAS_WEIGHT)
-		req.has |= LBCTL_HAS_WEIGHT;
-	if (b->has & SLB_CFG_HAS_STATE)
-		req.has |= LBCTL_HAS_STATE;
-	restore_at(r, b->line);
-	if (lbctl_nl_simple(r->c, &req))
-		return -1;
-	r->be_added[i] = true;
-	return 0;
+	err = lbctl_nl_service_new(r->c, &req, be, n, &sent);
+	if (!err) {
+		r->svc_added[i] = true;
+		for (j = 0; j < sent; j++)
+			r->be_added[idx[j]] = true;
+		for (j = (unsigned int)sent; j < n && !err; j++)
+			err = restore_backend(r, idx[j]);
+	}
+	free(be);
+	free(idx);
+	return err ? -1 : 0;
 }
 
 /* Step 3: new services with their backends, then the kernel's services'. */
@@ -153,15 +192,9 @@ static int restore_apply(struct restore *r)
 {
 	unsigned int i, j;
 
-	for (i = 0; i < r->cfg.nsvc; i++) {
-		if (r->cfg.svc[i].external)
-			continue;
-		if (restore_service(r, i))
+	for (i = 0; i < r->cfg.nsvc; i++)
+		if (!r->cfg.svc[i].external && restore_service(r, i))
 			return -1;
-		for (j = 0; j < r->cfg.nbe; j++)
-			if (r->cfg.be[j].service == i && restore_backend(r, j))
-				return -1;
-	}
 	for (j = 0; j < r->cfg.nbe; j++)
 		if (r->cfg.svc[r->cfg.be[j].service].external &&
 		    restore_backend(r, j))

@@ -198,6 +198,28 @@ static void m_be(void)
 	m_end();
 }
 
+/* A SERVICE_NEW of SVC_IP:@port, to which backends may be appended. */
+static void m_svc_new_at(uint16_t port)
+{
+	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, port);
+	m_end();
+}
+
+/* One SPLICELB_A_BACKENDS, BE_IP:@port; without its m_end(), if asked. */
+static void m_backend_open(uint16_t port)
+{
+	m_nest(SPLICELB_A_BACKENDS);
+	m_ep4(SPLICELB_BE_A_EP, BE_IP, port);
+}
+
+static void m_backends_at(uint16_t port)
+{
+	m_backend_open(port);
+	m_end();
+}
+
 struct reply {
 	bool got;
 	int error;
@@ -463,6 +485,33 @@ static void cases(void)
 	m_init(SPLICELB_CMD_BACKEND_NEW, 0);
 	m_be();
 	check("backend add without its service", EXPECT_MSG, EINVAL);
+
+	/* A service created with its backends: only SERVICE_NEW takes them. */
+	m_init(SPLICELB_CMD_BACKEND_NEW, 0);
+	m_svc();
+	m_be();
+	m_backends_at(BE_PORT + 1);
+	check("SPLICELB_A_BACKENDS in a backend add", EXPECT_MSG, EINVAL);
+	m_svc_new_at(SVC_PORT + 2);
+	m_backends_at(BE_PORT);
+	m_backends_at(BE_PORT);
+	check("service add with the same backend twice", EXPECT_MSG, EEXIST);
+	m_svc_new_at(SVC_PORT + 2);
+	m_backend_open(BE_PORT);
+	m_u32(SPLICELB_BE_A_WEIGHT, SPLICELB_WEIGHT_MAX + 1);
+	m_end();
+	check("service add with a backend's weight out of range", EXPECT_MSG,
+	      ERANGE);
+	/* The refused adds left no service behind: this one is new. */
+	m_svc_new_at(SVC_PORT + 2);
+	m_backends_at(BE_PORT);
+	m_backends_at(BE_PORT + 1);
+	check("service add with two backends", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT + 2);
+	m_end();
+	check("... deleted with them", EXPECT_OK, 0);
 
 	/* Addresses. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
@@ -985,6 +1034,7 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
 		[SPLICELB_A_CUT] = { "CUT", K_FLAG, U_SETTING, L_TOP, 0, 0 },
 		[SPLICELB_A_PAD] = REPORT("PAD", K_PAD),
+		[SPLICELB_A_BACKENDS] = NEST("BACKENDS", L_BE, U_SETTING),
 	},
 	[L_EP] = {
 		[SPLICELB_EP_A_FAMILY] = { "FAMILY", K_U16, U_NAME, L_TOP,
@@ -1065,8 +1115,8 @@ struct cmd {
 };
 
 static const struct cmd cmds[] = {
-	{ "SERVICE_NEW", SPLICELB_CMD_SERVICE_NEW, 0, TOP(SERVICE), 0,
-	  true, false, B(EEXIST), 0, 3 },
+	{ "SERVICE_NEW", SPLICELB_CMD_SERVICE_NEW, 0, TOP(SERVICE),
+	  TOP(BACKENDS), true, false, B(EEXIST), 0, 3 },
 	{ "SERVICE_SET", SPLICELB_CMD_SERVICE_SET, 0, TOP(SERVICE), 0,
 	  true, false, B(ENOENT), 0, 3 },
 	{ "SERVICE_DEL", SPLICELB_CMD_SERVICE_DEL, 0, TOP(SERVICE), TOP(CUT),
@@ -1331,6 +1381,8 @@ static void gen_attr(struct gen *g, enum level l, uint16_t type)
 			settings = g->c->svc_settings;
 		if (l == L_TOP && type == SPLICELB_A_BACKEND)
 			settings = g->c->be_settings;
+		if (l == L_TOP && type == SPLICELB_A_BACKENDS)
+			settings = true;
 		gen_nest(g, type, a, cl, settings);
 		break;
 	case K_FLAG:
@@ -1380,6 +1432,12 @@ static void level_masks(const struct gen *g, enum level l, bool settings,
 	}
 }
 
+/* SERVICE_NEW's backends are the one attribute meant to repeat. */
+static bool repeats(enum level l, uint16_t type)
+{
+	return l == L_TOP && type == SPLICELB_A_BACKENDS;
+}
+
 static void gen_level(struct gen *g, enum level l, bool settings)
 {
 	uint16_t plan[NATTR + 4], t;
@@ -1401,7 +1459,7 @@ static void gen_level(struct gen *g, enum level l, bool settings)
 		/* One more: 0 and the two past the last are unknown types. */
 		t = (uint16_t)rnd((unsigned long)level_max[l] + 3);
 		if (!t || t > level_max[l] || !((need | may) & 1U << t) ||
-		    have & 1U << t)
+		    (have & 1U << t && !repeats(l, t)))
 			g->fail |= B(EINVAL);
 		plan[n++] = t;
 		have |= t <= level_max[l] ? 1U << t : 0;
@@ -1410,8 +1468,9 @@ static void gen_level(struct gen *g, enum level l, bool settings)
 	if (need & ~have)
 		g->fail |= B(EINVAL);
 	if (g->deviant && n && chance(5)) {
-		g->fail |= B(EINVAL);	/* given twice */
 		plan[n] = plan[rnd(n)];
+		if (!repeats(l, plan[n]))
+			g->fail |= B(EINVAL);	/* given twice */
 		n++;
 	}
 	for (i = n; i > 1 && chance(30); i--) {
