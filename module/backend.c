@@ -44,8 +44,9 @@ static struct slb_service *slb_backend_service(struct slb_net *sn,
 	struct slb_service *svc = slb_service_find(sn, svc_addr);
 
 	if (!svc)
-		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc does not exist",
-				       &svc_addr->sa);
+		SLB_SET_ERR_MSG_FMT(extack, "service does not exist",
+				    "service %pISpc does not exist",
+				    &svc_addr->sa);
 	return svc;
 }
 
@@ -86,17 +87,20 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 
 	lockdep_assert_held(&sn->lock);
 	if (slb_backend_find(svc, &cfg->addr)) {
-		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "backend %pISpc of service %pISpc already exists",
-				       &cfg->addr.sa, &svc->addr.sa);
+		SLB_SET_ERR_MSG_FMT(extack,
+				    "backend already exists in the service",
+				    "backend %pISpc of service %pISpc already exists",
+				    &cfg->addr.sa, &svc->addr.sa);
 		return ERR_PTR(-EEXIST);
 	}
 	ret = slb_sysctl_check(sn, max_backends, sn->nbackends, extack);
 	if (ret)
 		return ERR_PTR(ret);
 	if (svc->nbackends >= SLB_BACKENDS_MAX) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc has %u backends already",
-				       &svc->addr.sa, svc->nbackends);
+		SLB_SET_ERR_MSG_FMT(extack,
+				    "service has as many backends as it may",
+				    "service %pISpc has %u backends already",
+				    &svc->addr.sa, svc->nbackends);
 		return ERR_PTR(-ENOSPC);
 	}
 	ret = slb_backend_reserve(svc);
@@ -159,9 +163,10 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	be = svc ? slb_backend_find(svc, &cfg->addr) : NULL;
 	if (!be) {
 		if (svc)
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "backend %pISpc of service %pISpc does not exist",
-					       &cfg->addr.sa, &svc->addr.sa);
+			SLB_SET_ERR_MSG_FMT(extack,
+					    "backend does not exist in the service",
+					    "backend %pISpc of service %pISpc does not exist",
+					    &cfg->addr.sa, &svc->addr.sa);
 		mutex_unlock(&sn->lock);
 		return -ENOENT;
 	}
@@ -235,9 +240,10 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 		slb_backend_unlink(be, cut);
 		ret = 0;
 	} else if (svc) {
-		NL_SET_ERR_MSG_FMT_MOD(extack,
-				       "backend %pISpc of service %pISpc does not exist",
-				       &addr->sa, &svc->addr.sa);
+		SLB_SET_ERR_MSG_FMT(extack,
+				    "backend does not exist in the service",
+				    "backend %pISpc of service %pISpc does not exist",
+				    &addr->sa, &svc->addr.sa);
 	}
 	mutex_unlock(&sn->lock);
 	return ret;

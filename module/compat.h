@@ -2,8 +2,9 @@
 /*
  * Every difference between the kernels splicelb supports lives here.  What a
  * kernel provides is found by compiling module/compat/probe-*.c against it
- * (scripts/build-module.sh), not by comparing version numbers: Debian's
- * stable kernels carry backports that version numbers do not show.
+ * (module/compat/probe.sh, run by Kbuild), not by comparing version
+ * numbers: Debian's stable kernels carry backports that version numbers
+ * do not show.
  */
 #ifndef SLB_COMPAT_H
 #define SLB_COMPAT_H
@@ -14,38 +15,20 @@
 #define timer_delete_sync(t) del_timer_sync(t)
 #endif
 
-#ifndef SLB_HAVE_NL_SET_ERR_MSG_FMT
-#include <linux/kernel.h>
-#include <linux/netlink.h>
-
-#define NETLINK_MAX_FMTMSG_LEN 80
-
 /*
- * 6.1's extack has no buffer for a formatted message, and the ack that
- * carries it is built after genetlink has let the next request in.  A ring
- * of buffers: a message is overwritten only after 64 more formatted
- * errors, far more than can happen in that window.
+ * An extack message with the values that failed, or where the extack has
+ * no buffer for a formatted message (6.1) the fixed one, which says what
+ * failed without the values.  The format is still checked against its
+ * arguments there.
  */
-static inline char *slb_compat_extack_buf(size_t *len)
-{
-	static char ring[64][NETLINK_MAX_FMTMSG_LEN];
-	static atomic_t next = ATOMIC_INIT(0);
-
-	*len = NETLINK_MAX_FMTMSG_LEN;
-	return ring[(unsigned int)atomic_inc_return(&next) % ARRAY_SIZE(ring)];
-}
-
-#define NL_SET_ERR_MSG_FMT_MOD(extack, fmt, args...)			\
+#ifdef SLB_HAVE_NL_SET_ERR_MSG_FMT
+#define SLB_SET_ERR_MSG_FMT(extack, fixed, fmt, args...)		\
+	NL_SET_ERR_MSG_FMT_MOD(extack, fmt, ##args)
+#else
+#define SLB_SET_ERR_MSG_FMT(extack, fixed, fmt, args...)		\
 	do {								\
-		struct netlink_ext_ack *__extack = (extack);		\
-		size_t __len;						\
-		char *__buf = slb_compat_extack_buf(&__len);		\
-									\
-		if (__extack) {						\
-			snprintf(__buf, __len, KBUILD_MODNAME ": " fmt,	\
-				 ##args);				\
-			__extack->_msg = __buf;				\
-		}							\
+		no_printk(fmt, ##args);					\
+		NL_SET_ERR_MSG_MOD(extack, fixed);			\
 	} while (0)
 #endif
 

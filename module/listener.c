@@ -104,8 +104,9 @@ int slb_listener_open(struct slb_service *svc, struct netlink_ext_ack *extack)
 	tcp_sock_set_nodelay(sk);
 	ret = kernel_bind(sock, &svc->addr.sa, slb_addr_len(&svc->addr));
 	if (ret) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "cannot bind service %pISpc: %d",
-				       &svc->addr.sa, ret);
+		SLB_SET_ERR_MSG_FMT(extack, "cannot bind the service's address",
+				    "cannot bind service %pISpc: %d",
+				    &svc->addr.sa, ret);
 		goto err_release;
 	}
 	ret = kernel_listen(sock, svc->backlog);

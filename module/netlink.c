@@ -264,9 +264,9 @@ static int slb_nl_get_service(struct nlattr **attrs,
 			    sizeof(cfg->sched));
 		if (!slb_sched_find(cfg->sched)) {
 			NL_SET_BAD_ATTR(extack, tb[SPLICELB_SVC_A_SCHED]);
-			NL_SET_ERR_MSG_FMT_MOD(extack,
-					       "unknown scheduler \"%s\"",
-					       cfg->sched);
+			SLB_SET_ERR_MSG_FMT(extack, "unknown scheduler",
+					    "unknown scheduler \"%s\"",
+					    cfg->sched);
 			return -ENOENT;
 		}
 		cfg->set |= SLB_SVC_SET_SCHED;
@@ -707,9 +707,9 @@ static int slb_nl_service_get(struct sk_buff *skb, struct genl_info *info)
 	mutex_lock(&sn->lock);
 	svc = slb_service_find(sn, &cfg.addr);
 	if (!svc) {
-		NL_SET_ERR_MSG_FMT_MOD(info->extack,
-				       "service %pISpc does not exist",
-				       &cfg.addr.sa);
+		SLB_SET_ERR_MSG_FMT(info->extack, "service does not exist",
+				    "service %pISpc does not exist",
+				    &cfg.addr.sa);
 		err = -ENOENT;
 	} else {
 		err = slb_nl_fill(msg, svc, NULL, info->snd_portid,
@@ -937,9 +937,10 @@ static int slb_nl_backend_dumpit(struct sk_buff *skb,
 		svc = d->svc_idx ? NULL : slb_service_find(sn, &d->svc);
 		if (!svc && !d->started) {
 			/* Say so rather than answer with an empty dump. */
-			NL_SET_ERR_MSG_FMT_MOD(cb->extack,
-					       "service %pISpc does not exist",
-					       &d->svc.sa);
+			SLB_SET_ERR_MSG_FMT(cb->extack,
+					    "service does not exist",
+					    "service %pISpc does not exist",
+					    &d->svc.sa);
 			err = -ENOENT;
 			goto out;
 		}

@@ -72,8 +72,9 @@ slb_service_sched_lookup(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	const struct slb_sched_ops *ops = slb_sched_find(name);
 
 	if (!ops)
-		NL_SET_ERR_MSG_FMT_MOD(extack, "unknown scheduler \"%.*s\"",
-				       SLB_SCHED_NAME_MAX, name);
+		SLB_SET_ERR_MSG_FMT(extack, "unknown scheduler",
+				    "unknown scheduler \"%.*s\"",
+				    SLB_SCHED_NAME_MAX, name);
 	return ops;
 }
 
@@ -125,8 +126,9 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	mutex_lock(&sn->lock);
 	ret = -EEXIST;
 	if (slb_service_find(sn, &cfg->addr)) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc already exists",
-				       &cfg->addr.sa);
+		SLB_SET_ERR_MSG_FMT(extack, "service already exists",
+				    "service %pISpc already exists",
+				    &cfg->addr.sa);
 		goto out;
 	}
 	ret = slb_sysctl_check(sn, max_services, sn->nservices, extack);
@@ -194,8 +196,9 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	mutex_lock(&sn->lock);
 	svc = slb_service_find(sn, &cfg->addr);
 	if (!svc) {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc does not exist",
-				       &cfg->addr.sa);
+		SLB_SET_ERR_MSG_FMT(extack, "service does not exist",
+				    "service %pISpc does not exist",
+				    &cfg->addr.sa);
 		ret = -ENOENT;
 		goto out;
 	}
@@ -259,8 +262,8 @@ int slb_service_del(struct slb_net *sn, const union slb_addr *addr, bool cut,
 	if (svc) {
 		slb_service_unlink(svc, cut);
 	} else {
-		NL_SET_ERR_MSG_FMT_MOD(extack, "service %pISpc does not exist",
-				       &addr->sa);
+		SLB_SET_ERR_MSG_FMT(extack, "service does not exist",
+				    "service %pISpc does not exist", &addr->sa);
 		ret = -ENOENT;
 	}
 	mutex_unlock(&sn->lock);

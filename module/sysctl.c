@@ -121,17 +121,15 @@ int __slb_sysctl_limit(const struct slb_net *sn, size_t off)
 	return slb_sysctl_exceeds(own, ceiling) ? ceiling : own;
 }
 
-int __slb_sysctl_check(const struct slb_net *sn, size_t off, const char *name,
-		       unsigned int count, struct netlink_ext_ack *extack)
+int __slb_sysctl_check(const struct slb_net *sn, size_t off,
+		       unsigned int count, int *limit, bool *inherited)
 {
 	int own = READ_ONCE(*(const int *)((const u8 *)&sn->tun + off));
-	int limit = __slb_sysctl_limit(sn, off);
 
-	if (!limit || count < (unsigned int)limit)
+	*limit = __slb_sysctl_limit(sn, off);
+	*inherited = *limit != own;
+	if (!*limit || count < (unsigned int)*limit)
 		return 0;
-	NL_SET_ERR_MSG_FMT_MOD(extack, "limit reached: net.splicelb.%s = %d%s",
-			       name, limit, limit != own ?
-			       " (initial netns)" : "");
 	return -ENOSPC;
 }
 

@@ -2,9 +2,11 @@
 #ifndef SLB_SYSCTL_H
 #define SLB_SYSCTL_H
 
+#include <linux/netlink.h>
 #include <linux/stddef.h>
 
-struct netlink_ext_ack;
+#include "compat.h"
+
 struct slb_net;
 struct slb_tunables;
 
@@ -30,12 +32,31 @@ int __slb_sysctl_limit(const struct slb_net *sn, size_t off);
 
 /*
  * 0 while @count is below the limit @field in force, else -ENOSPC with an
- * extack message that names the limit and its value.
+ * extack message that names the limit and, where the kernel can format
+ * one, its value.
  */
 #define slb_sysctl_check(sn, field, count, extack)			\
-	__slb_sysctl_check(sn, offsetof(struct slb_tunables, field),	\
-			   #field, count, extack)
-int __slb_sysctl_check(const struct slb_net *sn, size_t off, const char *name,
-		       unsigned int count, struct netlink_ext_ack *extack);
+	({								\
+		bool __inherited;					\
+		int __limit, __ret;					\
+									\
+		__ret = __slb_sysctl_check(sn,				\
+				offsetof(struct slb_tunables, field),	\
+				count, &__limit, &__inherited);		\
+		if (__ret)						\
+			SLB_SET_ERR_MSG_FMT(extack,			\
+				"limit reached: net.splicelb." #field,	\
+				"limit reached: net.splicelb." #field	\
+				" = %d%s", __limit, __inherited ?	\
+				" (initial netns)" : "");		\
+		__ret;							\
+	})
+
+/*
+ * -ENOSPC when @count has reached the limit in force, *@limit;
+ * *@inherited: it is the initial netns's, lower than the namespace's own.
+ */
+int __slb_sysctl_check(const struct slb_net *sn, size_t off,
+		       unsigned int count, int *limit, bool *inherited);
 
 #endif /* SLB_SYSCTL_H */

@@ -60,7 +60,8 @@ check "service add with every setting" \
 	lbctl service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 100
 check "service add IPv6 with defaults" lbctl service add '[::1]:8080'
 check "service added twice: exit 1, the kernel's message" \
-	expect_fail 1 '^lbctl: service 127.0.0.1:8080 already exists$' \
+	expect_fail 1 "^lbctl: $(kmsg 'service 127.0.0.1:8080 already exists' \
+		'service already exists')\$" \
 	lbctl service add 127.0.0.1:8080
 check "prefixes: lbctl se c ... ma 200" lbctl se c 127.0.0.1:8080 ma 200
 check "an ambiguous prefix: exit 2, naming the candidates" \
@@ -81,7 +82,8 @@ check "backend change weight and state" \
 	lbctl backend change 10.0.1.1:80 service 127.0.0.1:8080 weight 7 \
 	state down
 check "backend of an unknown service: exit 1" \
-	expect_fail 1 'service 127.0.0.1:9999 does not exist' \
+	expect_fail 1 "$(kmsg 'service 127.0.0.1:9999 does not exist' \
+		'service does not exist')" \
 	lbctl backend add 10.0.1.2:80 service 127.0.0.1:9999
 
 cat >"$tmp/show" <<'EOF'
@@ -168,7 +170,7 @@ check "restore: a service that exists, nothing changed" \
 sysctl -qw net.splicelb.max_backends=4
 printf '%s\nbackend add 10.0.1.5:80 service 127.0.0.1:8080\n' "$good" >"$tmp/bad"
 check "restore: kernel refusal on the last line undoes the rest" \
-	unchanged 1 "^$tmp/bad:4: limit reached: net.splicelb.max_backends = 4"
+	unchanged 1 "^$tmp/bad:4: limit reached: net.splicelb.max_backends$(kmsg ' = 4' '')"
 check "restore: ... and says nothing was applied" \
 	grep -qx "$tmp/bad: nothing applied: the configuration is as it was" \
 	"$tmp/err"

@@ -139,7 +139,7 @@ limit_refused() {
 	[ "$rc" = 1 ] && grep -qF "$want" "$tmp/err"
 }
 check "the 4,097th is refused, naming net.splicelb.max_services" \
-	limit_refused "limit reached: net.splicelb.max_services = 4096" \
+	limit_refused "limit reached: net.splicelb.max_services$(kmsg ' = 4096' '')" \
 	lbctl service add 127.0.0.2:80
 # A service is a listening socket and its structure: well over 1 KiB.
 check "the tenant's cgroup paid for its services" \
@@ -156,7 +156,7 @@ done >"$tmp/backends"
 check "tenant adds 300 backends" T lbctl restore - <"$tmp/backends"
 check "the 301st is refused, naming the initial namespace's max_backends" \
 	limit_refused \
-	"limit reached: net.splicelb.max_backends = 300 (initial netns)" \
+	"limit reached: net.splicelb.max_backends$(kmsg ' = 300 (initial netns)' '')" \
 	lbctl backend add 10.9.9.9:80 service 127.0.0.1:8000
 sysctl -qw net.splicelb.max_backends=65536
 T lbctl flush
