@@ -13,26 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "addr.h"
+#include "nofile.h"
 
 static void die(const char *what)
 {
 	fprintf(stderr, "connhold: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* Until killed; with a listener, accepting whatever comes. */
@@ -60,7 +50,7 @@ int main(int argc, char **argv)
 	long i, n;
 	int fd, one = 1;
 
-	raise_nofile();
+	slb_raise_nofile();
 	if (argc == 3 && !strcmp(argv[1], "-l")) {
 		if (slb_addr_parse(argv[2], &ss, &why)) {
 			fprintf(stderr, "connhold: %s: %s\n", argv[2], why);

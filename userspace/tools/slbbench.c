@@ -53,6 +53,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "nofile.h"
 
 #define MAXMSG		65536
 #define MAXEV		256
@@ -109,16 +110,6 @@ static void die(const char *what)
 {
 	fprintf(stderr, "slbbench: %s: %s\n", what, strerror(errno));
 	exit(1);
-}
-
-static void raise_nofile(void)
-{
-	struct rlimit rl;
-
-	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
 }
 
 /* ---- histogram ---------------------------------------------------------- */
@@ -847,7 +838,7 @@ int main(int argc, char **argv)
 	struct sigaction sa = { .sa_handler = on_stop };
 
 	parse_args(argc, argv);
-	raise_nofile();
+	slb_raise_nofile();
 	signal(SIGPIPE, SIG_IGN);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
