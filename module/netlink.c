@@ -596,7 +596,9 @@ static void slb_nl_multicast(struct net *net, struct sk_buff *skb)
 	rcu_read_unlock();
 }
 
-void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
+/* The event @cmd of a service, or of its backend @be, to the listeners. */
+static void slb_nl_notify(struct slb_service *svc, struct slb_backend *be,
+			  u8 cmd)
 {
 	struct net *net = svc->sn->net;
 	struct sk_buff *skb;
@@ -605,27 +607,21 @@ void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
 	if (!slb_nl_listening(net))
 		return;
 	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (skb && slb_nl_fill(skb, svc, NULL, 0, 0, 0, cmd, false, NULL)) {
+	if (skb && slb_nl_fill(skb, svc, be, 0, 0, 0, cmd, false, NULL)) {
 		nlmsg_free(skb);
 		skb = NULL;
 	}
 	slb_nl_multicast(net, skb);
 }
 
+void slb_netlink_notify_service(struct slb_service *svc, u8 cmd)
+{
+	slb_nl_notify(svc, NULL, cmd);
+}
+
 void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd)
 {
-	struct net *net = be->svc->sn->net;
-	struct sk_buff *skb;
-
-	lockdep_assert_held(&be->svc->sn->lock);
-	if (!slb_nl_listening(net))
-		return;
-	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (skb && slb_nl_fill(skb, be->svc, be, 0, 0, 0, cmd, false, NULL)) {
-		nlmsg_free(skb);
-		skb = NULL;
-	}
-	slb_nl_multicast(net, skb);
+	slb_nl_notify(be->svc, be, cmd);
 }
 
 /* ---- services ----------------------------------------------------------- */
@@ -829,7 +825,12 @@ static int slb_nl_backend_parse(struct genl_info *info, u32 allowed,
 	return err;
 }
 
-static int slb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
+/* BACKEND_NEW and _SET: the same request, given to @apply. */
+static int slb_nl_backend_settings(struct genl_info *info,
+				   int (*apply)(struct slb_net *sn,
+						const union slb_addr *svc_addr,
+						const struct slb_backend_cfg *cfg,
+						struct netlink_ext_ack *extack))
 {
 	struct slb_service_cfg scfg;
 	struct slb_backend_cfg cfg;
@@ -838,21 +839,17 @@ static int slb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
 	err = slb_nl_backend_parse(info, 0, true, &scfg, &cfg);
 	if (err)
 		return err;
-	return slb_backend_add(slb_nl_sn(info), &scfg.addr, &cfg,
-			       info->extack);
+	return apply(slb_nl_sn(info), &scfg.addr, &cfg, info->extack);
+}
+
+static int slb_nl_backend_new(struct sk_buff *skb, struct genl_info *info)
+{
+	return slb_nl_backend_settings(info, slb_backend_add);
 }
 
 static int slb_nl_backend_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct slb_service_cfg scfg;
-	struct slb_backend_cfg cfg;
-	int err;
-
-	err = slb_nl_backend_parse(info, 0, true, &scfg, &cfg);
-	if (err)
-		return err;
-	return slb_backend_change(slb_nl_sn(info), &scfg.addr, &cfg,
-				  info->extack);
+	return slb_nl_backend_settings(info, slb_backend_change);
 }
 
 static int slb_nl_backend_del(struct sk_buff *skb, struct genl_info *info)
