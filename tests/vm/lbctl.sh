@@ -186,12 +186,14 @@ lbctl monitor >"$tmp/mon" &
 mon_pid=$!
 lbctl -j monitor >"$tmp/monj" &
 monj_pid=$!
-sleep 1
+wait_for 10 subscribed "$mon_pid"
+wait_for 10 subscribed "$monj_pid"
 lbctl service add 127.0.0.1:8090
 lbctl backend add 10.0.2.1:80 service 127.0.0.1:8090
 lbctl backend change 10.0.2.1:80 service 127.0.0.1:8090 weight 3
 lbctl service del 127.0.0.1:8090
-sleep 1
+wait_for 10 grep -q '^del service 127.0.0.1:8090' "$tmp/mon"
+wait_for 10 grep -q '"event":"del","service"' "$tmp/monj"
 kill "$mon_pid" "$monj_pid" 2>/dev/null || true
 wait "$mon_pid" "$monj_pid" 2>/dev/null || true
 mon_pid=

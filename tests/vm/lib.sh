@@ -360,6 +360,17 @@ check_wait() {
 	fi
 }
 
+# subscribed PID [NS]: the generic netlink socket of process PID (in NS,
+# by default the current namespace) has joined a multicast group, so the
+# events of changes made from now on reach it.
+subscribed() {
+	local run=()
+
+	[ -z "${2:-}" ] || run=(ip netns exec "$2")
+	"${run[@]}" awk -v pid="$1" '$2 == 16 && $3 == pid && $4 != "00000000" {
+		f = 1 } END { exit !f }' /proc/net/netlink
+}
+
 # kmsg FORMATTED FIXED: the extack message this kernel gives.  6.1's
 # extack cannot carry a formatted message, and the module gives the fixed
 # one there (SLB_SET_ERR_MSG_FMT in module/compat.h).
@@ -395,9 +406,7 @@ ynl_listen() {
 	"${run[@]}" ynl --spec "$YNL_SPEC" --no-schema --output-json \
 		--subscribe events --sleep 5 >"$1" 2>&1 &
 	ynl_listener=$!
-	wait_for 10 "${run[@]}" awk -v pid="$ynl_listener" \
-		'$2 == 16 && $3 == pid && $4 != "00000000" { f = 1 } END { exit !f }' \
-		/proc/net/netlink
+	wait_for 10 subscribed "$ynl_listener" "$ns"
 }
 
 # ynl_events OUT PYTHON-EXPR: the listener ended and the events it wrote

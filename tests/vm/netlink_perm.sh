@@ -94,10 +94,11 @@ events_stay() {
 	# becomes, or the kill would leave it running.
 	ip netns exec slb-pb lbctl monitor >"$tmp/monb" 2>&1 &
 	p=$!
-	sleep 1
+	wait_for 10 subscribed "$p" slb-pb
 	A lbctl service add 127.0.0.1:8082
 	B lbctl service add 127.0.0.1:8083
-	sleep 1
+	# Events go out in order: were A's to leak, it would come first.
+	wait_for 10 grep -q 8083 "$tmp/monb"
 	kill "$p"
 	wait "$p" 2>/dev/null || true
 	cat "$tmp/monb"
