@@ -4,11 +4,11 @@
 # The family driven by a client we did not write: the kernel's own ynl CLI
 # (tools/net/ynl/cli.py of Debian's linux-source, as /usr/bin/ynl) with
 # the spec, Documentation/netlink/specs/splicelb.yaml.  It creates a
-# service and a backend, dumps both, changes a weight while subscribed to
-# the "events" group and decodes the backend-set event of the change, has
-# an out-of-range weight refused with nothing changed, and decodes the
-# backend-state event when the backend drains; lbctl and the data path
-# agree with what it did.  So the spec is true, and the ABI is spoken by
+# service and a backend, dumps both, changes a weight and decodes the
+# backend-set event of the change from the "events" group, has an
+# out-of-range weight refused with nothing changed, creates a service with
+# two backends in one request, and decodes the backend-state event when a
+# backend drains; lbctl and the data path agree with what it did.  So the spec is true, and the ABI is spoken by
 # more than lbctl.
 #
 #   init netns, lo:
@@ -52,7 +52,7 @@ ynl_run() {
 	cat "$tmp/ynl"
 }
 
-ktap_plan 9
+ktap_plan 11
 ip link set lo up
 modprobe splicelb
 lbctl flush cut
@@ -110,10 +110,16 @@ check "ynl: service-get dump shows it, wrr, one backend" services_dumped
 check "ynl: weight changed to 7, its backend-set event decoded" weight_event
 check "ynl: weight 65536 refused, weight still 7" weight_refused
 check "ynl: backend-get dump shows weight 7, state up" backends_dumped
+check "ynl: service-new with two backends (multi-attr backends)" \
+	ynl_run "$tmp/r" --do service-new --json "{\"service\": {\"ep\": $(ep 8090)},
+	\"backends\": [{\"ep\": $(ep 8091)}, {\"ep\": $(ep 8092), \"weight\": 5}]}"
 lbctl save >"$tmp/save"
 check "lbctl sees what ynl made" grep -qx \
 	'backend add 127.0.0.1:8081 service 127.0.0.1:8080 weight 7 state up' \
 	"$tmp/save"
+check "lbctl sees the service ynl made with its backends" bash -c "
+	grep -qx 'backend add 127.0.0.1:8091 service 127.0.0.1:8090 weight 1 state up' $tmp/save &&
+	grep -qx 'backend add 127.0.0.1:8092 service 127.0.0.1:8090 weight 5 state up' $tmp/save"
 
 "$BIN/slbpeer" -l 127.0.0.1:8081 -n 64k -t 30000 >"$tmp/peer" 2>&1 &
 peer=$!
