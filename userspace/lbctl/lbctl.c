@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
  * lbctl: the operator's tool for splicelb.  main() parses the command line
- * (userspace/common/lbctl_parse.c) and hands the request to lbctl_exec(),
- * which "restore" also feeds, line by line.
+ * (userspace/common/lbctl_parse.c) and hands the request to lbctl_exec();
+ * "restore" reads its file with userspace/common/config.c instead.
  */
 #include <stdio.h>
 #include <string.h>
@@ -46,7 +46,8 @@ static int (*const commands[])(struct lbctl *, const struct lbctl_req *) = {
 	[LBCTL_VERSION] = cmd_version,
 };
 
-int lbctl_exec(struct lbctl *c, const struct lbctl_req *req)
+/* Carry out a parsed request. */
+static int lbctl_exec(struct lbctl *c, const struct lbctl_req *req)
 {
 	int ret;
 

@@ -30,7 +30,6 @@ struct lbctl {
 	uint32_t seq;
 	/* Prefix of messages: "lbctl" or "FILE:LINE" while restoring. */
 	char where[512];
-	bool batch;
 };
 
 /* ---- netlink (nl.c) ------------------------------------------------------ */
@@ -178,8 +177,5 @@ int cmd_flush(struct lbctl *c, const struct lbctl_req *req);
 int cmd_save(struct lbctl *c, const struct lbctl_req *req);
 int cmd_restore(struct lbctl *c, const struct lbctl_req *req);
 int cmd_monitor(struct lbctl *c, const struct lbctl_req *req);
-
-/* Carry out a parsed request: the dispatcher of lbctl.c. */
-int lbctl_exec(struct lbctl *c, const struct lbctl_req *req);
 
 #endif /* LBCTL_H */
