@@ -39,13 +39,23 @@ err_sysctl:
 	return ret;
 }
 
+/*
+ * Kernel sockets hold no reference on their netns: end them all, here,
+ * before the namespace's devices go (they go before any exit method), so
+ * that the resets reach the clients instead of leaving them to time out.
+ */
+static void __net_exit slb_netns_pre_exit_net(struct net *net)
+{
+	struct slb_net *sn = slb_net(net);
+
+	slb_service_flush(sn, true);
+	slb_conn_flush_net(sn);
+}
+
 static void __net_exit slb_netns_exit_net(struct net *net)
 {
 	struct slb_net *sn = slb_net(net);
 
-	/* Kernel sockets hold no reference on their netns: end them all. */
-	slb_service_flush(sn, true);
-	slb_conn_flush_net(sn);
 	xa_destroy(&sn->conns);
 	slb_proc_net_uninit(sn);
 	slb_sysctl_net_uninit(sn);
@@ -53,6 +63,7 @@ static void __net_exit slb_netns_exit_net(struct net *net)
 
 static struct pernet_operations slb_netns_ops = {
 	.init = slb_netns_init_net,
+	.pre_exit = slb_netns_pre_exit_net,
 	.exit = slb_netns_exit_net,
 	.id = &slb_net_id,
 	.size = sizeof(struct slb_net),
