@@ -89,7 +89,7 @@ bench_setup() {
 
 	ulimit -n 262144
 	topo_setup
-	for ns in "$NS_CLI" "$NS_LB" slb-be1 slb-be2 slb-be3; do
+	for ns in "$NS_CLI" "$NS_LB" "$(ns_be 1)" "$(ns_be 2)" "$(ns_be 3)"; do
 		in_ns "$ns" sysctl -qw net.core.somaxconn=4096 \
 			net.ipv4.tcp_max_syn_backlog=8192 \
 			net.ipv4.tcp_tw_reuse=1 \
@@ -97,10 +97,10 @@ bench_setup() {
 	done
 	in_ns "$NS_LB" sysctl -qw net.ipv4.ip_forward=1
 	for i in 1 2 3; do
-		bg "slb-be$i" "$BIN/slbbench" serve \
+		bg "$(ns_be "$i")" "$BIN/slbbench" serve \
 			"0.0.0.0:$BE_PORT,0.0.0.0:$DIRECT_PORT" -t 3600 >/dev/null
-		_wait_listen "slb-be$i" "0.0.0.0:$BE_PORT" || return 1
-		_wait_listen "slb-be$i" "0.0.0.0:$DIRECT_PORT" || return 1
+		_wait_listen "$(ns_be "$i")" "0.0.0.0:$BE_PORT" || return 1
+		_wait_listen "$(ns_be "$i")" "0.0.0.0:$DIRECT_PORT" || return 1
 	done
 	mkdir -p "$B"
 }
@@ -345,10 +345,10 @@ m_bulk() {
 	[ "$dir" = down ] && rev=-R
 	[ "$s" = direct ] && port=$DIRECT_IPERF_PORT
 	ep=$(bulk_ep "$s")
-	ip netns exec slb-be1 timeout $((secs + 30)) iperf3 -s -1 \
+	ip netns exec "$(ns_be 1)" timeout $((secs + 30)) iperf3 -s -1 \
 		-p "$port" >"$B/iperf3-server.log" 2>&1 &
 	spid=$!
-	if ! _wait_listen slb-be1 "0.0.0.0:$port" 2>/dev/null; then
+	if ! _wait_listen "$(ns_be 1)" "0.0.0.0:$port" 2>/dev/null; then
 		bench_err "$sc" "$s" "$rep" "iperf3 server did not listen"
 		kill "$spid" 2>/dev/null
 		wait "$spid" 2>/dev/null
@@ -410,12 +410,6 @@ m_cr() {
 	for k in cps p50_us p99_us errors; do
 		result "$sc" "$s" "$rep" "$k" "$(field "$out" "$k")"
 	done
-}
-
-# TCP sockets allocated in the whole guest (full sockets, every namespace;
-# TIME_WAIT ones are not).
-tcp_sockets() {
-	awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
 }
 
 # Let the previous measurement's sockets go and caches shrink before a

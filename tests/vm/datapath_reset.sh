@@ -18,17 +18,17 @@ backend add $(be4 1):80 service $VIP4:80
 CONF
 lb_apply /tmp/reset.conf
 
-in_ns slb-be1 "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -e reset -t 60000 \
+in_ns "$(ns_be 1)" "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -e reset -t 60000 \
 	>/tmp/reset.srv &
-_wait_listen slb-be1 "[::]:80"
+_wait_listen "$(ns_be 1)" "[::]:80"
 check "client aborts after 1 MiB" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -x 1m -e aborted \
 	-t 60000
 check_wait "backend sees the reset" $! /tmp/reset.srv
 
-in_ns slb-be1 "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -x 1m -e aborted \
+in_ns "$(ns_be 1)" "$BIN/slbpeer" -l "[::]:80" -n 8m -N 1 -x 1m -e aborted \
 	-t 60000 >/tmp/reset.srv &
-_wait_listen slb-be1 "[::]:80"
+_wait_listen "$(ns_be 1)" "[::]:80"
 check "client sees the backend's reset" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 8m -e reset -t 60000
 check_wait "backend aborted after 1 MiB" $! /tmp/reset.srv

@@ -50,7 +50,7 @@ sleep_until() {
 
 # Bytes the backend sent so far, in KiB (IP headers included).
 sent_kb() {
-	in_ns slb-be1 awk '/^IpExt:/ && $2 ~ /^[0-9]/ { print int($9 / 1024) }' \
+	in_ns "$(ns_be 1)" awk '/^IpExt:/ && $2 ~ /^[0-9]/ { print int($9 / 1024) }' \
 		/proc/net/netstat
 }
 

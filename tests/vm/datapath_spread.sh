@@ -20,10 +20,10 @@ spread() {
 	for i in 1 2 3; do
 		echo "backend add $(be4 $i):80 service $VIP4:80 weight ${!i}" \
 			>>/tmp/spread.conf
-		in_ns "slb-be$i" "$BIN/slbpeer" -l "[::]:80" -t 40000 \
+		in_ns "$(ns_be "$i")" "$BIN/slbpeer" -l "[::]:80" -t 40000 \
 			>"/tmp/spread.$i" &
 	done
-	wait_for 10 in_ns slb-be3 ss -Hltn "sport = :80"
+	wait_for 10 in_ns "$(ns_be 3)" ss -Hltn "sport = :80"
 	lb_apply /tmp/spread.conf
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -N 300 -P 1 -t 60000 >&2
 	# The servers stop at their -t; take their counts then.

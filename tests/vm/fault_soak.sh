@@ -91,11 +91,11 @@ start_server() {
 	local i=$1 port=$2 opts=(-v)
 
 	[ "$port" = 80 ] || opts+=(-w)
-	ip netns exec "slb-be$i" "${LOAD[@]}" -l "[::]:$port" \
+	ip netns exec "$(ns_be "$i")" "${LOAD[@]}" -l "[::]:$port" \
 		-n "${SIZES[RANDOM % ${#SIZES[@]}]}" -t 3600000 "${opts[@]}" \
 		>>"$tmp/server-$i-$port" 2>&1 &
 	srv_pid[$i-$port]=$!
-	_wait_listen "slb-be$i" "[::]:$port"
+	_wait_listen "$(ns_be "$i")" "[::]:$port"
 }
 
 # client_loop NAME PORT SIZES [slbpeer options]: runs of 16 connections, 4

@@ -79,6 +79,8 @@ long_runs() {
 #                         10.0.12.1  ---veth---  10.0.12.2  fd00:12::2  (be2)
 #                         10.0.13.1  ---veth---  10.0.13.2  fd00:13::2  (be3)
 #
+# (The namespaces are $NS_CLI, $NS_LB and $(ns_be N): slb-cli-PID and so on.)
+#
 # The balancer under test is a parameter: BALANCER=module (splicelb.ko,
 # configured with lbctl) or BALANCER=lbselect; both read the same
 # configuration (the format of "lbctl save").
@@ -96,13 +98,16 @@ LBSELECT=/tmp/lbselect
 LBSELECT_MAX_CONNS=505
 # A short drain: cleanup stops it with connections the peers left open.
 LBSELECT_OPTS=${LBSELECT_OPTS:--D 1s}
-NS_CLI=slb-cli
-NS_LB=slb-lb
+# The namespaces carry the test's PID in their names, so that a test never
+# meets another run's namespaces, nor those a killed run left behind.
+NS_CLI=slb-cli-$$
+NS_LB=slb-lb-$$
 VIP4=10.0.1.1
 VIP6=fd00:1::1
 BIN=${BIN:-/usr/bin}
 _bg_pids=()
 
+ns_be() { echo "slb-be$1-$$"; }
 be4() { echo "10.0.1$1.2"; }
 be6() { echo "fd00:1$1::2"; }
 
@@ -146,7 +151,7 @@ topo_setup() {
 	ip -n "$NS_LB" link set lo up
 	_link "$NS_CLI" eth0 cli0 10.0.1 fd00:1
 	for i in 1 2 3; do
-		_link "slb-be$i" eth0 "be$i" "10.0.1$i" "fd00:1$i"
+		_link "$(ns_be "$i")" eth0 "be$i" "10.0.1$i" "fd00:1$i"
 	done
 	if [ "$BALANCER" = module ]; then
 		modprobe splicelb
@@ -162,7 +167,7 @@ topo_cleanup() {
 	done
 	wait 2>/dev/null || true
 	_lbselect_stop || lb_ok=$?
-	for ns in "$NS_CLI" slb-be1 slb-be2 slb-be3 "$NS_LB"; do
+	for ns in "$NS_CLI" "$(ns_be 1)" "$(ns_be 2)" "$(ns_be 3)" "$NS_LB"; do
 		ip netns del "$ns" 2>/dev/null || true
 	done
 	if [ "$BALANCER" = module ]; then
@@ -287,8 +292,8 @@ serve() {
 	local i=$1
 
 	shift
-	bg "slb-be$i" "$BIN/slbpeer" -l "[::]:80" "$@"
-	_wait_listen "slb-be$i" "[::]:80"
+	bg "$(ns_be "$i")" "$BIN/slbpeer" -l "[::]:80" "$@"
+	_wait_listen "$(ns_be "$i")" "[::]:80"
 }
 
 # Everything the kernel holds for sockets and slabs, in KiB.
@@ -298,6 +303,26 @@ kernel_mem_kb() {
 	slab=$(awk '/^Slab:/ { print $2 }' /proc/meminfo)
 	tcp_pages=$(in_ns "$NS_LB" awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "mem") print $(i + 1) }' /proc/net/sockstat)
 	echo $((slab + tcp_pages * 4))
+}
+
+# TCP sockets allocated in the whole guest (full sockets, every namespace;
+# TIME_WAIT ones are not).
+tcp_sockets() {
+	awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
+}
+
+_tcp_sockets_le() {
+	[ "$(tcp_sockets)" -le "$1" ]
+}
+
+# check_sockets_back N: the guest's TCP sockets come back to N or fewer
+# (what they were before the test made any), within a minute.
+check_sockets_back() {
+	if wait_for 60 _tcp_sockets_le "$1"; then
+		ktap_ok "TCP sockets back to $1 or fewer"
+	else
+		ktap_fail "TCP sockets back to $1 or fewer: $(tcp_sockets)"
+	fi
 }
 
 # lb_sysctl NAME VALUE: set a tunable of the module in the balancer's netns;
@@ -339,12 +364,12 @@ peer_count() {
 # queue it never accepts from; once the queue is full, TCP drops every
 # further SYN without an answer.
 syn_drop_backend() {
-	bg slb-be3 "$BIN/slbpeer" -l "[::]:80" -A -B 1 -t 120000
-	_wait_listen slb-be3 "[::]:80"
+	bg "$(ns_be 3)" "$BIN/slbpeer" -l "[::]:80" -A -B 1 -t 120000
+	_wait_listen "$(ns_be 3)" "[::]:80"
 	in_ns "$NS_LB" "$BIN/slbpeer" -c "$(be4 3):80" -N 2 -t 1000 \
 		-e timeout >/dev/null 2>&1 || true
 	full() {
-		test "$(in_ns slb-be3 ss -Hltn "sport = :80" | awk '{ print $2 }')" -ge 2
+		test "$(in_ns "$(ns_be 3)" ss -Hltn "sport = :80" | awk '{ print $2 }')" -ge 2
 	}
 	wait_for 10 full
 }

@@ -10,27 +10,30 @@
 
 source "$(dirname "$0")/lib.sh"
 
+NS1=slb-ns1-$$
+NS2=slb-ns2-$$
+
 cleanup() {
-	ip netns del slb-ns1 2>/dev/null || true
-	ip netns del slb-ns2 2>/dev/null || true
+	ip netns del "$NS1" 2>/dev/null || true
+	ip netns del "$NS2" 2>/dev/null || true
 	modprobe -r splicelb 2>/dev/null || true
 }
 trap cleanup EXIT
 
 ktap_plan 6
-ip netns add slb-ns1
+ip netns add "$NS1"
 
 check "modprobe loads the module" modprobe splicelb
 check "version file in init netns" \
 	grep -q '^splicelb [0-9]' /proc/net/splicelb/version
 check "version file in a netns that existed before the load" \
-	ip netns exec slb-ns1 grep -q '^splicelb ' /proc/net/splicelb/version
-ip netns add slb-ns2
+	ip netns exec "$NS1" grep -q '^splicelb ' /proc/net/splicelb/version
+ip netns add "$NS2"
 check "version file in a netns created after the load" \
-	ip netns exec slb-ns2 grep -q '^splicelb ' /proc/net/splicelb/version
+	ip netns exec "$NS2" grep -q '^splicelb ' /proc/net/splicelb/version
 check "rmmod removes it and its /proc entries" \
-	bash -c 'rmmod splicelb && ! test -e /proc/net/splicelb &&
-	       ! ip netns exec slb-ns1 test -e /proc/net/splicelb'
+	bash -c "rmmod splicelb && ! test -e /proc/net/splicelb &&
+	       ! ip netns exec $NS1 test -e /proc/net/splicelb"
 check "loads again after removal" \
 	bash -c 'modprobe splicelb && test -e /proc/net/splicelb/version'
 ktap_finish

@@ -14,17 +14,20 @@
 source "$(dirname "$0")/lib.sh"
 
 tmp=$(mktemp -d)
+NS_A=slb-pa-$$
+NS_B=slb-pb-$$
+export NS_A NS_B
 
 cleanup() {
-	ip netns del slb-pa 2>/dev/null || true
-	ip netns del slb-pb 2>/dev/null || true
+	ip netns del "$NS_A" 2>/dev/null || true
+	ip netns del "$NS_B" 2>/dev/null || true
 	modprobe -r splicelb 2>/dev/null || true
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
 
-A() { ip netns exec slb-pa "$@"; }
-B() { ip netns exec slb-pb "$@"; }
+A() { ip netns exec "$NS_A" "$@"; }
+B() { ip netns exec "$NS_B" "$@"; }
 # For bash -c: busybox sh would take its own "ip", which has no netns.
 export -f A B
 
@@ -40,8 +43,8 @@ export -f refused
 
 ktap_plan 17
 modprobe splicelb
-ip netns add slb-pa
-ip netns add slb-pb
+ip netns add "$NS_A"
+ip netns add "$NS_B"
 A ip link set lo up
 B ip link set lo up
 
@@ -92,9 +95,9 @@ events_stay() {
 	local p
 	# Not through B(): $! must be lbctl itself, which ip netns exec
 	# becomes, or the kill would leave it running.
-	ip netns exec slb-pb lbctl monitor >"$tmp/monb" 2>&1 &
+	ip netns exec "$NS_B" lbctl monitor >"$tmp/monb" 2>&1 &
 	p=$!
-	wait_for 10 subscribed "$p" slb-pb
+	wait_for 10 subscribed "$p" "$NS_B"
 	A lbctl service add 127.0.0.1:8082
 	B lbctl service add 127.0.0.1:8083
 	# Events go out in order: were A's to leak, it would come first.
