@@ -33,6 +33,7 @@ void slb_backend_put(struct slb_backend *be)
 {
 	if (refcount_dec_and_test(&be->refcnt)) {
 		slb_service_put(be->svc);
+		slb_stats_destroy(&be->stats);
 		kfree(be);
 	}
 }
@@ -109,6 +110,10 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	be = kzalloc(sizeof(*be), GFP_KERNEL_ACCOUNT);
 	if (!be)
 		return ERR_PTR(-ENOMEM);
+	if (slb_stats_init(&be->stats, GFP_KERNEL_ACCOUNT)) {
+		kfree(be);
+		return ERR_PTR(-ENOMEM);
+	}
 	refcount_set(&be->refcnt, 1);
 	slb_service_get(svc);
 	be->svc = svc;

@@ -178,19 +178,20 @@ static enum slb_count slb_conn_count_of(u8 state, bool backend)
 	}
 }
 
+static const enum slb_counter slb_conn_gauge[] = {
+	[SLB_COUNT_ACTIVE] = SLB_CTR_CONNS_ACTIVE,
+	[SLB_COUNT_INACTIVE] = SLB_CTR_CONNS_INACTIVE,
+};
+
 static void slb_stats_move(struct slb_stats *s, enum slb_count from,
 			   enum slb_count to)
 {
 	if (from == to)
 		return;
-	if (from == SLB_COUNT_ACTIVE)
-		atomic_dec(&s->active);
-	else if (from == SLB_COUNT_INACTIVE)
-		atomic_dec(&s->inactive);
-	if (to == SLB_COUNT_ACTIVE)
-		atomic_inc(&s->active);
-	else if (to == SLB_COUNT_INACTIVE)
-		atomic_inc(&s->inactive);
+	if (from != SLB_COUNT_NONE)
+		slb_stats_add(s, slb_conn_gauge[from], -1);
+	if (to != SLB_COUNT_NONE)
+		slb_stats_inc(s, slb_conn_gauge[to]);
 }
 
 /* Active and inactive counters follow the state, IPVS-style. */
@@ -212,15 +213,13 @@ static void slb_conn_set_state(struct slb_conn *conn, u8 state)
 }
 
 /* Count an event against the service, the netns and the backend if any. */
-#define slb_conn_count_event(conn, member)				\
-	do {								\
-		struct slb_conn *__conn = (conn);			\
-									\
-		atomic64_inc(&__conn->svc->stats.member);		\
-		atomic64_inc(&__conn->sn->stats.member);		\
-		if (__conn->be)						\
-			atomic64_inc(&__conn->be->stats.member);	\
-	} while (0)
+static void slb_conn_count_event(struct slb_conn *conn, enum slb_counter i)
+{
+	slb_stats_inc(&conn->svc->stats, i);
+	slb_stats_inc(&conn->sn->stats, i);
+	if (conn->be)
+		slb_stats_inc(&conn->be->stats, i);
+}
 
 static void slb_conn_close(struct slb_conn *conn, bool abort)
 {
@@ -263,9 +262,9 @@ static void slb_conn_drop_backend(struct slb_conn *conn)
 	mutex_unlock(&conn->sock_lock);
 	slb_conn_release_sock(server, true);
 
-	atomic64_inc(&be->stats.connect_fails);
-	atomic64_inc(&conn->svc->stats.connect_fails);
-	atomic64_inc(&conn->sn->stats.connect_fails);
+	slb_stats_inc(&be->stats, SLB_CTR_CONNECT_FAILS);
+	slb_stats_inc(&conn->svc->stats, SLB_CTR_CONNECT_FAILS);
+	slb_stats_inc(&conn->sn->stats, SLB_CTR_CONNECT_FAILS);
 	slb_backend_conn_done(be);
 	slb_backend_put(be);
 }
@@ -318,7 +317,7 @@ static bool slb_conn_connect_next(struct slb_conn *conn)
 			return true;
 		slb_conn_drop_backend(conn);
 	}
-	slb_conn_count_event(conn, refused);
+	slb_conn_count_event(conn, SLB_CTR_REFUSED);
 	slb_conn_close(conn, true);
 	return false;
 }
@@ -332,7 +331,7 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 
 	if (READ_ONCE(client->sk_err) ||
 	    READ_ONCE(client->sk_state) == TCP_CLOSE) {
-		slb_conn_count_event(conn, resets);
+		slb_conn_count_event(conn, SLB_CTR_RESETS);
 		slb_conn_close(conn, true);
 		return false;
 	}
@@ -346,7 +345,7 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 	state = READ_ONCE(conn->server->sk->sk_state);
 	if (state == TCP_ESTABLISHED || state == TCP_CLOSE_WAIT) {
 		slb_conn_set_state(conn, SPLICELB_CONN_ESTABLISHED);
-		atomic64_inc(&conn->be->stats.conns_total);
+		slb_stats_inc(&conn->be->stats, SLB_CTR_CONNS_TOTAL);
 		conn->last_active = jiffies;
 		return true;
 	}
@@ -405,7 +404,7 @@ static void slb_conn_relay(struct slb_conn *conn)
 		slb_conn_close(conn, false);
 		return;
 	case SLB_RELAY_RESET:
-		slb_conn_count_event(conn, resets);
+		slb_conn_count_event(conn, SLB_CTR_RESETS);
 		slb_conn_close(conn, true);
 		return;
 	case SLB_RELAY_AGAIN:
@@ -420,7 +419,7 @@ static void slb_conn_relay(struct slb_conn *conn)
 	if (!deadline)
 		return;
 	if (time_after_eq(jiffies, deadline)) {
-		slb_conn_count_event(conn, timeouts);
+		slb_conn_count_event(conn, SLB_CTR_TIMEOUTS);
 		slb_conn_close(conn, true);
 		return;
 	}
@@ -524,11 +523,11 @@ static void slb_conn_turn_away(struct slb_service *svc, struct socket *client,
 			       int err)
 {
 	if (err == -ENOTCONN) {
-		atomic64_inc(&svc->stats.resets);
-		atomic64_inc(&svc->sn->stats.resets);
+		slb_stats_inc(&svc->stats, SLB_CTR_RESETS);
+		slb_stats_inc(&svc->sn->stats, SLB_CTR_RESETS);
 	} else {
-		atomic64_inc(&svc->stats.refused);
-		atomic64_inc(&svc->sn->stats.refused);
+		slb_stats_inc(&svc->stats, SLB_CTR_REFUSED);
+		slb_stats_inc(&svc->sn->stats, SLB_CTR_REFUSED);
 	}
 	slb_conn_release_sock(client, true);
 }
@@ -546,10 +545,10 @@ void slb_conn_start(struct slb_service *svc, struct socket *client)
 		slb_conn_turn_away(svc, client, PTR_ERR(conn));
 		return;
 	}
-	atomic64_inc(&svc->stats.conns_total);
-	atomic64_inc(&svc->sn->stats.conns_total);
-	atomic_inc(&svc->stats.inactive);
-	atomic_inc(&svc->sn->stats.inactive);
+	slb_stats_inc(&svc->stats, SLB_CTR_CONNS_TOTAL);
+	slb_stats_inc(&svc->sn->stats, SLB_CTR_CONNS_TOTAL);
+	slb_stats_inc(&svc->stats, SLB_CTR_CONNS_INACTIVE);
+	slb_stats_inc(&svc->sn->stats, SLB_CTR_CONNS_INACTIVE);
 	tcp_sock_set_nodelay(client->sk);
 	slb_conn_attach(conn, client, &conn->client_cbs);
 	/* The backend connect happens in the work, like everything else. */

@@ -402,39 +402,25 @@ int slb_netlink_put_addr(struct sk_buff *skb, int attr,
 	return 0;
 }
 
+/* Caller holds sn->lock, which orders the read against zeroing. */
 static int slb_nl_put_stats(struct sk_buff *skb, int attr,
 			    const struct slb_stats *stats)
 {
-	static const struct {
-		int attr;
-		size_t off;
-	} fields[] = {
-#define SLB_NL_STAT(a, f) { a, offsetof(struct slb_stats_snap, f) }
-		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_ACTIVE, conns_active),
-		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_INACTIVE, conns_inactive),
-		SLB_NL_STAT(SPLICELB_STATS_A_CONNS_TOTAL, conns_total),
-		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_IN, bytes_in),
-		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_OUT, bytes_out),
-		SLB_NL_STAT(SPLICELB_STATS_A_CONNECT_FAILS, connect_fails),
-		SLB_NL_STAT(SPLICELB_STATS_A_REFUSED, refused),
-		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_BY_REF, bytes_by_ref),
-		SLB_NL_STAT(SPLICELB_STATS_A_BYTES_COPIED, bytes_copied),
-		SLB_NL_STAT(SPLICELB_STATS_A_TIMEOUTS, timeouts),
-		SLB_NL_STAT(SPLICELB_STATS_A_RESETS, resets),
-#undef SLB_NL_STAT
+	static const u16 attrs[SLB_CTR_NUM] = {
+#define SLB_COUNTER(kind, name, ATTR, line, label)			\
+		[SLB_CTR_##ATTR] = SPLICELB_STATS_A_##ATTR,
+#include SLB_COUNTER_LIST
 	};
 	struct slb_stats_snap snap;
 	struct nlattr *nest;
 	unsigned int i;
-	u64 val;
 
 	slb_stats_read(stats, &snap);
 	nest = nla_nest_start(skb, attr);
 	if (!nest)
 		return -EMSGSIZE;
-	for (i = 0; i < ARRAY_SIZE(fields); i++) {
-		memcpy(&val, (u8 *)&snap + fields[i].off, sizeof(val));
-		if (nla_put_u64_64bit(skb, fields[i].attr, val,
+	for (i = 0; i < SLB_CTR_NUM; i++) {
+		if (nla_put_u64_64bit(skb, attrs[i], snap.ctr[i],
 				      SPLICELB_STATS_A_PAD)) {
 			nla_nest_cancel(skb, nest);
 			return -EMSGSIZE;
@@ -1019,9 +1005,13 @@ static int slb_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 		return -ENOMEM;
 	hdr = genlmsg_put_reply(msg, info, &slb_nl_family, 0,
 				SPLICELB_CMD_STATS_GET);
-	if (!hdr || slb_nl_put_stats(msg, SPLICELB_A_STATS, &sn->stats)) {
+	mutex_lock(&sn->lock);
+	err = hdr ? slb_nl_put_stats(msg, SPLICELB_A_STATS, &sn->stats) :
+		    -EMSGSIZE;
+	mutex_unlock(&sn->lock);
+	if (err) {
 		nlmsg_free(msg);
-		return -EMSGSIZE;
+		return err;
 	}
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);

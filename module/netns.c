@@ -25,6 +25,9 @@ static int __net_init slb_netns_init_net(struct net *net)
 	sn->zeroed_at = ktime_get_boottime_seconds();
 	slb_sysctl_defaults(&sn->tun);
 
+	ret = slb_stats_init(&sn->stats, GFP_KERNEL);
+	if (ret)
+		goto err_stats;
 	ret = slb_sysctl_net_init(sn);
 	if (ret)
 		goto err_sysctl;
@@ -36,6 +39,8 @@ static int __net_init slb_netns_init_net(struct net *net)
 err_proc:
 	slb_sysctl_net_uninit(sn);
 err_sysctl:
+	slb_stats_destroy(&sn->stats);
+err_stats:
 	return ret;
 }
 
@@ -59,6 +64,7 @@ static void __net_exit slb_netns_exit_net(struct net *net)
 	xa_destroy(&sn->conns);
 	slb_proc_net_uninit(sn);
 	slb_sysctl_net_uninit(sn);
+	slb_stats_destroy(&sn->stats);
 }
 
 static struct pernet_operations slb_netns_ops = {

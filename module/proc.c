@@ -156,8 +156,9 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu\n",
 		   &it->be->addr.sa, it->be->dest.weight,
 		   slb_proc_backend_state(READ_ONCE(it->be->state)),
-		   s.conns_active, s.conns_inactive, s.conns_total, s.bytes_in,
-		   s.bytes_out, s.connect_fails);
+		   s.ctr[SLB_CTR_CONNS_ACTIVE], s.ctr[SLB_CTR_CONNS_INACTIVE],
+		   s.ctr[SLB_CTR_CONNS_TOTAL], s.ctr[SLB_CTR_BYTES_IN],
+		   s.ctr[SLB_CTR_BYTES_OUT], s.ctr[SLB_CTR_CONNECT_FAILS]);
 	return 0;
 }
 
@@ -256,28 +257,30 @@ static const struct seq_operations slb_proc_conn_ops = {
 
 static int slb_proc_stats_show(struct seq_file *seq, void *v)
 {
+	static const char *const names[SLB_CTR_NUM] = {
+#define SLB_COUNTER(kind, name, ATTR, line, label)			\
+		[SLB_CTR_##ATTR] = #name,
+#include SLB_COUNTER_LIST
+	};
 	struct slb_net *sn = slb_net(seq_file_single_net(seq));
 	struct slb_stats_snap s;
 	u64 secs;
+	int i;
 
+	mutex_lock(&sn->lock);
 	slb_stats_read(&sn->stats, &s);
-	secs = ktime_get_boottime_seconds() - READ_ONCE(sn->zeroed_at);
-	seq_printf(seq,
-		   "conns_total %llu\nconns_active %llu\nconns_inactive %llu\n"
-		   "bytes_in %llu\nbytes_out %llu\n"
-		   "bytes_by_ref %llu\nbytes_copied %llu\n"
-		   "connect_fails %llu\nrefused %llu\n"
-		   "timeouts %llu\nresets %llu\n",
-		   s.conns_total, s.conns_active, s.conns_inactive,
-		   s.bytes_in, s.bytes_out, s.bytes_by_ref, s.bytes_copied,
-		   s.connect_fails, s.refused, s.timeouts, s.resets);
+	secs = ktime_get_boottime_seconds() - sn->zeroed_at;
+	mutex_unlock(&sn->lock);
+	for (i = 0; i < SLB_CTR_NUM; i++)
+		seq_printf(seq, "%s %llu\n", names[i], s.ctr[i]);
 	/* Averages: a counter over the whole seconds since it was zeroed. */
 	secs = max_t(u64, secs, 1);
 	seq_printf(seq,
 		   "seconds %llu\nconns_per_s %llu\n"
 		   "bytes_in_per_s %llu\nbytes_out_per_s %llu\n",
-		   secs, div64_u64(s.conns_total, secs),
-		   div64_u64(s.bytes_in, secs), div64_u64(s.bytes_out, secs));
+		   secs, div64_u64(s.ctr[SLB_CTR_CONNS_TOTAL], secs),
+		   div64_u64(s.ctr[SLB_CTR_BYTES_IN], secs),
+		   div64_u64(s.ctr[SLB_CTR_BYTES_OUT], secs));
 	return 0;
 }
 

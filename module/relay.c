@@ -118,16 +118,17 @@ static u32 slb_relay_linear_bytes(const struct sk_buff *skb, u32 off, u32 len)
 static void slb_relay_account(struct slb_conn *conn, struct slb_pipe *pipe,
 			      u32 sent, u32 copied)
 {
-	bool up = pipe == &conn->up;
+	enum slb_counter dir = pipe == &conn->up ? SLB_CTR_BYTES_IN :
+						    SLB_CTR_BYTES_OUT;
 	struct slb_stats *all[] = {
 		&conn->svc->stats, &conn->be->stats, &conn->sn->stats
 	};
 
 	pipe->bytes += sent;
 	for (int i = 0; i < ARRAY_SIZE(all); i++) {
-		atomic64_add(sent, up ? &all[i]->bytes_in : &all[i]->bytes_out);
-		atomic64_add(sent - copied, &all[i]->bytes_by_ref);
-		atomic64_add(copied, &all[i]->bytes_copied);
+		slb_stats_add(all[i], dir, sent);
+		slb_stats_add(all[i], SLB_CTR_BYTES_BY_REF, sent - copied);
+		slb_stats_add(all[i], SLB_CTR_BYTES_COPIED, copied);
 	}
 }
 

@@ -35,6 +35,7 @@ void slb_service_put(struct slb_service *svc)
 {
 	if (refcount_dec_and_test(&svc->refcnt)) {
 		mem_cgroup_put(svc->memcg);
+		slb_stats_destroy(&svc->stats);
 		kfree(svc);
 	}
 }
@@ -142,6 +143,10 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
 		goto out;
+	if (slb_stats_init(&svc->stats, GFP_KERNEL_ACCOUNT)) {
+		kfree(svc);
+		goto out;
+	}
 	refcount_set(&svc->refcnt, 1);
 	svc->sn = sn;
 	svc->memcg = get_mem_cgroup_from_mm(current->mm);
@@ -295,6 +300,6 @@ void slb_service_zero(struct slb_net *sn)
 	}
 	slb_stats_zero(&sn->stats);
 	/* /proc/net/splicelb/stats averages over the time since. */
-	WRITE_ONCE(sn->zeroed_at, ktime_get_boottime_seconds());
+	sn->zeroed_at = ktime_get_boottime_seconds();
 	mutex_unlock(&sn->lock);
 }

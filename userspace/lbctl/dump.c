@@ -108,6 +108,11 @@ static int parse_ep(const struct nlattr *nest, struct sockaddr_storage *ss)
 /* Counters the kernel does not send stay 0: newer or older kernels. */
 static int parse_counters(const struct nlattr *nest, struct lbctl_counters *st)
 {
+	static const uint16_t attr[SLB_CTR_NUM] = {
+#define SLB_COUNTER(kind, name, ATTR, line, label)			\
+		[SLB_CTR_##ATTR] = SPLICELB_STATS_A_##ATTR,
+#include SLB_COUNTER_LIST
+	};
 	struct attrs a;
 	int i;
 
@@ -116,9 +121,8 @@ static int parse_counters(const struct nlattr *nest, struct lbctl_counters *st)
 		return 0;
 	if (parse_nested(nest, &a))
 		return -1;
-	for (i = 1; i <= SPLICELB_STATS_A_MAX; i++)
-		if (a.tb[i] && i != SPLICELB_STATS_A_PAD &&
-		    get_u64(a.tb[i], &st->v[i]))
+	for (i = 0; i < SLB_CTR_NUM; i++)
+		if (a.tb[attr[i]] && get_u64(a.tb[attr[i]], &st->v[i]))
 			return -1;
 	st->present = true;
 	return 0;

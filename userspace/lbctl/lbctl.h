@@ -14,6 +14,7 @@
 #include <sys/socket.h>
 
 #include "config.h"
+#include "counters.h"
 #include "lbctl_parse.h"
 #include "uapi/linux/splicelb.h"
 
@@ -73,7 +74,7 @@ void lbctl_err(const struct lbctl *c, const char *fmt, ...)
 
 struct lbctl_counters {
 	bool present;
-	uint64_t v[SPLICELB_STATS_A_MAX + 1];	/* by SPLICELB_STATS_A_* */
+	uint64_t v[SLB_CTR_NUM];		/* by SLB_CTR_* */
 };
 
 struct lbctl_backend {

@@ -195,37 +195,34 @@ void out_finish(void)
 
 /* ---- shared printers ---------------------------------------------------- */
 
+/* Two text lines, connections then bytes; one JSON object. */
 void print_counters(const struct lbctl_counters *st, const char *ind)
 {
-	const uint64_t *v = st->v;
+	enum { CONNS, BYTES };
+	static const struct {
+		int line;
+		const char *name, *label;
+	} ctr[SLB_CTR_NUM] = {
+#define SLB_COUNTER(kind, name, ATTR, line, label)			\
+		[SLB_CTR_##ATTR] = { line, #name, label },
+#include SLB_COUNTER_LIST
+	};
+	int line, i;
 
 	out_open_object("stats");
-	out_text("%s", ind);
-	out_u64(OUT_ANY, "conns_total", "conns %" PRIu64,
-		v[SPLICELB_STATS_A_CONNS_TOTAL]);
-	out_u64(OUT_ANY, "conns_active", " active %" PRIu64,
-		v[SPLICELB_STATS_A_CONNS_ACTIVE]);
-	out_u64(OUT_ANY, "conns_inactive", " inactive %" PRIu64,
-		v[SPLICELB_STATS_A_CONNS_INACTIVE]);
-	out_u64(OUT_ANY, "refused", " refused %" PRIu64,
-		v[SPLICELB_STATS_A_REFUSED]);
-	out_u64(OUT_ANY, "connect_fails", " connect_fails %" PRIu64,
-		v[SPLICELB_STATS_A_CONNECT_FAILS]);
-	out_u64(OUT_ANY, "timeouts", " timeouts %" PRIu64,
-		v[SPLICELB_STATS_A_TIMEOUTS]);
-	out_u64(OUT_ANY, "resets", " resets %" PRIu64,
-		v[SPLICELB_STATS_A_RESETS]);
-	out_nl();
-	out_text("%s", ind);
-	out_u64(OUT_ANY, "bytes_in", "bytes in %" PRIu64,
-		v[SPLICELB_STATS_A_BYTES_IN]);
-	out_u64(OUT_ANY, "bytes_out", " out %" PRIu64,
-		v[SPLICELB_STATS_A_BYTES_OUT]);
-	out_u64(OUT_ANY, "bytes_by_ref", " by_ref %" PRIu64,
-		v[SPLICELB_STATS_A_BYTES_BY_REF]);
-	out_u64(OUT_ANY, "bytes_copied", " copied %" PRIu64,
-		v[SPLICELB_STATS_A_BYTES_COPIED]);
-	out_nl();
+	for (line = CONNS; line <= BYTES; line++) {
+		const char *sep = "";
+
+		out_text("%s", ind);
+		for (i = 0; i < SLB_CTR_NUM; i++) {
+			if (ctr[i].line != line)
+				continue;
+			out_u64(OUT_JSON, ctr[i].name, "", st->v[i]);
+			out_text("%s%s %" PRIu64, sep, ctr[i].label, st->v[i]);
+			sep = " ";
+		}
+		out_nl();
+	}
 	out_close_object();
 }
 
