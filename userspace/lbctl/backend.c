@@ -1,38 +1,32 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /* lbctl backend add|change|del|show */
-#include <errno.h>
-
 #include "lbctl.h"
-
-static int backend_cb(const struct nlmsghdr *nlh, void *data)
-{
-	const struct lbctl_req *req = data;
-	struct lbctl_backend b;
-
-	if (lbctl_parse_backend(nlh, &b))
-		return -1;
-	out_open_object(NULL);
-	print_backend(&b, true, req->stats);
-	out_close_object();
-	return MNL_CB_OK;
-}
 
 int cmd_backend(struct lbctl *c, const struct lbctl_req *req)
 {
-	int err;
+	struct lbctl_config cfg;
+	struct lbctl_req r = *req;
+	size_t i, j;
 
 	if (req->op != LBCTL_BACKEND_SHOW)
 		return lbctl_nl_simple(c, req);
 
-	/*
-	 * Printed as they come: a dump that raced with a change is only
-	 * reported, since what was printed cannot be taken back.
-	 */
+	/* Read whole, so that a dump that raced with a change is read again. */
+	r.has &= ~LBCTL_HAS_ADDR;
+	if (req->has & LBCTL_HAS_SVC) {
+		r.addr = req->svc;
+		r.has |= LBCTL_HAS_ADDR;
+	}
+	if (lbctl_dump_config(c, &r, true, &cfg))
+		return LBCTL_REFUSED;
 	out_open_array(NULL);
-	err = lbctl_nl_talk(c, SPLICELB_CMD_BACKEND_GET, NLM_F_DUMP, req,
-			    backend_cb, (void *)req);
+	for (i = 0; i < cfg.nsvc; i++)
+		for (j = 0; j < cfg.svc[i].nbe; j++) {
+			out_open_object(NULL);
+			print_backend(&cfg.svc[i].be[j], true, req->stats);
+			out_close_object();
+		}
 	out_close_array();
-	if (err == -EINTR)
-		lbctl_err(c, "the backends changed during the listing");
-	return err ? LBCTL_REFUSED : LBCTL_OK;
+	lbctl_config_free(&cfg);
+	return LBCTL_OK;
 }
