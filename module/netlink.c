@@ -1113,11 +1113,9 @@ static const struct genl_multicast_group slb_nl_mcgrps[] = {
 };
 
 /*
- * No parallel_ops: requests run one at a time under the genetlink mutex,
- * which compat.h's extack message buffer for 6.1 relies on.  resv_start_op
- * is 0, as for any new family: the core refuses a request whose header
- * has its reserved byte or a netlink flag genetlink does not define set,
- * for every command.
+ * resv_start_op is 0, as for any new family: the core refuses a request
+ * whose header has its reserved byte or a netlink flag genetlink does not
+ * define set, for every command.
  */
 static struct genl_family slb_nl_family __ro_after_init = {
 	.name = SPLICELB_GENL_NAME,
