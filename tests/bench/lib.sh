@@ -16,6 +16,12 @@
 #   haproxy    10.0.1.1:8003          :5303         HAProxy, mode tcp
 #   ipvs       10.0.1.1:8004          :5304         IPVS, NAT (ipvsadm -m)
 #   nginx      10.0.1.1:8005          :5305         nginx stream proxy
+#   splicelb_base  (splicelb's ports)               an earlier splicelb.ko
+#                                                   (make bench BENCH_BASE=)
+#
+# splicelb and splicelb_base are two builds of one module, which cannot be
+# loaded at once: each measurement of either first loads its own (slb_use),
+# so that a run still interleaves them, reloading the module between them.
 #
 # Request/response services balance over the three backends (rr), each
 # running "slbbench serve" on ports 80 (for the balancers) and 81 (the same
@@ -50,7 +56,10 @@ IPERF_PORT=5201
 DIRECT_IPERF_PORT=5202
 LBSELECT_BENCH_MAX=500
 B=/tmp/bench
-declare -A SYS_PORT=([splicelb]=1 [lbselect]=2 [haproxy]=3 [ipvs]=4 [nginx]=5)
+declare -A SYS_PORT=([splicelb]=1 [lbselect]=2 [haproxy]=3 [ipvs]=4 [nginx]=5
+		    [splicelb_base]=1)
+# Where scripts/vm puts VM_BASE_MODULE.
+BASE_KO=/usr/share/splicelb/base/splicelb.ko
 declare -A SYS_OK=() SYS_RSS0=()
 
 result() {
@@ -148,10 +157,39 @@ start_direct() {
 	:
 }
 
-start_splicelb() {
-	modprobe splicelb || return 1
+# slb_ko splicelb|splicelb_base: the module file of that build.
+slb_ko() {
+	case $1 in
+	splicelb) modinfo -n splicelb ;;
+	splicelb_base) echo "$BASE_KO" ;;
+	esac
+}
+
+# slb_use splicelb|splicelb_base: that build of the module is loaded and
+# configured; the other one, if loaded, is unloaded first.  Which one is
+# loaded is read off the module's version (the base's names its commit),
+# since systems start in subshells.
+slb_use() {
+	local ko
+
+	ko=$(slb_ko "$1")
+	[ "$(cat /sys/module/splicelb/version 2>/dev/null)" != \
+	  "$(modinfo -F version "$ko")" ] || return 0
+	if [ -e /sys/module/splicelb ]; then
+		wait_for 30 modprobe -r splicelb || return 1
+	fi
+	insmod "$ko" || return 1
 	_lb_conf 8001 5301 >"$B/splicelb.conf"
 	in_ns "$NS_LB" lbctl restore "$B/splicelb.conf"
+}
+
+start_splicelb() {
+	slb_use splicelb
+}
+
+start_splicelb_base() {
+	[ -f "$BASE_KO" ] || { echo "no $BASE_KO: make bench BENCH_BASE=REV"; return 1; }
+	slb_use splicelb_base
 }
 
 start_lbselect() {
@@ -283,8 +321,7 @@ sys_rss_kb() {
 sys_version() {
 	case $1 in
 	direct|ipvs) uname -r ;;
-	splicelb) cat /sys/module/splicelb/version 2>/dev/null ||
-		modinfo -F version splicelb ;;
+	splicelb|splicelb_base) modinfo -F version "$(slb_ko "$1")" ;;
 	lbselect) lbctl -V | awk '{ print $NF }' ;;
 	haproxy) haproxy -v | head -n 1 | awk '{ print $3 }' ;;
 	nginx) nginx -v 2>&1 | sed 's|.*/||' ;;

@@ -51,6 +51,10 @@ CONC_REPS=${sel_reps:-$CONC_REPS}
 measure() {
 	local sc=$1 s=$2 rep=$3
 
+	case $s in
+	splicelb|splicelb_base)
+		slb_use "$s" || { bench_err "$sc" "$s" "$rep" "module did not load"; return 1; } ;;
+	esac
 	case $sc in
 	conc) m_conc "$sc" "$s" "$rep" "$CONC_N" "$CONC_S" ;;
 	bulk_up) m_bulk "$sc" "$s" "$rep" up "$BULK_S" ;;
@@ -98,7 +102,9 @@ for sc in $SCENARIOS; do
 		done
 	done
 done
-if [ -n "${SYS_OK[splicelb]:-}" ]; then
+if [ -n "${SYS_OK[splicelb]:-}" ] &&
+   [ "$(cat /sys/module/splicelb/version 2>/dev/null)" = \
+     "$(sys_version splicelb)" ]; then
 	in_ns "$NS_LB" cat /proc/net/splicelb/stats |
 		awk '{ print "SLBBENCH-STAT,splicelb," $1 "," $2 }'
 fi
