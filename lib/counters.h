@@ -10,7 +10,7 @@
  *   SLB_COUNTER(kind, name, ATTR, line, label)
  *
  * kind   GAUGE: live state, moved up and down, never zeroed;
- *        COUNT: cumulative, zeroed by "lbctl stats zero"
+ *        COUNT: cumulative, zeroed by "lbctl zero"
  * name   its key in /proc/net/splicelb/stats and in lbctl's JSON
  * ATTR   its attribute, SPLICELB_STATS_A_<ATTR>
  * line   the line of lbctl's text output it is on: CONNS or BYTES

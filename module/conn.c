@@ -189,9 +189,9 @@ static void slb_stats_move(struct slb_stats *s, enum slb_count from,
 	if (from == to)
 		return;
 	if (from != SLB_COUNT_NONE)
-		slb_stats_add(s, slb_conn_gauge[from], -1);
+		slb_stats_gauge_add(s, slb_conn_gauge[from], -1);
 	if (to != SLB_COUNT_NONE)
-		slb_stats_inc(s, slb_conn_gauge[to]);
+		slb_stats_gauge_add(s, slb_conn_gauge[to], 1);
 }
 
 /* Active and inactive counters follow the state, IPVS-style. */
@@ -547,8 +547,8 @@ void slb_conn_start(struct slb_service *svc, struct socket *client)
 	}
 	slb_stats_inc(&svc->stats, SLB_CTR_CONNS_TOTAL);
 	slb_stats_inc(&svc->sn->stats, SLB_CTR_CONNS_TOTAL);
-	slb_stats_inc(&svc->stats, SLB_CTR_CONNS_INACTIVE);
-	slb_stats_inc(&svc->sn->stats, SLB_CTR_CONNS_INACTIVE);
+	slb_stats_gauge_add(&svc->stats, SLB_CTR_CONNS_INACTIVE, 1);
+	slb_stats_gauge_add(&svc->sn->stats, SLB_CTR_CONNS_INACTIVE, 1);
 	tcp_sock_set_nodelay(client->sk);
 	slb_conn_attach(conn, client, &conn->client_cbs);
 	/* The backend connect happens in the work, like everything else. */

@@ -40,9 +40,9 @@ void slb_stats_read(const struct slb_stats *s, struct slb_stats_snap *snap);
 /* Zeroes the cumulative counters; gauges are live state. */
 void slb_stats_zero(struct slb_stats *s);
 
-/* Add @val (which a gauge may take negative) to counter @i of @s. */
+/* Add @val to counter @i of @s. */
 static inline void slb_stats_add(struct slb_stats *s, enum slb_counter i,
-				 s64 val)
+				 u32 val)
 {
 	struct slb_stats_cpu *c = get_cpu_ptr(s->cpu);
 
@@ -55,6 +55,22 @@ static inline void slb_stats_add(struct slb_stats *s, enum slb_counter i,
 static inline void slb_stats_inc(struct slb_stats *s, enum slb_counter i)
 {
 	slb_stats_add(s, i, 1);
+}
+
+/*
+ * Move gauge @i of @s by @delta, up or down.  Not u64_stats_add, whose
+ * addend is an unsigned long: on 32-bit a -1 would add 2^32 - 1.  The
+ * read and set are one update, as this CPU's counters have one writer.
+ */
+static inline void slb_stats_gauge_add(struct slb_stats *s,
+				       enum slb_counter i, int delta)
+{
+	struct slb_stats_cpu *c = get_cpu_ptr(s->cpu);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_set(&c->ctr[i], u64_stats_read(&c->ctr[i]) + (s64)delta);
+	u64_stats_update_end(&c->syncp);
+	put_cpu_ptr(s->cpu);
 }
 
 #endif /* SLB_STATS_H */
