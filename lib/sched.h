@@ -8,10 +8,19 @@
  * a zeroed per-service state buffer of ops->state_size bytes, and
  * serialises every call for one service.  After any add/del/upd callback the
  * array passed to the next call is the new set.
+ *
+ * The hashing schedulers (sh, mh) look clients up in a table built from
+ * the whole set.  Building it may take milliseconds, too long for the
+ * data path's lock, so the caller builds a new table outside the lock
+ * whenever the set, a weight or an option changes (slb_sched_build), and
+ * swaps it in under the lock with the change itself.  The table holds
+ * pointers to the dests, never indices into the caller's array, so the
+ * caller may keep that array in any order.
  */
 #ifndef SLB_LIB_SCHED_H
 #define SLB_LIB_SCHED_H
 
+#include "hash.h"
 #include "slb_types.h"
 #include "uapi/linux/splicelb.h"
 
@@ -20,12 +29,41 @@
 #define SLB_SCHED_DEFAULT	"rr"
 #define SLB_SCHED_STATE_MAX	64	/* largest state_size of any scheduler */
 
+/*
+ * An endpoint as the hashing schedulers see it: byte 0 the IP version (4
+ * or 6), bytes 1-2 the port in network order, then the address, an IPv4
+ * one in the first four bytes and zeroes after.  Hashing these bytes
+ * gives the same answer on every host, whatever its byte order, so that
+ * gateways given the same backends build the same tables.
+ */
+#define SLB_SCHED_ID_LEN	20
+#define SLB_SCHED_ID_ADDR	3	/* where the address starts */
+
+/* Options; a scheduler's ops->options says which ones it takes. */
+#define SLB_SCHED_OPT_HASH_KEY		(1U << 0)
+#define SLB_SCHED_OPT_SEED		(1U << 1)
+#define SLB_SCHED_OPT_TABLE_SIZE	(1U << 2)
+
+struct slb_sched_opts {
+	u32 hash_key;		/* SPLICELB_HASH_KEY_* */
+	u32 seed;
+	u32 table_size;		/* 0: the scheduler's default */
+};
+
 /* Scheduler-visible part of a backend. */
 struct slb_sched_dest {
 	u32 weight;		/* 0 = quiesced: keeps connections, gets no new */
 	bool available;		/* up (not draining, not down) */
 	u32 active;		/* live connections, for least-connection */
 	s64 credit;		/* scheduler's own per-backend bookkeeping */
+	/*
+	 * The weight the current table was built with: the last nonzero
+	 * one, so that quiescing a backend keeps its table entries.  Set
+	 * by slb_sched_build, read by slb_sched_stale; the caller zeroes it
+	 * with the rest of a new dest.
+	 */
+	u32 table_weight;
+	u8 id[SLB_SCHED_ID_LEN];	/* address and port, for hashing */
 };
 
 /* What one scheduling decision may depend on. */
@@ -33,7 +71,10 @@ struct slb_sched_ctx {
 	/* Backends already tried for this client: never picked again. */
 	const struct slb_sched_dest *const *tried;
 	unsigned int ntried;
-	u32 hash;		/* of the client address, for hashing schedulers */
+	const u8 *client;	/* SLB_SCHED_ID_LEN bytes, as a dest's id */
+	u32 random;		/* fresh from the caller's generator */
+	const struct slb_sched_opts *opts;
+	const void *table;	/* from slb_sched_build, if ops->build */
 };
 
 struct slb_sched_ops {
@@ -47,9 +88,28 @@ struct slb_sched_ops {
 			 unsigned int n, struct slb_sched_dest *removed);
 	void (*upd_dest)(void *state, struct slb_sched_dest *const *dests,
 			 unsigned int n, struct slb_sched_dest *changed);
-	/* Index into dests of the chosen backend, or -1 if none can serve. */
-	int (*schedule)(void *state, struct slb_sched_dest *const *dests,
-			unsigned int n, const struct slb_sched_ctx *ctx);
+	/* The chosen backend, or NULL if none can serve. */
+	struct slb_sched_dest *(*schedule)(void *state,
+					   struct slb_sched_dest *const *dests,
+					   unsigned int n,
+					   const struct slb_sched_ctx *ctx);
+
+	u32 options;			/* SLB_SCHED_OPT_* it takes */
+	/*
+	 * Table schedulers only, else NULL.  Bytes of the table and of the
+	 * scratch space a build of n dests needs; the build itself, which
+	 * neither fails nor allocates.  Building from the same dests (in
+	 * any order) and options gives the same table, byte for byte
+	 * except for the pointers.
+	 */
+	size_t (*table_size)(const struct slb_sched_opts *opts,
+			     struct slb_sched_dest *const *dests,
+			     unsigned int n);
+	size_t (*scratch_size)(const struct slb_sched_opts *opts,
+			       unsigned int n);
+	void (*build)(const struct slb_sched_opts *opts,
+		      struct slb_sched_dest *const *dests, unsigned int n,
+		      void *table, void *scratch);
 };
 
 /* NULL when no scheduler has that name. */
@@ -60,7 +120,55 @@ const struct slb_sched_ops *slb_sched_at(unsigned int i);
 bool slb_sched_eligible(const struct slb_sched_dest *d,
 			const struct slb_sched_ctx *ctx);
 
+/* Fill an endpoint id; addr is 4 or 16 bytes, port in network order. */
+void slb_sched_id_set(u8 *id, unsigned int version, const void *addr,
+		      u16 port_be);
+/* Options checked against the scheduler: a message, or NULL if fine. */
+const char *slb_sched_opts_check(const struct slb_sched_ops *ops,
+				 u32 given, const struct slb_sched_opts *opts);
+/* The options a service starts with, and returns to on a new scheduler. */
+void slb_sched_opts_default(struct slb_sched_opts *opts);
+/* Would a change of d's weight to @weight need a new table? */
+bool slb_sched_stale(const struct slb_sched_ops *ops,
+		     const struct slb_sched_dest *d, u32 weight);
+/*
+ * The weight a table build counts for d (its last nonzero one); the
+ * build records it.  For the builders, not the callers.
+ */
+u32 slb_sched_table_weight(struct slb_sched_dest *d);
+
+/*
+ * The least-loaded eligible dest, by a ratio of the caller's: the one
+ * whose load/weight is lowest, compared by cross-multiplying.  Ties go
+ * to the first after *cursor, which then moves there, so they rotate.
+ */
+struct slb_sched_dest *slb_sched_least(struct slb_sched_dest *const *dests,
+				       unsigned int n,
+				       const struct slb_sched_ctx *ctx,
+				       unsigned int *cursor, bool weighted);
+/* lc and wlc: the state is the cursor alone, and nothing to update. */
+void slb_sched_least_init(void *state);
+/* For schedulers that keep no state, or nothing to update on a change. */
+void slb_sched_no_state(void *state);
+void slb_sched_unchanged(void *state, struct slb_sched_dest *const *dests,
+			 unsigned int n, struct slb_sched_dest *d);
+
+/*
+ * What the hashing schedulers hash of the client: its address, and its
+ * port with SPLICELB_HASH_KEY_ADDR_PORT.  0 without a client.
+ */
+u64 slb_sched_client_hash(const struct slb_sched_ctx *ctx, u64 seed);
+
+/* Heapsort: lib/ has no qsort; O(n log n) worst case, no allocation. */
+void slb_sched_sort(void *base, size_t n, size_t size,
+		    int (*cmp)(const void *a, const void *b));
+
 extern const struct slb_sched_ops slb_sched_rr;
 extern const struct slb_sched_ops slb_sched_wrr;
+extern const struct slb_sched_ops slb_sched_lc;
+extern const struct slb_sched_ops slb_sched_wlc;
+extern const struct slb_sched_ops slb_sched_p2c;
+extern const struct slb_sched_ops slb_sched_sh;
+extern const struct slb_sched_ops slb_sched_mh;
 
 #endif /* SLB_LIB_SCHED_H */

@@ -151,14 +151,15 @@ static unsigned int slb_rr_start(const struct slb_rr_state *st,
 	return i < n ? i : 0;
 }
 
-static int slb_rr_schedule(void *state, struct slb_sched_dest *const *dests,
-			   unsigned int n, const struct slb_sched_ctx *ctx)
+static struct slb_sched_dest *
+slb_rr_schedule(void *state, struct slb_sched_dest *const *dests,
+		unsigned int n, const struct slb_sched_ctx *ctx)
 {
 	struct slb_rr_state *st = state;
 	unsigned int i, k;
 
 	if (!n)
-		return -1;
+		return NULL;
 
 	i = slb_rr_start(st, dests, n);
 	for (k = 0; k < n; k++) {
@@ -166,13 +167,13 @@ static int slb_rr_schedule(void *state, struct slb_sched_dest *const *dests,
 			st->cursor = dests[i];
 			st->pos = i;
 			st->after = true;
-			return (int)i;
+			return dests[i];
 		}
 		if (++i == n)
 			i = 0;
 	}
 	/* Nobody could serve: leave the cursor where it was. */
-	return -1;
+	return NULL;
 }
 
 const struct slb_sched_ops slb_sched_rr = {

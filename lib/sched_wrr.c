@@ -84,13 +84,13 @@ static void slb_wrr_upd_dest(void *state, struct slb_sched_dest *const *dests,
 	changed->credit = 0;
 }
 
-static int slb_wrr_schedule(void *state, struct slb_sched_dest *const *dests,
-			    unsigned int n, const struct slb_sched_ctx *ctx)
+static struct slb_sched_dest *
+slb_wrr_schedule(void *state, struct slb_sched_dest *const *dests,
+		 unsigned int n, const struct slb_sched_ctx *ctx)
 {
 	struct slb_sched_dest *best = NULL;
 	s64 total = 0;
 	unsigned int i;
-	int picked = -1;
 
 	(void)state;
 	for (i = 0; i < n; i++) {
@@ -100,14 +100,12 @@ static int slb_wrr_schedule(void *state, struct slb_sched_dest *const *dests,
 			continue;
 		d->credit += d->weight;
 		total += d->weight;
-		if (!best || d->credit > best->credit) {
+		if (!best || d->credit > best->credit)
 			best = d;
-			picked = (int)i;
-		}
 	}
 	if (best)
 		best->credit -= total;
-	return picked;
+	return best;
 }
 
 const struct slb_sched_ops slb_sched_wrr = {

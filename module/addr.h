@@ -20,5 +20,7 @@ static inline int slb_addr_len(const union slb_addr *a)
 }
 
 bool slb_addr_equal(const union slb_addr *a, const union slb_addr *b);
+/* The endpoint as lib/sched.h's hashing schedulers see it. */
+void slb_addr_sched_id(const union slb_addr *a, u8 *id);
 
 #endif /* SLB_ADDR_H */

@@ -78,12 +78,63 @@ static bool slb_backend_available(u8 state)
 	return state == SPLICELB_BACKEND_UP;
 }
 
+/*
+ * Does the service's scheduler need a new table for a change?  Not
+ * before it listens: slb_service_add builds the first one when all its
+ * backends are in, and not once it is dying.
+ */
+static bool slb_backend_table_kept(const struct slb_service *svc)
+{
+	return svc->sched->build && svc->listener && !svc->dead;
+}
+
+/* The service's table with @be in, which dests[] has room for. */
+static void *slb_backend_table_with(struct slb_service *svc,
+				    struct slb_backend *be)
+{
+	if (!slb_backend_table_kept(svc))
+		return NULL;
+	/* Past ndests: the data path does not look there. */
+	svc->dests[svc->ndests] = &be->dest;
+	return slb_service_table_new(svc->sched, &svc->sched_opts, svc->dests,
+				     svc->ndests + 1);
+}
+
+/* The service's table without @be. */
+static void *slb_backend_table_without(struct slb_service *svc,
+				       struct slb_backend *be)
+{
+	struct slb_sched_dest **set;
+	unsigned int i, n = 0;
+	void *table;
+
+	if (!slb_backend_table_kept(svc))
+		return NULL;
+	set = kvmalloc_array(max(svc->ndests, 1U), sizeof(*set), GFP_KERNEL);
+	if (!set)
+		return ERR_PTR(-ENOMEM);
+	for (i = 0; i < svc->ndests; i++)
+		if (svc->dests[i] != &be->dest)
+			set[n++] = svc->dests[i];
+	table = slb_service_table_new(svc->sched, &svc->sched_opts, set, n);
+	kvfree(set);
+	return table;
+}
+
+/* Caller holds sched_lock; @table from one of the above, or NULL. */
+static void *slb_backend_table_swap(struct slb_service *svc, void *table)
+{
+	return slb_backend_table_kept(svc) ?
+	       slb_service_table_swap(svc, table) : NULL;
+}
+
 struct slb_backend *slb_backend_create(struct slb_service *svc,
 				       const struct slb_backend_cfg *cfg,
 				       struct netlink_ext_ack *extack)
 {
 	struct slb_net *sn = svc->sn;
 	struct slb_backend *be;
+	void *table;
 	int ret;
 
 	lockdep_assert_held(&sn->lock);
@@ -122,12 +173,20 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 		    SPLICELB_BACKEND_UP;
 	be->dest.weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
 	be->dest.available = slb_backend_available(be->state);
+	slb_addr_sched_id(&be->addr, be->dest.id);
+	table = slb_backend_table_with(svc, be);
+	if (IS_ERR(table)) {
+		slb_backend_put(be);
+		return ERR_CAST(table);
+	}
 
 	spin_lock(&svc->sched_lock);
 	svc->dests[svc->ndests++] = &be->dest;
 	svc->sched->add_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
+	table = slb_backend_table_swap(svc, table);
 	spin_unlock(&svc->sched_lock);
+	kvfree(table);
 	list_add_tail(&be->node, &svc->backends);
 	svc->nbackends++;
 	sn->nbackends++;
@@ -154,14 +213,56 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 	return ret;
 }
 
+/*
+ * A new weight, and the table it needs, if it needs one; on failure
+ * nothing changed.  The table is built with the weight in place, so the
+ * weight comes first: a few picks under the new weight and the old table
+ * only use the table that was right a moment ago.
+ */
+static int slb_backend_reweight(struct slb_service *svc,
+				struct slb_backend *be, u32 weight)
+{
+	bool stale = slb_backend_table_kept(svc) &&
+		     slb_sched_stale(svc->sched, &be->dest, weight);
+	u32 old = be->dest.weight;
+	void *table;
+
+	if (weight == old)
+		return 0;
+	spin_lock(&svc->sched_lock);
+	be->dest.weight = weight;
+	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
+			     &be->dest);
+	spin_unlock(&svc->sched_lock);
+	if (!stale)
+		return 0;
+	table = slb_service_table_new(svc->sched, &svc->sched_opts,
+				      svc->dests, svc->ndests);
+	spin_lock(&svc->sched_lock);
+	if (IS_ERR(table)) {
+		be->dest.weight = old;
+		svc->sched->upd_dest(svc->sched_state, svc->dests,
+				     svc->ndests, &be->dest);
+	} else {
+		table = slb_service_table_swap(svc, table);
+	}
+	spin_unlock(&svc->sched_lock);
+	if (IS_ERR(table))
+		return PTR_ERR(table);
+	kvfree(table);
+	return 0;
+}
+
 int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 		       const struct slb_backend_cfg *cfg,
 		       struct netlink_ext_ack *extack)
 {
 	struct slb_service *svc;
 	struct slb_backend *be;
+	u32 weight;
 	u8 state;
 	bool drained;
+	int ret;
 
 	mutex_lock(&sn->lock);
 	svc = slb_backend_service(sn, svc_addr, extack);
@@ -181,9 +282,15 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	    be->state == SPLICELB_BACKEND_DRAINED)
 		state = SPLICELB_BACKEND_DRAINED;
 
+	weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : be->dest.weight;
+	ret = slb_backend_reweight(svc, be, weight);
+	if (ret) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the scheduler's table");
+		mutex_unlock(&sn->lock);
+		return ret;
+	}
+
 	spin_lock(&svc->sched_lock);
-	if (cfg->set & SLB_BE_SET_WEIGHT)
-		be->dest.weight = cfg->weight;
 	be->dest.available = slb_backend_available(state);
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
@@ -202,8 +309,11 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	return 0;
 }
 
-/* Caller holds sn->lock; drops the list's reference. */
-static void slb_backend_unlink(struct slb_backend *be, bool cut)
+/*
+ * Caller holds sn->lock; drops the list's reference.  @table: the
+ * service's table without @be, if its scheduler keeps one.
+ */
+static void slb_backend_unlink(struct slb_backend *be, bool cut, void *table)
 {
 	struct slb_service *svc = be->svc;
 	unsigned int i;
@@ -218,8 +328,10 @@ static void slb_backend_unlink(struct slb_backend *be, bool cut)
 	svc->ndests--;
 	svc->sched->del_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
+	table = slb_backend_table_swap(svc, table);
 	be->removed = true;
 	spin_unlock(&svc->sched_lock);
+	kvfree(table);
 	list_del(&be->node);
 	svc->nbackends--;
 	svc->sn->nbackends--;
@@ -235,14 +347,19 @@ int slb_backend_del(struct slb_net *sn, const union slb_addr *svc_addr,
 	struct slb_service *svc;
 	struct slb_backend *be;
 	int ret = -ENOENT;
+	void *table;
 
 	mutex_lock(&sn->lock);
 	svc = slb_backend_service(sn, svc_addr, extack);
 	be = svc ? slb_backend_find(svc, addr) : NULL;
-	if (be) {
+	table = be ? slb_backend_table_without(svc, be) : NULL;
+	if (IS_ERR(table)) {
+		NL_SET_ERR_MSG_MOD(extack, "no memory for the scheduler's table");
+		ret = PTR_ERR(table);
+	} else if (be) {
 		slb_netns_changed(sn);
 		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_DEL_NTF);
-		slb_backend_unlink(be, cut);
+		slb_backend_unlink(be, cut, table);
 		ret = 0;
 	} else if (svc) {
 		SLB_SET_ERR_MSG_FMT(extack,
@@ -258,8 +375,9 @@ void slb_backend_del_all(struct slb_service *svc)
 {
 	struct slb_backend *be, *tmp;
 
+	/* Dying: no more scheduling, so no table to rebuild. */
 	list_for_each_entry_safe(be, tmp, &svc->backends, node)
-		slb_backend_unlink(be, false);
+		slb_backend_unlink(be, false, NULL);
 }
 
 /* The last connection of a draining backend ended: say so. */

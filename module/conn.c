@@ -16,7 +16,6 @@
  * next backend the scheduler picks, never one already tried, up to
  * 1 + net.splicelb.connect_retries tries; after that the client is reset.
  */
-#include <linux/jhash.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
@@ -290,13 +289,6 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	return ret == -EINPROGRESS ? 0 : ret;
 }
 
-static u32 slb_conn_hash(const union slb_addr *a)
-{
-	if (a->sa.sa_family == AF_INET)
-		return jhash_1word((__force u32)a->in.sin_addr.s_addr, 0);
-	return jhash2((const u32 *)&a->in6.sin6_addr, 4, 0);
-}
-
 /*
  * Connect to the next backend the scheduler picks.  Returns false when
  * none is left to try: the connection is then closed, the client reset.
@@ -304,12 +296,14 @@ static u32 slb_conn_hash(const union slb_addr *a)
 static bool slb_conn_connect_next(struct slb_conn *conn)
 {
 	int tries = 1 + READ_ONCE(conn->sn->tun.connect_retries);
+	u8 client[SLB_SCHED_ID_LEN];
 	struct slb_backend *be;
 
 	tries = min(tries, SLB_CONN_MAX_TRIES);
+	slb_addr_sched_id(&conn->client_addr, client);
 	while (conn->ntried < tries) {
 		be = slb_service_schedule(conn->svc, conn->tried, conn->ntried,
-					  slb_conn_hash(&conn->client_addr));
+					  client);
 		if (!be)
 			break;
 		conn->tried[conn->ntried++] = &be->dest;

@@ -7,6 +7,8 @@
  * of scheduler or backends is atomic for it and never stalls a connection.
  */
 #include <linux/memcontrol.h>
+#include <linux/mm.h>
+#include <linux/random.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
@@ -42,26 +44,90 @@ void slb_service_put(struct slb_service *svc)
 
 struct slb_backend *slb_service_schedule(struct slb_service *svc,
 					 const struct slb_sched_dest *const *tried,
-					 unsigned int ntried, u32 hash)
+					 unsigned int ntried, const u8 *client)
 {
 	struct slb_sched_ctx ctx = {
-		.tried = tried, .ntried = ntried, .hash = hash,
+		.tried = tried, .ntried = ntried, .client = client,
+		.random = get_random_u32(),
 	};
 	struct slb_backend *be = NULL;
-	int i;
+	struct slb_sched_dest *d;
 
 	spin_lock(&svc->sched_lock);
 	if (!svc->dead) {
-		i = svc->sched->schedule(svc->sched_state, svc->dests,
+		ctx.opts = &svc->sched_opts;
+		ctx.table = svc->sched_table;
+		d = svc->sched->schedule(svc->sched_state, svc->dests,
 					 svc->ndests, &ctx);
-		if (i >= 0) {
-			svc->dests[i]->active++;
-			be = slb_backend_of(svc->dests[i]);
+		if (d) {
+			d->active++;
+			be = slb_backend_of(d);
 			slb_backend_get(be);
 		}
 	}
 	spin_unlock(&svc->sched_lock);
 	return be;
+}
+
+void *slb_service_table_new(const struct slb_sched_ops *ops,
+			    const struct slb_sched_opts *opts,
+			    struct slb_sched_dest *const *set, unsigned int n)
+{
+	void *table, *scratch = NULL;
+	size_t scratch_size;
+
+	if (!ops->build)
+		return NULL;
+	table = kvzalloc(ops->table_size(opts, set, n), GFP_KERNEL_ACCOUNT);
+	scratch_size = ops->scratch_size(opts, n);
+	if (table && scratch_size)
+		scratch = kvmalloc(scratch_size, GFP_KERNEL_ACCOUNT);
+	if (!table || (scratch_size && !scratch)) {
+		kvfree(table);
+		return ERR_PTR(-ENOMEM);
+	}
+	ops->build(opts, set, n, table, scratch);
+	kvfree(scratch);
+	return table;
+}
+
+void *slb_service_table_swap(struct slb_service *svc, void *table)
+{
+	void *old = svc->sched_table;
+
+	lockdep_assert_held(&svc->sched_lock);
+	svc->sched_table = table;
+	return old;
+}
+
+/*
+ * The options a request leaves a service with: its current ones when the
+ * scheduler stays, the defaults under a new one, and over them the ones
+ * given.  NULL and an extack message when they do not fit the scheduler.
+ */
+static bool slb_service_opts(const struct slb_service *svc,
+			     const struct slb_sched_ops *ops,
+			     const struct slb_service_cfg *cfg,
+			     struct slb_sched_opts *opts,
+			     struct netlink_ext_ack *extack)
+{
+	const char *why;
+
+	if (svc && ops == svc->sched)
+		*opts = svc->sched_opts;
+	else
+		slb_sched_opts_default(opts);
+	if (cfg->opts_given & SLB_SCHED_OPT_HASH_KEY)
+		opts->hash_key = cfg->opts.hash_key;
+	if (cfg->opts_given & SLB_SCHED_OPT_SEED)
+		opts->seed = cfg->opts.seed;
+	if (cfg->opts_given & SLB_SCHED_OPT_TABLE_SIZE)
+		opts->table_size = cfg->opts.table_size;
+	why = slb_sched_opts_check(ops, cfg->opts_given, opts);
+	if (why)
+		SLB_SET_ERR_MSG_FMT(extack, "scheduler options do not fit",
+				    "scheduler %s: %s", ops->name, why);
+	return !why;
 }
 
 static const struct slb_sched_ops *
@@ -109,11 +175,25 @@ static void slb_service_notify_new(struct slb_service *svc)
 /* A service that never listened: nothing but its backends refer to it. */
 static void slb_service_discard(struct slb_service *svc)
 {
+	svc->dead = true;	/* never scheduled: no table to rebuild */
 	slb_backend_del_all(svc);
 	if (svc->sched->done_service)
 		svc->sched->done_service(svc->sched_state);
+	kvfree(svc->sched_table);
 	kvfree(svc->dests);
 	slb_service_put(svc);
+}
+
+/* Its backends all in place, the table of a service about to listen. */
+static int slb_service_table_first(struct slb_service *svc)
+{
+	void *table = slb_service_table_new(svc->sched, &svc->sched_opts,
+					    svc->dests, svc->ndests);
+
+	if (IS_ERR(table))
+		return PTR_ERR(table);
+	svc->sched_table = table;
+	return 0;
 }
 
 int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
@@ -121,6 +201,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		    unsigned int nbackends, struct netlink_ext_ack *extack)
 {
 	const struct slb_sched_ops *ops;
+	struct slb_sched_opts opts;
 	struct slb_service *svc;
 	int ret;
 
@@ -139,6 +220,9 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	ops = slb_service_sched_lookup(sn, cfg, extack);
 	if (!ops)
 		goto out;
+	ret = -EINVAL;
+	if (!slb_service_opts(NULL, ops, cfg, &opts, extack))
+		goto out;
 	ret = -ENOMEM;
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
@@ -156,10 +240,13 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->maxconn = cfg->set & SLB_SVC_SET_MAXCONN ? cfg->maxconn : 0;
 	spin_lock_init(&svc->sched_lock);
 	svc->sched = ops;
+	svc->sched_opts = opts;
 	ops->init_service(svc->sched_state);
 	INIT_LIST_HEAD(&svc->backends);
 	/* All its backends are in place before the first client can come. */
 	ret = slb_service_add_backends(svc, backends, nbackends, extack);
+	if (!ret)
+		ret = slb_service_table_first(svc);
 	if (!ret)
 		ret = slb_listener_open(svc, extack);
 	if (ret) {
@@ -175,27 +262,38 @@ out:
 	return ret;
 }
 
+/* A new scheduler, or new options for it, with the table they need. */
 static void slb_service_set_sched(struct slb_service *svc,
-				  const struct slb_sched_ops *ops)
+				  const struct slb_sched_ops *ops,
+				  const struct slb_sched_opts *opts, void *table)
 {
 	unsigned int i;
+	void *old;
 
 	spin_lock(&svc->sched_lock);
-	if (svc->sched->done_service)
-		svc->sched->done_service(svc->sched_state);
-	memset(svc->sched_state, 0, sizeof(svc->sched_state));
-	for (i = 0; i < svc->ndests; i++)
-		svc->dests[i]->credit = 0;
-	svc->sched = ops;
-	ops->init_service(svc->sched_state);
+	if (ops != svc->sched) {
+		if (svc->sched->done_service)
+			svc->sched->done_service(svc->sched_state);
+		memset(svc->sched_state, 0, sizeof(svc->sched_state));
+		for (i = 0; i < svc->ndests; i++)
+			svc->dests[i]->credit = 0;
+		svc->sched = ops;
+		ops->init_service(svc->sched_state);
+	}
+	svc->sched_opts = *opts;
+	old = slb_service_table_swap(svc, table);
 	spin_unlock(&svc->sched_lock);
+	kvfree(old);
 }
 
 int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		       struct netlink_ext_ack *extack)
 {
-	const struct slb_sched_ops *ops = NULL;
+	const struct slb_sched_ops *ops;
+	struct slb_sched_opts opts;
 	struct slb_service *svc;
+	void *table = NULL;
+	bool resched;
 	int ret = 0;
 
 	mutex_lock(&sn->lock);
@@ -207,6 +305,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		ret = -ENOENT;
 		goto out;
 	}
+	ops = svc->sched;
 	if (cfg->set & SLB_SVC_SET_SCHED) {
 		ops = slb_service_sched_lookup(sn, cfg, extack);
 		if (!ops) {
@@ -214,16 +313,34 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 			goto out;
 		}
 	}
+	if (!slb_service_opts(svc, ops, cfg, &opts, extack)) {
+		ret = -EINVAL;
+		goto out;
+	}
+	/* What can fail comes first, so that a failure changes nothing. */
+	resched = ops != svc->sched ||
+		  memcmp(&opts, &svc->sched_opts, sizeof(opts));
+	if (resched) {
+		table = slb_service_table_new(ops, &opts, svc->dests,
+					      svc->ndests);
+		if (IS_ERR(table)) {
+			NL_SET_ERR_MSG_MOD(extack,
+					   "no memory for the scheduler's table");
+			ret = PTR_ERR(table);
+			goto out;
+		}
+	}
 	if (cfg->set & SLB_SVC_SET_BACKLOG && cfg->backlog != svc->backlog) {
 		ret = slb_listener_set_backlog(svc, cfg->backlog);
 		if (ret) {
 			NL_SET_ERR_MSG_MOD(extack, "cannot change the backlog");
+			kvfree(table);
 			goto out;
 		}
 		svc->backlog = cfg->backlog;
 	}
-	if (ops && ops != svc->sched)
-		slb_service_set_sched(svc, ops);
+	if (resched)
+		slb_service_set_sched(svc, ops, &opts, table);
 	if (cfg->set & SLB_SVC_SET_MAXCONN)
 		WRITE_ONCE(svc->maxconn, cfg->maxconn);
 	slb_netns_changed(svc->sn);
@@ -249,6 +366,8 @@ static void slb_service_unlink(struct slb_service *svc, bool cut)
 		slb_conn_cut(sn, svc, NULL);
 	if (svc->sched->done_service)
 		svc->sched->done_service(svc->sched_state);
+	kvfree(svc->sched_table);
+	svc->sched_table = NULL;
 	kvfree(svc->dests);
 	svc->dests = NULL;
 	slb_netns_changed(svc->sn);

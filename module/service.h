@@ -40,6 +40,8 @@ struct slb_service {
 	spinlock_t sched_lock;		/* the data path's only lock here */
 	const struct slb_sched_ops *sched;
 	u64 sched_state[SLB_SCHED_STATE_MAX / sizeof(u64)];
+	struct slb_sched_opts sched_opts;
+	void *sched_table;		/* kvmalloc'd; NULL unless ops->build */
 	struct slb_sched_dest **dests;	/* backends the scheduler sees */
 	unsigned int ndests;
 	unsigned int dests_cap;
@@ -58,6 +60,8 @@ struct slb_service_cfg {
 	u32 backlog;
 	u32 maxconn;
 	u32 set;
+	struct slb_sched_opts opts;
+	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
 };
 
 #define SLB_SVC_SET_SCHED	BIT(0)
@@ -81,12 +85,24 @@ struct slb_service *slb_service_find(struct slb_net *sn,
 				     const union slb_addr *addr);
 
 /*
- * Pick a backend for a new connection, never one in tried[].  Returns it
- * with a reference held and counted as active, or NULL.
+ * Pick a backend for a new connection, never one in tried[]; @client is
+ * the client's endpoint as slb_addr_sched_id gives it.  Returns it with a
+ * reference held and counted as active, or NULL.
  */
 struct slb_backend *slb_service_schedule(struct slb_service *svc,
 					 const struct slb_sched_dest *const *tried,
-					 unsigned int ntried, u32 hash);
+					 unsigned int ntried, const u8 *client);
+
+/*
+ * A lookup table of @ops over the @n dests of @set, for the scheduler of
+ * a service to swap in under its sched_lock: NULL when @ops keeps none,
+ * ERR_PTR(-ENOMEM).  Caller holds sn->lock; may take milliseconds.
+ */
+void *slb_service_table_new(const struct slb_sched_ops *ops,
+			    const struct slb_sched_opts *opts,
+			    struct slb_sched_dest *const *set, unsigned int n);
+/* Caller holds sched_lock: puts @table in place, returns the old one. */
+void *slb_service_table_swap(struct slb_service *svc, void *table);
 
 void slb_service_put(struct slb_service *svc);
 

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "sched.h"
 
 static int fail(const char **why, const char *msg)
 {
@@ -148,4 +149,15 @@ bool slb_addr_equal(const struct sockaddr_storage *a,
 			       sizeof(x->sin6_addr));
 	}
 	return false;
+}
+
+void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id)
+{
+	const struct sockaddr_in *in = (const struct sockaddr_in *)ss;
+	const struct sockaddr_in6 *in6 = (const struct sockaddr_in6 *)ss;
+
+	if (ss->ss_family == AF_INET)
+		slb_sched_id_set(id, 4, &in->sin_addr, in->sin_port);
+	else
+		slb_sched_id_set(id, 6, &in6->sin6_addr, in6->sin6_port);
 }

@@ -10,6 +10,8 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "slb_types.h"
+
 /* "[" + INET6_ADDRSTRLEN (46, with its NUL) + "]:" + "65535" */
 #define SLB_ADDR_STRLEN 54
 
@@ -28,6 +30,9 @@ char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
 socklen_t slb_addr_len(const struct sockaddr_storage *ss);
 
 /* Same family, address and port. */
+/* The endpoint as lib/sched.h's hashing schedulers see it. */
+void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id);
+
 bool slb_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 

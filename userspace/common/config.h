@@ -4,7 +4,8 @@
  * this one parser: one command per line, '#' starts a comment, words
  * separated by blanks, every keyword a whole word.
  *
- *   service add ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]
+ *   service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]
+ *               [seed N] [table-size N] [backlog N] [maxconn N]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
  *
  * A backend's service is added on an earlier line; for lbctl restore
@@ -31,6 +32,10 @@
 #define SLB_CFG_HAS_MAXCONN	(1u << 2)
 #define SLB_CFG_HAS_WEIGHT	(1u << 3)
 #define SLB_CFG_HAS_STATE	(1u << 4)
+/* Scheduler options: which of slb_cfg_service.opts a line gave. */
+#define SLB_CFG_HAS_HASH_KEY	(1u << 5)
+#define SLB_CFG_HAS_SEED	(1u << 6)
+#define SLB_CFG_HAS_TABLE_SIZE	(1u << 7)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -38,6 +43,7 @@
 struct slb_cfg_service {
 	struct sockaddr_storage addr;
 	char sched[SPLICELB_SCHED_NAME_MAX];
+	struct slb_sched_opts opts;	/* defaults where not given */
 	unsigned int backlog;
 	unsigned int maxconn;		/* 0 = unlimited */
 	unsigned int has;		/* SLB_CFG_HAS_* */

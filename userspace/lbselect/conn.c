@@ -20,6 +20,7 @@
 #include <netinet/tcp.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -32,12 +33,12 @@
 /*
  * While connecting nothing can flow from the backend, so the backend->client
  * buffer holds what only that phase needs: the backends already tried (for
- * the scheduler's ctx.tried) and the client's address hash.  Keeping them
+ * the scheduler's ctx.tried) and the client's endpoint.  Keeping them
  * out of struct conn keeps every connection small.  opt.tries is bounded
  * so that this always fits the smallest buffer.
  */
 struct connect_scratch {
-	u32 hash;
+	u8 client[SLB_SCHED_ID_LEN];	/* for the hashing schedulers */
 	const struct slb_sched_dest *tried[];
 };
 
@@ -73,22 +74,17 @@ static const char *side(int fd_is_client)
 	return fd_is_client ? "client" : "backend";
 }
 
-static u32 addr_hash(const struct sockaddr_storage *ss)
+/* For p2c's draws: a new number per pick, not crypto. */
+static u32 pick_random(void)
 {
-	const u8 *p;
-	size_t n, i;
-	u32 h = 2166136261u;	/* FNV-1a */
+	static u64 x;
 
-	if (ss->ss_family == AF_INET) {
-		p = (const u8 *)&((const struct sockaddr_in *)ss)->sin_addr;
-		n = 4;
-	} else {
-		p = (const u8 *)&((const struct sockaddr_in6 *)ss)->sin6_addr;
-		n = 16;
-	}
-	for (i = 0; i < n; i++)
-		h = (h ^ p[i]) * 16777619u;
-	return h;
+	if (!x)
+		x = ((u64)getpid() << 32 | (u64)time(NULL)) | 1;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (u32)(x >> 32);
 }
 
 /* Requests and replies are forwarded as they come: no Nagle delay on top. */
@@ -241,14 +237,14 @@ static int start_connect(struct conn *c)
 static bool connect_next(struct conn *c)
 {
 	struct connect_scratch *sc = scratch(c);
-	struct slb_sched_ctx ctx;
+	struct slb_sched_ctx ctx = { .client = sc->client };
 	char a[SLB_ADDR_STRLEN];
 	int r;
 
 	while (c->ntried < opt.tries) {
 		ctx.tried = sc->tried;
 		ctx.ntried = c->ntried;
-		ctx.hash = sc->hash;
+		ctx.random = pick_random();
 		c->be = service_pick(c->svc, &ctx);
 		if (!c->be)
 			break;
@@ -287,7 +283,7 @@ void conn_accept(struct service *s, int cfd,
 	service_get(s);
 	s->cnt.total++;
 	set_nodelay(cfd);
-	scratch(c)->hash = addr_hash(peer);
+	slb_addr_sched_id(peer, scratch(c)->client);
 	lb_log(1, "conn %u: client %s", conn_id(c),
 	       slb_addr_format(peer, a, sizeof(a)));
 	connect_next(c);

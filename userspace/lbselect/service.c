@@ -109,11 +109,31 @@ static void service_set_sched(struct service *s,
 		ops->add_dest(s->sched_state, s->dests, i + 1, s->dests[i]);
 }
 
+/*
+ * A fresh table after every reload that touches the service: a reload
+ * is rare, and no pick can come between the change and the rebuild.
+ */
+static void service_rebuild_table(struct service *s)
+{
+	void *scratch;
+
+	free(s->table);
+	s->table = NULL;
+	if (!s->ops->build)
+		return;
+	s->table = xcalloc(1, s->ops->table_size(&s->opts, s->dests,
+						 s->ndests));
+	scratch = xcalloc(1, s->ops->scratch_size(&s->opts, s->ndests) + 1);
+	s->ops->build(&s->opts, s->dests, s->ndests, s->table, scratch);
+	free(scratch);
+}
+
 static void service_update(struct service *s, const struct slb_cfg_service *cs,
 			   const struct slb_sched_ops *ops)
 {
 	if (ops != s->ops)
 		service_set_sched(s, ops);
+	s->opts = cs->opts;
 	if (cs->backlog != s->backlog && s->lfd >= 0) {
 		/* Linux takes a second listen() as a new backlog. */
 		listen(s->lfd, (int)cs->backlog);
@@ -131,6 +151,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	s->lfd = lfd;
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
+	s->opts = cs->opts;
 	service_set_sched(s, ops);
 	return s;
 }
@@ -154,6 +175,7 @@ static void service_free(struct service *s)
 	for (i = 0; i < s->ndests; i++)
 		free(dest_backend(s->dests[i]));
 	backend_free_list(s->gone);
+	free(s->table);
 	free(s->dests);
 	if (s->lfd >= 0)
 		close(s->lfd);
@@ -173,6 +195,7 @@ static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
 
 	b->addr = cb->addr;
 	b->svc = s;
+	slb_addr_sched_id(&b->addr, b->dest.id);
 	backend_set(b, cb);
 	if (s->ndests == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
@@ -278,11 +301,20 @@ static void service_remove(struct service *s)
 	lb_dying = s;
 }
 
+static u32 opts_given(const struct slb_cfg_service *cs)
+{
+	return (cs->has & SLB_CFG_HAS_HASH_KEY ? SLB_SCHED_OPT_HASH_KEY : 0) |
+	       (cs->has & SLB_CFG_HAS_SEED ? SLB_SCHED_OPT_SEED : 0) |
+	       (cs->has & SLB_CFG_HAS_TABLE_SIZE ? SLB_SCHED_OPT_TABLE_SIZE : 0);
+}
+
 static int check_schedulers(const struct slb_cfg *cfg, const char *origin,
 			    const struct slb_sched_ops **ops)
 {
 	unsigned int i;
 	int bad = 0;
+
+	const char *why;
 
 	for (i = 0; i < cfg->nsvc; i++) {
 		ops[i] = slb_sched_find(cfg->svc[i].sched);
@@ -290,6 +322,15 @@ static int check_schedulers(const struct slb_cfg *cfg, const char *origin,
 			lb_log(0, "%s: unknown scheduler \"%s\"",
 			       where(origin, cfg->svc[i].line),
 			       cfg->svc[i].sched);
+			bad = 1;
+			continue;
+		}
+		why = slb_sched_opts_check(ops[i], opts_given(&cfg->svc[i]),
+					   &cfg->svc[i].opts);
+		if (why) {
+			lb_log(0, "%s: scheduler %s: %s",
+			       where(origin, cfg->svc[i].line),
+			       ops[i]->name, why);
 			bad = 1;
 		}
 	}
@@ -345,6 +386,7 @@ static void apply(const struct slb_cfg *cfg, const int *lfd,
 			       s->ops->name);
 		}
 		sync_backends(s, cfg, i);
+		service_rebuild_table(s);
 		*tail = s;
 		tail = &s->next;
 	}
@@ -411,16 +453,17 @@ void services_free(void)
 	lb_dying = NULL;
 }
 
-struct backend *service_pick(struct service *s,
-			     const struct slb_sched_ctx *ctx)
+struct backend *service_pick(struct service *s, struct slb_sched_ctx *ctx)
 {
+	struct slb_sched_dest *d;
 	struct backend *b;
-	int i;
 
-	i = s->ops->schedule(s->sched_state, s->dests, s->ndests, ctx);
-	if (i < 0 || (unsigned int)i >= s->ndests)
+	ctx->opts = &s->opts;
+	ctx->table = s->table;
+	d = s->ops->schedule(s->sched_state, s->dests, s->ndests, ctx);
+	if (!d)
 		return NULL;
-	b = dest_backend(s->dests[i]);
+	b = dest_backend(d);
 	b->dest.active++;
 	return b;
 }

@@ -46,6 +46,8 @@ struct service {
 	unsigned int active;		/* connections holding it */
 	const struct slb_sched_ops *ops;
 	_Alignas(max_align_t) u8 sched_state[SLB_SCHED_STATE_MAX];
+	struct slb_sched_opts opts;
+	void *table;			/* of ops->build, rebuilt on a change */
 	/* The configured backends, as the scheduler wants them. */
 	struct slb_sched_dest **dests;
 	unsigned int ndests, cap;
@@ -81,11 +83,11 @@ void services_close_listeners(void);
 void services_free(void);
 
 /*
- * A backend of s for a client, none of tried[] (ctx as for the scheduler);
- * takes a reference on it.  NULL if no backend can take the client.
+ * A backend of s for a client, none of tried[] (ctx as for the scheduler,
+ * which gets the service's options and table here); takes a reference on
+ * it.  NULL if no backend can take the client.
  */
-struct backend *service_pick(struct service *s,
-			     const struct slb_sched_ctx *ctx);
+struct backend *service_pick(struct service *s, struct slb_sched_ctx *ctx);
 
 void backend_put(struct backend *b);
 

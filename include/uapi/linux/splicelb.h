@@ -30,6 +30,22 @@ enum splicelb_backend_state {
 };
 
 /**
+ * enum splicelb_hash_key - What the hashing schedulers (sh, mh) hash of the
+ *   client.
+ * @SPLICELB_HASH_KEY_ADDR: Its address, so that all its connections go to one
+ *   backend.
+ * @SPLICELB_HASH_KEY_ADDR_PORT: Its address and port, spreading one client's
+ *   connections.
+ */
+enum splicelb_hash_key {
+	SPLICELB_HASH_KEY_ADDR,
+	SPLICELB_HASH_KEY_ADDR_PORT,
+};
+
+#define SPLICELB_MH_TABLE_SIZE	65537
+#define SPLICELB_MH_TABLE_MAX	4194301
+
+/**
  * enum splicelb_conn_state
  * @SPLICELB_CONN_CONNECTING: Client accepted, backend connecting.
  * @SPLICELB_CONN_ESTABLISHED: Relaying both ways.
@@ -77,6 +93,9 @@ enum splicelb_svc_attr {
 	SPLICELB_SVC_A_STATS,
 	SPLICELB_SVC_A_NBACKENDS,
 	SPLICELB_SVC_A_PAD,
+	SPLICELB_SVC_A_HASH_KEY,
+	SPLICELB_SVC_A_SEED,
+	SPLICELB_SVC_A_TABLE_SIZE,
 
 	__SPLICELB_SVC_A_MAX
 };
