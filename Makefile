@@ -49,14 +49,14 @@ MANPAGES := $(wildcard Documentation/*.8)
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 .PHONY: all module userspace unit check demo vm-shell install clean help \
-	deps style sparse bench bench-quick check-debug
+	deps style sparse bench bench-quick bench-sched check-debug
 
 all: module userspace
 
 help:
 	@echo 'targets: all module userspace unit check check-debug demo vm-shell'
 	@echo '         install clean'
-	@echo '         deps style sparse'
+	@echo '         deps style sparse bench bench-quick bench-sched'
 	@echo 'variables: KDIR= KERNELS="$(KERNELS)" TESTS= PREFIX= DESTDIR= V=1'
 
 deps:
@@ -125,6 +125,10 @@ bench:
 
 bench-quick:
 	$(Q)K=$(K) scripts/bench --quick
+
+# ns per pick of every scheduler, natively: no VM.
+bench-sched: $(BIN)/schedbench
+	$(Q)$(BIN)/schedbench
 
 vm-shell:
 	$(Q)scripts/deps.sh
