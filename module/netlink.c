@@ -58,6 +58,12 @@ static struct netlink_range_validation slb_nl_weight_range = {
 	.max = SPLICELB_WEIGHT_MAX,
 };
 
+/* Whether the size is a prime is for slb_sched_opts_check to say. */
+static struct netlink_range_validation slb_nl_table_size_range = {
+	.min = 7,
+	.max = SPLICELB_MH_TABLE_MAX,
+};
+
 /*
  * Counters and other attributes the kernel only reports have no entry:
  * strict validation rejects them in a request.
@@ -69,6 +75,11 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 	[SPLICELB_SVC_A_BACKLOG] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&slb_nl_backlog_range),
 	[SPLICELB_SVC_A_MAXCONN] = { .type = NLA_U32 },
+	[SPLICELB_SVC_A_HASH_KEY] = NLA_POLICY_MAX(NLA_U8,
+						   SPLICELB_HASH_KEY_ADDR_PORT),
+	[SPLICELB_SVC_A_SEED] = { .type = NLA_U32 },
+	[SPLICELB_SVC_A_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_table_size_range),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -227,6 +238,29 @@ static int slb_nl_get_ep(const struct nlattr *nest, union slb_addr *a,
 }
 
 /*
+ * The scheduler options of a service nest.  Whether they apply to its
+ * scheduler depends on the service as it stands for a change without
+ * one, so service.c checks them, not this file.
+ */
+static void slb_nl_get_sched_opts(struct nlattr **tb,
+				  struct slb_service_cfg *cfg)
+{
+	if (tb[SPLICELB_SVC_A_HASH_KEY]) {
+		cfg->opts.hash_key = nla_get_u8(tb[SPLICELB_SVC_A_HASH_KEY]);
+		cfg->opts_given |= SLB_SCHED_OPT_HASH_KEY;
+	}
+	if (tb[SPLICELB_SVC_A_SEED]) {
+		cfg->opts.seed = nla_get_u32(tb[SPLICELB_SVC_A_SEED]);
+		cfg->opts_given |= SLB_SCHED_OPT_SEED;
+	}
+	if (tb[SPLICELB_SVC_A_TABLE_SIZE]) {
+		cfg->opts.table_size =
+			nla_get_u32(tb[SPLICELB_SVC_A_TABLE_SIZE]);
+		cfg->opts_given |= SLB_SCHED_OPT_TABLE_SIZE;
+	}
+}
+
+/*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
  * than the endpoint (SERVICE_NEW and _SET); elsewhere it only names one.
  */
@@ -249,7 +283,11 @@ static int slb_nl_get_service(struct nlattr **attrs,
 				   BIT(SPLICELB_SVC_A_EP) |
 				   (settings ? BIT(SPLICELB_SVC_A_SCHED) |
 					       BIT(SPLICELB_SVC_A_BACKLOG) |
-					       BIT(SPLICELB_SVC_A_MAXCONN) : 0),
+					       BIT(SPLICELB_SVC_A_MAXCONN) |
+					       BIT(SPLICELB_SVC_A_HASH_KEY) |
+					       BIT(SPLICELB_SVC_A_SEED) |
+					       BIT(SPLICELB_SVC_A_TABLE_SIZE) :
+					       0),
 				   extack);
 	if (err)
 		return err;
@@ -279,6 +317,7 @@ static int slb_nl_get_service(struct nlattr **attrs,
 		cfg->maxconn = nla_get_u32(tb[SPLICELB_SVC_A_MAXCONN]);
 		cfg->set |= SLB_SVC_SET_MAXCONN;
 	}
+	slb_nl_get_sched_opts(tb, cfg);
 	return 0;
 }
 
@@ -430,6 +469,26 @@ static int slb_nl_put_stats(struct sk_buff *skb, int attr,
 	return 0;
 }
 
+/*
+ * The options of the service's scheduler, only those it takes: a reader
+ * sees which apply by which are there.
+ */
+static int slb_nl_put_sched_opts(struct sk_buff *skb,
+				 const struct slb_service *svc)
+{
+	const struct slb_sched_opts *opts = &svc->sched_opts;
+	u32 takes = svc->sched ? svc->sched->options : 0;
+
+	if ((takes & SLB_SCHED_OPT_HASH_KEY &&
+	     nla_put_u8(skb, SPLICELB_SVC_A_HASH_KEY, opts->hash_key)) ||
+	    (takes & SLB_SCHED_OPT_SEED &&
+	     nla_put_u32(skb, SPLICELB_SVC_A_SEED, opts->seed)) ||
+	    (takes & SLB_SCHED_OPT_TABLE_SIZE &&
+	     nla_put_u32(skb, SPLICELB_SVC_A_TABLE_SIZE, opts->table_size)))
+		return -EMSGSIZE;
+	return 0;
+}
+
 /* SPLICELB_A_SERVICE; @full: its settings and counters, not only its name. */
 static int slb_nl_put_service(struct sk_buff *skb,
 			      const struct slb_service *svc, bool full,
@@ -445,6 +504,7 @@ static int slb_nl_put_service(struct sk_buff *skb,
 	if (full &&
 	    ((svc->sched &&
 	      nla_put_string(skb, SPLICELB_SVC_A_SCHED, svc->sched->name)) ||
+	     slb_nl_put_sched_opts(skb, svc) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_BACKLOG, svc->backlog) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_MAXCONN, svc->maxconn) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
