@@ -41,6 +41,7 @@
 
 #include "addr.h"
 #include "counters.h"
+#include "sched.h"
 #include "uapi/linux/splicelb.h"
 
 #define BUFSZ 70000
@@ -206,6 +207,15 @@ static void m_svc_new_at(uint16_t port)
 	m_nest(SPLICELB_A_SERVICE);
 	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, port);
 	m_end();
+}
+
+/* A SERVICE_NEW of SVC_IP:@port, scheduler @sched: the caller ends the nest. */
+static void m_svc_opts_at(uint16_t port, const char *sched)
+{
+	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, port);
+	m_str(SPLICELB_SVC_A_SCHED, sched);
 }
 
 /* One SPLICELB_A_BACKENDS, BE_IP:@port; without its m_end(), if asked. */
@@ -724,6 +734,44 @@ static void cases(void)
 	m_end();
 	check("state 200", EXPECT_MSG, ERANGE);
 
+	/* Scheduler options: ranges in the policy, the rest in service.c. */
+	m_svc_opts_at(18090, "mh");
+	m_u8(SPLICELB_SVC_A_HASH_KEY, SPLICELB_HASH_KEY_ADDR_PORT + 1);
+	m_end();
+	check("hash-key past addr-port", EXPECT_MSG, ERANGE);
+	m_svc_opts_at(18090, "mh");
+	m_u32(SPLICELB_SVC_A_TABLE_SIZE, 6);
+	m_end();
+	check("table-size 6", EXPECT_MSG, ERANGE);
+	m_svc_opts_at(18090, "mh");
+	m_u32(SPLICELB_SVC_A_TABLE_SIZE, SPLICELB_MH_TABLE_MAX + 1);
+	m_end();
+	check("table-size past the largest", EXPECT_MSG, ERANGE);
+	m_svc_opts_at(18090, "mh");
+	m_u32(SPLICELB_SVC_A_TABLE_SIZE, 65536);
+	m_end();
+	check("table-size 65536, no prime", EXPECT_MSG, EINVAL);
+	/* In the policy's range, and refused before any table is built. */
+	m_svc_opts_at(18090, "rr");
+	m_u32(SPLICELB_SVC_A_TABLE_SIZE, SPLICELB_MH_TABLE_MAX);
+	m_end();
+	check("the largest table-size, for rr, which takes none", EXPECT_MSG,
+	      EINVAL);
+	m_svc_opts_at(18090, "wrr");
+	m_u8(SPLICELB_SVC_A_HASH_KEY, SPLICELB_HASH_KEY_ADDR);
+	m_end();
+	check("hash-key for wrr, which takes none", EXPECT_MSG, EINVAL);
+	m_svc_opts_at(18090, "sh");
+	m_u32(SPLICELB_SVC_A_TABLE_SIZE, 65537);
+	m_end();
+	check("table-size for sh, which takes none", EXPECT_MSG, EINVAL);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_SEED, 1);
+	m_end();
+	check("seed on a service del", EXPECT_MSG, EINVAL);
+
 	/* Truncation inside the message. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
 	m_svc();
@@ -841,7 +889,8 @@ static double now_s(void)
 static struct sockaddr_storage svc_pool[POOL_MAX], be_pool[POOL_MAX];
 static unsigned int nsvc_pool, nbe_pool;
 
-static const char *const sched_names[] = { "rr", "wrr" };
+/* The schedulers generated requests name; the race's, the first two. */
+static const char *const sched_names[] = { "rr", "wrr", "sh", "mh" };
 
 /* Errors, as bits of a set. */
 enum {
@@ -1053,6 +1102,11 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_SVC_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
 		[SPLICELB_SVC_A_NBACKENDS] = REPORT("NBACKENDS", K_U32),
 		[SPLICELB_SVC_A_PAD] = REPORT("PAD", K_PAD),
+		[SPLICELB_SVC_A_HASH_KEY] = INT("HASH_KEY", K_U8, 0,
+						SPLICELB_HASH_KEY_ADDR_PORT),
+		[SPLICELB_SVC_A_SEED] = INT("SEED", K_U32, 0, UINT32_MAX),
+		[SPLICELB_SVC_A_TABLE_SIZE] = INT("TABLE_SIZE", K_U32, 7,
+						  SPLICELB_MH_TABLE_MAX),
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1165,6 +1219,16 @@ struct gen {
 	const struct sockaddr_storage *pool;	/* of the nest being written */
 	unsigned int npool;
 	const struct sockaddr_storage *ep;	/* of the endpoint */
+	/*
+	 * The scheduler and options of the service nest with settings, as
+	 * far as they were in range: whether they fit is service.c's to
+	 * say, after the checks of netlink.c that make up g->fail.
+	 */
+	const char *sched;
+	u32 opts_given;			/* SLB_SCHED_OPT_* */
+	struct slb_sched_opts opts;
+	bool opts_misfit;		/* so EINVAL, but for g->c->answers */
+	bool opts_unknown;		/* for the default or the service's */
 	struct gen_tally *t;
 };
 
@@ -1316,8 +1380,66 @@ static void gen_str(struct gen *g, uint16_t type, enum class cl)
 		gen_misfit(g, type, 3, cl);
 		break;
 	default:
-		m_str(type, sched_names[rnd(2)]);
+		g->sched = sched_names[rnd(ARRAY_SIZE(sched_names))];
+		m_str(type, g->sched);
 	}
+}
+
+/*
+ * A scheduler option of a service, remembered when in range.  Table sizes
+ * stay small, so that mh's tables are quick to build: a prime half the
+ * time, as mh takes only primes, else mostly not one.  The largest, a
+ * table of 32 MiB, is left to the fixed cases.
+ */
+static void gen_sched_opt(struct gen *g, uint16_t type, const struct attr *a,
+			  enum class cl)
+{
+	static const u32 primes[] = { 7, 13, 251, 1021, 4093 };
+	bool table = type == SPLICELB_SVC_A_TABLE_SIZE;
+	uint64_t v = valid_int(a);
+
+	if (cl == C_BOUNDARY)
+		v = chance(50) || table ? a->min : a->max;
+	else if (table)
+		v = chance(50) ? primes[rnd(ARRAY_SIZE(primes))] :
+				 a->min + rnd(5000);
+	if (cl != C_VALID && cl != C_BOUNDARY) {
+		gen_int(g, type, a, cl, v);
+		return;
+	}
+	switch (type) {
+	case SPLICELB_SVC_A_HASH_KEY:
+		g->opts_given |= SLB_SCHED_OPT_HASH_KEY;
+		g->opts.hash_key = (u32)v;
+		break;
+	case SPLICELB_SVC_A_SEED:
+		g->opts_given |= SLB_SCHED_OPT_SEED;
+		g->opts.seed = (u32)v;
+		break;
+	default:
+		g->opts_given |= SLB_SCHED_OPT_TABLE_SIZE;
+		g->opts.table_size = (u32)v;
+	}
+	gen_int(g, type, a, C_VALID, v);
+}
+
+/*
+ * Whether the options given fit the scheduler given, as service.c checks
+ * them; without one, they meet the default scheduler or the service's,
+ * which the generator does not know.
+ */
+static void gen_sched_opts_judge(struct gen *g)
+{
+	const struct slb_sched_ops *ops;
+
+	if (!g->opts_given)
+		return;
+	ops = g->sched ? slb_sched_find(g->sched) : NULL;
+	if (!ops)
+		g->opts_unknown = true;
+	else
+		g->opts_misfit = !!slb_sched_opts_check(ops, g->opts_given,
+							&g->opts);
 }
 
 static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
@@ -1339,8 +1461,15 @@ static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
 	} else if (a->holds == L_EP) {
 		g->ep = &g->pool[rnd(g->npool)];
 	}
+	if (a->holds == L_SVC && settings) {
+		g->sched = NULL;
+		g->opts_given = 0;
+		slb_sched_opts_default(&g->opts);
+	}
 	m_nest(type);
 	gen_level(g, a->holds, settings);
+	if (a->holds == L_SVC && settings)
+		gen_sched_opts_judge(g);
 	if (cl == C_RANGE || cl == C_LEN) {
 		/* Fewer bytes than an attribute header, left over. */
 		g->fail |= E_POLICY;
@@ -1364,6 +1493,12 @@ static void gen_attr(struct gen *g, enum level l, uint16_t type)
 	cl = pick_class(g);
 	if (l == L_EP) {
 		gen_ep_attr(g, type, a, cl);
+		return;
+	}
+	if (l == L_SVC && (type == SPLICELB_SVC_A_HASH_KEY ||
+			   type == SPLICELB_SVC_A_SEED ||
+			   type == SPLICELB_SVC_A_TABLE_SIZE)) {
+		gen_sched_opt(g, type, a, cl);
 		return;
 	}
 	switch (a->kind) {
@@ -1543,6 +1678,7 @@ static void gen_judge(const struct gen *g, bool mutated,
 {
 	bool valid = !g->c->refused && !mutated && !g->fail, ok;
 	unsigned int ci = (unsigned int)(g->c - cmds);
+	unsigned int answers = g->c->answers;
 	struct gen_tally *t = g->t;
 
 	t->msgs++;
@@ -1562,8 +1698,13 @@ static void gen_judge(const struct gen *g, bool mutated,
 			ok = true;
 		else if (g->fail)
 			ok = r->error < 0 && err_in(-r->error, g->fail);
+		else if (g->opts_misfit)
+			ok = r->error < 0 &&
+			     err_in(-r->error, answers | B(EINVAL));
 		else
-			ok = !r->error || err_in(-r->error, g->c->answers);
+			ok = !r->error ||
+			     err_in(-r->error, answers |
+				    (g->opts_unknown ? B(EINVAL) : 0));
 		t->wrong += !ok;
 	}
 	if (valid && r->got) {
@@ -1672,8 +1813,9 @@ static void gen_report(const struct gen_args *ga, double secs, bool alive)
 			       "ack", t.answers[e]);
 	printf("\n");
 	result(!t.wrong,
-	       "valid requests succeed or meet a missing or existing object; "
-	       "deviant ones fail as their deviations call for (%lu wrong)",
+	       "valid requests succeed or meet a missing or existing object "
+	       "or scheduler options that do not fit; deviant ones fail as "
+	       "their deviations call for (%lu wrong)",
 	       t.wrong);
 	result(gen_coverage(&t), "every command and every attribute sent");
 }
