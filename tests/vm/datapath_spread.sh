@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # Schedulers spread connections as promised: rr gives each of three
-# backends 100 +- 1 of 300 connections, wrr 3:1:1 gives 180/60/60 +- 2.
+# backends 100 +- 1 of 300 connections, wrr 3:1:1 gives 180/60/60 +- 2,
+# p2c 3:1:1 gives 180/60/60 +- 30 (one connection at a time, so loads tie
+# and the first draw, by weight, wins: binomial, 30 is 3.5 sigma).
 # Counted by the backends themselves.
 #
-#   slb-cli                 slb-lb                     slb-be1..3
-#   slbpeer -c x300 ----> 10.0.1.1:80 (rr|wrr) ----> slbpeer -l [::]:80
+#   slb-cli                 slb-lb                         slb-be1..3
+#   slbpeer -c x300 ----> 10.0.1.1:80 (rr|wrr|p2c) ----> slbpeer -l [::]:80
 #
 source "$(dirname "$0")/lib.sh"
 trap topo_cleanup EXIT
@@ -50,7 +52,7 @@ within() {
 	[ "$got" -ge $((want - slack)) ] && [ "$got" -le $((want + slack)) ]
 }
 
-ktap_plan 2
+ktap_plan 3
 topo_setup
 
 read -r a b c <<<"$(spread rr 1 1 1)"
@@ -65,5 +67,13 @@ if within "$a" 180 2 && within "$b" 60 2 && within "$c" 60 2; then
 	ktap_ok "wrr 3:1:1: 180/60/60 +- 2 of 300 ($a $b $c)"
 else
 	ktap_fail "wrr 3:1:1: 180/60/60 +- 2 of 300 ($a $b $c)"
+fi
+
+read -r a b c <<<"$(spread p2c 3 1 1)"
+echo "# p2c 3:1:1: $a $b $c"
+if within "$a" 180 30 && within "$b" 60 30 && within "$c" 60 30; then
+	ktap_ok "p2c 3:1:1: 180/60/60 +- 30 of 300 ($a $b $c)"
+else
+	ktap_fail "p2c 3:1:1: 180/60/60 +- 30 of 300 ($a $b $c)"
 fi
 ktap_finish

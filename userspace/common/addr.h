@@ -29,10 +29,10 @@ char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
 /* Length to hand to bind()/connect() for *ss: depends on its family. */
 socklen_t slb_addr_len(const struct sockaddr_storage *ss);
 
-/* Same family, address and port. */
 /* The endpoint as lib/sched.h's hashing schedulers see it. */
 void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id);
 
+/* Same family, address and port. */
 bool slb_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 
