@@ -2,8 +2,9 @@
 /*
  * Unit tests of the configuration file parser (userspace/common/config.c)
  * that lbctl restore and lbselect -c share: whole keywords, the kernel's
- * defaults and limits, references to services the kernel has, and a
- * refused line leaving the configuration as it was.
+ * defaults and limits, the scheduler options, references to services the
+ * kernel has, a refused line leaving the configuration as it was, and
+ * what slb_cfg_write() writes reading back the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -92,6 +93,137 @@ static void test_whole_words_and_limits(void **state)
 	assert_refused("service add 10.0.0.1:80", "already added on line 1");
 }
 
+/* Scheduler options: the words, ranges and defaults of the kernel's. */
+static void test_sched_opts(void **state)
+{
+	const struct slb_cfg_service *s;
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80 scheduler mh "
+			      "hash-key addr-port seed 4294967295 "
+			      "table-size 7"), 0);
+	s = &cfg.svc[0];
+	assert_string_equal(s->sched, "mh");
+	assert_int_equal(s->opts.hash_key, SPLICELB_HASH_KEY_ADDR_PORT);
+	assert_int_equal(s->opts.seed, 4294967295u);
+	assert_int_equal(s->opts.table_size, 7);
+	assert_int_equal(s->has, SLB_CFG_HAS_SCHED | SLB_CFG_HAS_HASH_KEY |
+			 SLB_CFG_HAS_SEED | SLB_CFG_HAS_TABLE_SIZE);
+	/* What a line leaves out is the default, whatever the scheduler. */
+	assert_int_equal(line("service add 10.0.0.2:80 scheduler sh seed 9"),
+			 0);
+	s = &cfg.svc[1];
+	assert_int_equal(s->opts.hash_key, SPLICELB_HASH_KEY_ADDR);
+	assert_int_equal(s->opts.seed, 9);
+	assert_int_equal(s->opts.table_size, SPLICELB_MH_TABLE_SIZE);
+	assert_int_equal(s->has, SLB_CFG_HAS_SCHED | SLB_CFG_HAS_SEED);
+	assert_int_equal(line("service add 10.0.0.3:80"), 0);
+	assert_int_equal(cfg.svc[2].opts.table_size, SPLICELB_MH_TABLE_SIZE);
+	/* A scheduler unknown here is the applier's to refuse. */
+	assert_int_equal(line("service add 10.0.0.4:80 scheduler nosuch "
+			      "table-size 8"), 0);
+}
+
+static void test_sched_opts_refused(void **state)
+{
+	(void)state;
+	assert_refused("service add 10.0.0.9:80 scheduler sh table-size 7",
+		       "scheduler sh: table-size does not apply");
+	assert_refused("service add 10.0.0.9:80 scheduler wrr hash-key addr",
+		       "scheduler wrr: hash-key does not apply");
+	/* Without a scheduler, the line's is the default, on every host. */
+	assert_refused("service add 10.0.0.9:80 seed 1",
+		       "scheduler " SLB_SCHED_DEFAULT " (the default): seed "
+		       "does not apply");
+	assert_refused("service add 10.0.0.9:80 scheduler mh "
+		       "table-size 65536",
+		       "scheduler mh: table-size must be a prime");
+	assert_refused("service add 10.0.0.9:80 scheduler mh table-size 6",
+		       "bad table-size \"6\" (a prime from 7 to 4194301)");
+	assert_refused("service add 10.0.0.9:80 scheduler mh "
+		       "table-size 4194302", "bad table-size \"4194302\"");
+	assert_refused("service add 10.0.0.9:80 scheduler mh hash-key port",
+		       "bad hash-key \"port\" (addr or addr-port)");
+	/* Files take whole words only. */
+	assert_refused("service add 10.0.0.9:80 scheduler mh hash-key a",
+		       "bad hash-key \"a\"");
+	assert_refused("service add 10.0.0.9:80 scheduler mh seed "
+		       "4294967296", "bad seed \"4294967296\" (0-4294967295)");
+	assert_refused("service add 10.0.0.9:80 scheduler mh seed -1",
+		       "bad seed \"-1\"");
+	assert_refused("service add 10.0.0.9:80 scheduler mh seed 1 seed 2",
+		       "\"seed\" given twice");
+	assert_refused("service add 10.0.0.9:80 scheduler mh table-size",
+		       "\"table-size\" needs a value");
+}
+
+/* What slb_cfg_write() writes, read back, is written the same. */
+static void test_sched_opts_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 scheduler mh seed 7\n"
+		"service add [2001:db8::1]:80 scheduler sh hash-key addr-port\n"
+		"service add 10.0.0.3:80 maxconn 5\n"
+		"service add 10.0.0.4:80 scheduler nosuch seed 3\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler mh hash-key addr seed 7 "
+		"table-size 65537 backlog 511 maxconn 0\n"
+		"service add [2001:db8::1]:80 scheduler sh hash-key addr-port "
+		"seed 0 backlog 511 maxconn 0\n"
+		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 5\n"
+		"service add 10.0.0.4:80 scheduler nosuch seed 3 backlog 511 "
+		"maxconn 0\n";
+	char out[1024], again[1024];
+	struct slb_cfg back;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&cfg, f, "t.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &cfg);
+	fclose(f);
+	assert_string_equal(out, want);
+
+	slb_cfg_init(&back, 0);
+	f = fmemopen(out, strlen(out), "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&back, f, "out.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(again, sizeof(again), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &back);
+	fclose(f);
+	slb_cfg_free(&back);
+	assert_string_equal(again, want);
+}
+
+/* A hash key without a word, a newer kernel's, is written to fail. */
+static void test_sched_opts_unknown_key(void **state)
+{
+	struct slb_sched_opts opts;
+	char out[128];
+	FILE *f;
+
+	(void)state;
+	slb_sched_opts_default(&opts);
+	opts.hash_key = 2;
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write_sched_opts(f, &opts, SLB_SCHED_OPT_HASH_KEY |
+				 SLB_SCHED_OPT_TABLE_SIZE);
+	fclose(f);
+	assert_string_equal(out, " hash-key 2 table-size 65537");
+	assert_null(slb_cfg_hash_key_name(2));
+	assert_string_equal(slb_cfg_hash_key_name(SPLICELB_HASH_KEY_ADDR_PORT),
+			    "addr-port");
+	assert_refused("service add 10.0.0.9:80 scheduler mh hash-key 2",
+		       "bad hash-key \"2\"");
+}
+
 /* lbselect's files add every service they use. */
 static void test_reference_needs_service(void **state)
 {
@@ -164,6 +296,14 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_defaults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_whole_words_and_limits,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sched_opts, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sched_opts_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sched_opts_round_trip,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sched_opts_unknown_key,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),

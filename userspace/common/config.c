@@ -19,6 +19,13 @@ static const char *const state_names[] = {
 	[SPLICELB_BACKEND_DRAINED] = "drained",
 };
 
+static const char *const hash_key_names[] = {
+	[SPLICELB_HASH_KEY_ADDR] = "addr",
+	[SPLICELB_HASH_KEY_ADDR_PORT] = "addr-port",
+};
+
+#define NHASH_KEYS (sizeof(hash_key_names) / sizeof(hash_key_names[0]))
+
 struct words {
 	char buf[1024];
 	char *w[MAX_WORDS];
@@ -56,6 +63,11 @@ const char *slb_cfg_state_name(unsigned int state)
 	if (state >= sizeof(state_names) / sizeof(state_names[0]))
 		return NULL;
 	return state_names[state];
+}
+
+const char *slb_cfg_hash_key_name(unsigned int key)
+{
+	return key < NHASH_KEYS ? hash_key_names[key] : NULL;
 }
 
 int slb_cfg_find_service(const struct slb_cfg *cfg,
@@ -131,6 +143,19 @@ static int parse_addr_word(const char *what, const char *s,
 	return 0;
 }
 
+static int parse_hash_key(const char *s, unsigned int *key)
+{
+	unsigned int i;
+
+	for (i = 0; i < NHASH_KEYS; i++) {
+		if (!strcmp(s, hash_key_names[i])) {
+			*key = i;
+			return 0;
+		}
+	}
+	return -1;
+}
+
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
 static int service_option(struct slb_cfg_service *s, const char *key,
 			  const char *val, char *err, size_t errlen)
@@ -154,6 +179,24 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 		if (parse_uint(val, 0, 0xffffffffUL, &s->maxconn))
 			return errf(err, errlen,
 				    "bad maxconn \"%s\" (0 = unlimited)", val);
+	} else if (!strcmp(key, "hash-key")) {
+		bit = SLB_CFG_HAS_HASH_KEY;
+		if (parse_hash_key(val, &s->opts.hash_key))
+			return errf(err, errlen, "bad hash-key \"%s\" "
+				    "(addr or addr-port)", val);
+	} else if (!strcmp(key, "seed")) {
+		bit = SLB_CFG_HAS_SEED;
+		if (parse_uint(val, 0, 0xffffffffUL, &s->opts.seed))
+			return errf(err, errlen,
+				    "bad seed \"%s\" (0-4294967295)", val);
+	} else if (!strcmp(key, "table-size")) {
+		bit = SLB_CFG_HAS_TABLE_SIZE;
+		/* Whether it is a prime is service_sched_opts()'s to say. */
+		if (parse_uint(val, 7, SPLICELB_MH_TABLE_MAX,
+			       &s->opts.table_size))
+			return errf(err, errlen, "bad table-size \"%s\" "
+				    "(a prime from 7 to %u)", val,
+				    SPLICELB_MH_TABLE_MAX);
 	} else {
 		return errf(err, errlen, "unknown service option \"%s\"", key);
 	}
@@ -161,6 +204,34 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 		return errf(err, errlen, "\"%s\" given twice", key);
 	s->has |= bit;
 	return 0;
+}
+
+/* The SLB_SCHED_OPT_* of the scheduler options that @has says were given. */
+static unsigned int sched_opts_given(unsigned int has)
+{
+	return (has & SLB_CFG_HAS_HASH_KEY ? SLB_SCHED_OPT_HASH_KEY : 0) |
+	       (has & SLB_CFG_HAS_SEED ? SLB_SCHED_OPT_SEED : 0) |
+	       (has & SLB_CFG_HAS_TABLE_SIZE ? SLB_SCHED_OPT_TABLE_SIZE : 0);
+}
+
+/*
+ * The options of a line against its scheduler, the default one when it
+ * names none, as the kernel checks them.  A scheduler this parser does not
+ * know is the applier's to refuse, options and all.
+ */
+static int service_sched_opts(const struct slb_cfg_service *s, char *err,
+			      size_t errlen)
+{
+	const struct slb_sched_ops *ops = slb_sched_find(s->sched);
+	const char *why;
+
+	if (!ops)
+		return 0;
+	why = slb_sched_opts_check(ops, sched_opts_given(s->has), &s->opts);
+	if (!why)
+		return 0;
+	return errf(err, errlen, "scheduler %s%s: %s", s->sched,
+		    s->has & SLB_CFG_HAS_SCHED ? "" : " (the default)", why);
 }
 
 static int append_service(struct slb_cfg *cfg,
@@ -187,11 +258,13 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: service add ADDR:PORT "
-			    "[scheduler NAME] [backlog N] [maxconn N]");
+			    "[scheduler NAME] [hash-key addr|addr-port] "
+			    "[seed N] [table-size N] [backlog N] [maxconn N]");
 	memset(&s, 0, sizeof(s));
 	if (parse_addr_word("service address", ws->w[2], &s.addr, err, errlen))
 		return -1;
 	strcpy(s.sched, SLB_SCHED_DEFAULT);
+	slb_sched_opts_default(&s.opts);
 	s.backlog = SPLICELB_DEFAULT_BACKLOG;
 	s.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
@@ -201,6 +274,8 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 		if (service_option(&s, ws->w[i], ws->w[i + 1], err, errlen))
 			return -1;
 	}
+	if (service_sched_opts(&s, err, errlen))
+		return -1;
 	dup = slb_cfg_find_service(cfg, &s.addr);
 	if (dup >= 0 && cfg->svc[dup].external)
 		return errf(err, errlen, "service %s added after line %u gave "
@@ -402,10 +477,27 @@ int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs)
 	return nerr;
 }
 
+void slb_cfg_write_sched_opts(FILE *f, const struct slb_sched_opts *opts,
+			      unsigned int which)
+{
+	const char *key = slb_cfg_hash_key_name(opts->hash_key);
+
+	/* A key this file has no word for (a newer kernel's) fails to read. */
+	if ((which & SLB_SCHED_OPT_HASH_KEY) && key)
+		fprintf(f, " hash-key %s", key);
+	else if (which & SLB_SCHED_OPT_HASH_KEY)
+		fprintf(f, " hash-key %u", opts->hash_key);
+	if (which & SLB_SCHED_OPT_SEED)
+		fprintf(f, " seed %u", opts->seed);
+	if (which & SLB_SCHED_OPT_TABLE_SIZE)
+		fprintf(f, " table-size %u", opts->table_size);
+}
+
 void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 {
 	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
 	const struct slb_cfg_service *sv;
+	const struct slb_sched_ops *ops;
 	const struct slb_cfg_backend *b;
 	unsigned int i;
 
@@ -413,10 +505,17 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 		sv = &cfg->svc[i];
 		if (sv->external)
 			continue;
-		fprintf(f,
-			"service add %s scheduler %s backlog %u maxconn %u\n",
-			slb_addr_format(&sv->addr, a, sizeof(a)), sv->sched,
-			sv->backlog, sv->maxconn);
+		fprintf(f, "service add %s scheduler %s",
+			slb_addr_format(&sv->addr, a, sizeof(a)), sv->sched);
+		/*
+		 * Every option the scheduler takes, defaults included; of
+		 * one unknown here, those the line gave.
+		 */
+		ops = slb_sched_find(sv->sched);
+		slb_cfg_write_sched_opts(f, &sv->opts, ops ? ops->options :
+					 sched_opts_given(sv->has));
+		fprintf(f, " backlog %u maxconn %u\n", sv->backlog,
+			sv->maxconn);
 	}
 	for (i = 0; i < cfg->nbe; i++) {
 		b = &cfg->be[i];

@@ -11,8 +11,11 @@
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
  * parser checks syntax, ranges and references; whether a scheduler NAME
- * exists is up to the program that applies the configuration.  The limits
- * and defaults are the kernel's: include/uapi/linux/splicelb.h, lib/.
+ * exists is up to the program that applies the configuration.  The
+ * options after it must be ones that scheduler takes (of a line without
+ * one, SLB_SCHED_DEFAULT): a file means the same on every host, whatever
+ * default scheduler the kernel has.  The limits and defaults are the
+ * kernel's: include/uapi/linux/splicelb.h, lib/.
  */
 #ifndef SLB_COMMON_CONFIG_H
 #define SLB_COMMON_CONFIG_H
@@ -95,6 +98,16 @@ int slb_cfg_find_service(const struct slb_cfg *cfg,
 
 /* "up", "drain", "down", "drained"; NULL for an unknown state. */
 const char *slb_cfg_state_name(unsigned int state);
+
+/* "addr", "addr-port"; NULL for an unknown SPLICELB_HASH_KEY_*. */
+const char *slb_cfg_hash_key_name(unsigned int key);
+
+/*
+ * The scheduler options of @opts that @which (SLB_SCHED_OPT_*) names, as
+ * a service line has them: " hash-key addr seed 0 table-size 65537".
+ */
+void slb_cfg_write_sched_opts(FILE *f, const struct slb_sched_opts *opts,
+			      unsigned int which);
 
 /*
  * Write cfg back in the same format, defaults included, so it re-reads;
