@@ -218,6 +218,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 static const char *const fuzz_seeds[] = {
 	"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0",
 	"service change [2001:db8::1]:443 scheduler wrr maxconn 10",
+	"service add 10.0.0.1:80 scheduler mh hash-key addr-port seed 1 "
+	"table-size 65537",
+	"service change 10.0.0.1:80 scheduler sh seed 4294967295",
 	"service del 10.0.0.1:80 cut",
 	"service show 10.0.0.1:80",
 	"s a 10.0.0.1:80 sch wrr",
@@ -235,6 +238,8 @@ static const char *const fuzz_tokens[] = {
 	"", "-", "--", "-x", "-sjp", "-V", "--json", "#", "service", "backend",
 	"add", "change", "del", "show", "cut", "weight", "state", "scheduler",
 	"backlog", "maxconn", "up", "drain", "down", "drained", "rr", "wrr",
+	"hash-key", "seed", "table-size", "addr", "addr-port", "sh", "mh",
+	"7", "8", "4194301", "4194302",
 	"0", "1", "65535", "65536", "4294967295", "4294967296",
 	"99999999999999999999999", "-1", "0x10", "1e3", "10.0.0.1:80",
 	"10.0.0.1:0", "10.0.0.1:65536", "10.0.0.1", ":80", "[::1]:80", "[::1]",

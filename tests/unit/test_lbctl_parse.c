@@ -80,6 +80,81 @@ static void test_service_add(void **state)
 	assert_int_equal(req.has, LBCTL_HAS_ADDR);
 }
 
+static void test_sched_opts(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("service add 10.0.0.1:80 scheduler mh "
+			       "hash-key addr-port seed 4294967295 "
+			       "table-size 4194301"), 0);
+	assert_string_equal(req.sched, "mh");
+	assert_int_equal(req.opts.hash_key, SPLICELB_HASH_KEY_ADDR_PORT);
+	assert_int_equal(req.opts.seed, 4294967295u);
+	assert_int_equal(req.opts.table_size, 4194301);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SCHED |
+			 LBCTL_HAS_HASH_KEY | LBCTL_HAS_SEED |
+			 LBCTL_HAS_TABLE_SIZE);
+	assert_int_equal(parse("service add 10.0.0.1:80 scheduler sh "
+			       "hash-key addr seed 0"), 0);
+	assert_int_equal(req.opts.hash_key, SPLICELB_HASH_KEY_ADDR);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SCHED |
+			 LBCTL_HAS_HASH_KEY | LBCTL_HAS_SEED);
+	/* Options alone are a change: of the service's own scheduler. */
+	assert_int_equal(parse("service change 10.0.0.1:80 seed 3"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_int_equal(req.opts.seed, 3);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SEED);
+	/*
+	 * Without a scheduler on the line, the kernel knows which one they
+	 * are for (the service's, or its default) and checks them.
+	 */
+	assert_int_equal(parse("service change 10.0.0.1:80 table-size 8"), 0);
+	assert_int_equal(req.opts.table_size, 8);
+	assert_int_equal(parse("service add 10.0.0.1:80 hash-key addr"), 0);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_HASH_KEY);
+	/* Prefixes, as of the other keywords: "se" is seed here. */
+	assert_int_equal(parse("se a 10.0.0.1:80 sc mh h addr-p se 5 t 7"),
+			 0);
+	assert_int_equal(req.opts.hash_key, SPLICELB_HASH_KEY_ADDR_PORT);
+	assert_int_equal(req.opts.seed, 5);
+	assert_int_equal(req.opts.table_size, 7);
+}
+
+static void test_sched_opts_errors(void **state)
+{
+	(void)state;
+	/* Options the scheduler named on the line does not take. */
+	assert_parse_error("service add 10.0.0.1:80 scheduler rr seed 1",
+			   "scheduler rr: seed does not apply");
+	assert_parse_error("service change 10.0.0.1:80 hash-key addr "
+			   "scheduler wrr",
+			   "scheduler wrr: hash-key does not apply");
+	assert_parse_error("service add 10.0.0.1:80 scheduler sh "
+			   "table-size 7", "scheduler sh: table-size does not "
+			   "apply");
+	assert_parse_error("service add 10.0.0.1:80 scheduler mh "
+			   "table-size 65536",
+			   "scheduler mh: table-size must be a prime");
+	assert_parse_error("service add 10.0.0.1:80 table-size 6",
+			   "bad table-size \"6\" (7-4194301)");
+	assert_parse_error("service add 10.0.0.1:80 table-size 4194302",
+			   "bad table-size");
+	assert_parse_error("service add 10.0.0.1:80 seed 4294967296",
+			   "bad seed \"4294967296\" (0-4294967295)");
+	assert_parse_error("service add 10.0.0.1:80 seed x", "bad seed");
+	assert_parse_error("service add 10.0.0.1:80 hash-key port",
+			   "bad hash-key \"port\" (addr or addr-port)");
+	assert_parse_error("service add 10.0.0.1:80 hash-key a",
+			   "ambiguous \"a\": addr, addr-port");
+	assert_parse_error("service add 10.0.0.1:80 seed 1 seed 2",
+			   "\"seed\" given twice");
+	assert_parse_error("service add 10.0.0.1:80 hash-key",
+			   "\"hash-key\" needs a value");
+	assert_parse_error("service del 10.0.0.1:80 seed 1",
+			   "unexpected \"seed\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "table-size 7", "unexpected \"table-size\"");
+}
+
 static void test_prefixes(void **state)
 {
 	(void)state;
@@ -118,8 +193,10 @@ static void test_ambiguous(void **state)
 			   "state d", "ambiguous \"d\": drain, down");
 	assert_parse_error("backend add 10.0.1.1:80 s 10.0.0.1:80",
 			   "ambiguous \"s\": service, state");
-	/* Among the keywords service add takes, "s" is only "scheduler". */
-	assert_int_equal(parse("service add 10.0.0.1:80 s rr"), 0);
+	/* Among the keywords service add takes, "s" is two, "sc" one. */
+	assert_parse_error("service add 10.0.0.1:80 s rr",
+			   "ambiguous \"s\": scheduler, seed");
+	assert_int_equal(parse("service add 10.0.0.1:80 sc rr"), 0);
 	assert_string_equal(req.sched, "rr");
 	assert_parse_error("help s", "ambiguous \"s\"");
 	/* A word that is whole is never ambiguous. */
@@ -158,7 +235,7 @@ static void test_service_errors(void **state)
 	assert_parse_error("service add ::1:80", "in brackets");
 	assert_parse_error("service add 10.0.0.1:0", "bad port");
 	assert_parse_error("service add 10.0.0.1:80 scheduler nosuch",
-			   "unknown scheduler \"nosuch\" (known: rr, wrr)");
+			   "unknown scheduler \"nosuch\" (known: rr, wrr, ");
 	assert_parse_error("service add 10.0.0.1:80 backlog 0",
 			   "bad backlog \"0\" (1-65535)");
 	assert_parse_error("service add 10.0.0.1:80 backlog 65536", "backlog");
@@ -324,6 +401,37 @@ static void test_msg(void **state)
 	assert_string_equal(payload(nested(svc, SPLICELB_SVC_A_SCHED)),
 			    "wrr");
 
+	/* Scheduler options go as the spec has them, only those given. */
+	assert_null(nested(svc, SPLICELB_SVC_A_HASH_KEY));
+	assert_null(nested(svc, SPLICELB_SVC_A_SEED));
+	assert_null(nested(svc, SPLICELB_SVC_A_TABLE_SIZE));
+	assert_int_equal(parse("service change 10.0.0.1:80 scheduler mh "
+			       "hash-key addr-port table-size 251"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	assert_int_equal(g->cmd, SPLICELB_CMD_SERVICE_SET);
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	assert_int_equal(nested(svc, SPLICELB_SVC_A_HASH_KEY)->nla_len,
+			 NLA_HDRLEN + 1);
+	assert_int_equal(*(const uint8_t *)payload(nested(svc,
+						SPLICELB_SVC_A_HASH_KEY)),
+			 SPLICELB_HASH_KEY_ADDR_PORT);
+	assert_null(nested(svc, SPLICELB_SVC_A_SEED));
+	assert_int_equal(nested(svc, SPLICELB_SVC_A_TABLE_SIZE)->nla_len,
+			 NLA_HDRLEN + 4);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_TABLE_SIZE)), 4);
+	assert_int_equal(u32, 251);
+	assert_int_equal(parse("service change 10.0.0.1:80 seed 4294967295"),
+			 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_SEED)), 4);
+	assert_int_equal(u32, 4294967295u);
+	assert_null(nested(svc, SPLICELB_SVC_A_SCHED));
+
 	/* cut is a flag, only where it is asked for. */
 	assert_int_equal(parse("flush cut"), 0);
 	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
@@ -342,6 +450,8 @@ static void test_save_format(void **state)
 	static const char *const lines[] = {
 		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0",
 		"service add [2001:db8::1]:443 scheduler wrr backlog 64 maxconn 9",
+		"service add 10.0.0.2:80 scheduler mh hash-key addr seed 0 table-size 65537 backlog 511 maxconn 0",
+		"service add 10.0.0.3:80 scheduler sh hash-key addr-port seed 4294967295 backlog 511 maxconn 0",
 		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up",
 		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain",
 		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down",
@@ -361,7 +471,7 @@ static void test_save_format(void **state)
 				       sizeof(cerr)))
 			fail_msg("lbselect: \"%s\": %s", lines[i], cerr);
 	}
-	assert_int_equal(cfg.nsvc, 2);
+	assert_int_equal(cfg.nsvc, 4);
 	assert_int_equal(cfg.nbe, 3);
 	slb_cfg_free(&cfg);
 }
@@ -387,6 +497,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_service_add),
+		cmocka_unit_test(test_sched_opts),
+		cmocka_unit_test(test_sched_opts_errors),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test(test_options),

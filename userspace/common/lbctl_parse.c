@@ -162,6 +162,12 @@ static int parse_addr(struct parser *p, const char *what, const char *s,
 	return 0;
 }
 
+static const struct lbctl_word hash_keys[] = {
+	{ "addr", SPLICELB_HASH_KEY_ADDR },
+	{ "addr-port", SPLICELB_HASH_KEY_ADDR_PORT },
+	{ NULL, 0 },
+};
+
 static const struct lbctl_word states[] = {
 	{ "up", SPLICELB_BACKEND_UP },
 	{ "drain", SPLICELB_BACKEND_DRAIN },
@@ -178,12 +184,18 @@ enum {
 	KW_WEIGHT,
 	KW_STATE,
 	KW_CUT,
+	KW_HASH_KEY,
+	KW_SEED,
+	KW_TABLE_SIZE,
 };
 
 static const struct lbctl_word keywords[] = {
 	{ "service", KW_SERVICE },
 	{ "scheduler", KW_SCHED },
+	{ "seed", KW_SEED },
 	{ "state", KW_STATE },
+	{ "hash-key", KW_HASH_KEY },
+	{ "table-size", KW_TABLE_SIZE },
 	{ "backlog", KW_BACKLOG },
 	{ "maxconn", KW_MAXCONN },
 	{ "weight", KW_WEIGHT },
@@ -199,6 +211,9 @@ static const unsigned int kw_has[] = {
 	[KW_WEIGHT] = LBCTL_HAS_WEIGHT,
 	[KW_STATE] = LBCTL_HAS_STATE,
 	[KW_CUT] = LBCTL_HAS_CUT,
+	[KW_HASH_KEY] = LBCTL_HAS_HASH_KEY,
+	[KW_SEED] = LBCTL_HAS_SEED,
+	[KW_TABLE_SIZE] = LBCTL_HAS_TABLE_SIZE,
 };
 
 static int parse_sched(struct parser *p, const char *v)
@@ -217,6 +232,20 @@ static int parse_sched(struct parser *p, const char *v)
 		strncat(known, ops->name, sizeof(known) - strlen(known) - 1);
 	}
 	return fail(p, "unknown scheduler \"%s\" (known: %s)", v, known);
+}
+
+static int parse_hash_key(struct parser *p, const char *v)
+{
+	const struct lbctl_word *k;
+	bool ambiguous;
+
+	k = lookup(p, hash_keys, v, ~0u, &ambiguous);
+	if (ambiguous)
+		return -1;
+	if (!k)
+		return fail(p, "bad hash-key \"%s\" (addr or addr-port)", v);
+	p->req->opts.hash_key = (uint32_t)k->val;
+	return 0;
 }
 
 /* KEYWORD [VALUE] pairs up to the end, each of the mask at most once. */
@@ -267,6 +296,22 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return -1;
 			r->weight = n;
 			break;
+		case KW_HASH_KEY:
+			if (parse_hash_key(p, v))
+				return -1;
+			break;
+		case KW_SEED:
+			if (parse_uint(p, "seed", v, 0, 4294967295UL,
+				       &r->opts.seed))
+				return -1;
+			break;
+		case KW_TABLE_SIZE:
+			/* Prime or not is for the scheduler's check. */
+			if (parse_uint(p, "table-size", v, 7,
+				       SPLICELB_MH_TABLE_MAX,
+				       &r->opts.table_size))
+				return -1;
+			break;
 		case KW_STATE:
 			st = lookup(p, states, v, ~0u, &ambiguous);
 			if (ambiguous)
@@ -287,6 +332,32 @@ static int parse_end(struct parser *p)
 	const char *w = next(p);
 
 	return w ? fail(p, "unexpected \"%s\"", w) : 0;
+}
+
+/* The SLB_SCHED_OPT_* of the scheduler options a command line gave. */
+static uint32_t sched_opts_given(const struct lbctl_req *r)
+{
+	return (r->has & LBCTL_HAS_HASH_KEY ? SLB_SCHED_OPT_HASH_KEY : 0) |
+	       (r->has & LBCTL_HAS_SEED ? SLB_SCHED_OPT_SEED : 0) |
+	       (r->has & LBCTL_HAS_TABLE_SIZE ? SLB_SCHED_OPT_TABLE_SIZE : 0);
+}
+
+/*
+ * Options that the scheduler named on the line does not take, or values
+ * it refuses, are a usage error.  Without one there, the service's own
+ * scheduler (on a change) or the kernel's default (on an add) decides,
+ * which only the kernel knows: it checks them.
+ */
+static int check_sched_opts(struct parser *p)
+{
+	const struct lbctl_req *r = p->req;
+	uint32_t given = sched_opts_given(r);
+	const char *why;
+
+	if (!given || !(r->has & LBCTL_HAS_SCHED))
+		return 0;
+	why = slb_sched_opts_check(slb_sched_find(r->sched), given, &r->opts);
+	return why ? fail(p, "scheduler %s: %s", r->sched, why) : 0;
 }
 
 enum { CMD_ADD, CMD_CHANGE, CMD_DEL, CMD_SHOW };
@@ -335,8 +406,9 @@ static int parse_service(struct parser *p)
 		[CMD_DEL] = LBCTL_SERVICE_DEL,
 		[CMD_SHOW] = LBCTL_SERVICE_SHOW,
 	};
-	const unsigned int settings = 1u << KW_SCHED | 1u << KW_BACKLOG |
-				      1u << KW_MAXCONN;
+	const unsigned int settings = 1u << KW_SCHED | 1u << KW_HASH_KEY |
+				      1u << KW_SEED | 1u << KW_TABLE_SIZE |
+				      1u << KW_BACKLOG | 1u << KW_MAXCONN;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -356,15 +428,19 @@ static int parse_service(struct parser *p)
 	r->has |= LBCTL_HAS_ADDR;
 	switch (cmd) {
 	case CMD_ADD:
-		return parse_keywords(p, settings);
+		if (parse_keywords(p, settings))
+			return -1;
+		return check_sched_opts(p);
 	case CMD_CHANGE:
 		if (parse_keywords(p, settings))
 			return -1;
-		if (!(r->has & (LBCTL_HAS_SCHED | LBCTL_HAS_BACKLOG |
-				LBCTL_HAS_MAXCONN)))
+		if (!(r->has & (LBCTL_HAS_SCHED | LBCTL_HAS_HASH_KEY |
+				LBCTL_HAS_SEED | LBCTL_HAS_TABLE_SIZE |
+				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN)))
 			return fail(p, "service change: nothing to change "
-				    "(scheduler, backlog or maxconn)");
-		return 0;
+				    "(scheduler, hash-key, seed, table-size, "
+				    "backlog or maxconn)");
+		return check_sched_opts(p);
 	case CMD_DEL:
 		return parse_keywords(p, 1u << KW_CUT);
 	default:
@@ -463,11 +539,16 @@ static int parse_monitor(struct parser *p)
 
 static int parse_help(struct parser *p);
 
-/* The objects, in the order usage lists them. */
+/*
+ * The objects, in the order usage lists them; a help line that starts
+ * with a blank goes on with the command above it.
+ */
 static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
-	  "service add ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]\n"
-	  "service change ADDR:PORT [scheduler NAME] [backlog N] [maxconn N]\n"
+	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
+	  "      [seed N] [table-size N] [backlog N] [maxconn N]\n"
+	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
+	  "      [seed N] [table-size N] [backlog N] [maxconn N]\n"
 	  "service del ADDR:PORT [cut]\n"
 	  "service show [ADDR:PORT]" },
 	{ "backend", parse_backend,
@@ -556,7 +637,8 @@ void lbctl_usage(FILE *f, const char *topic)
 			continue;
 		for (h = objects[i].help; *h; h = nl + (*nl != '\0')) {
 			nl = strchrnul(h, '\n');
-			fprintf(f, "  lbctl %.*s\n", (int)(nl - h), h);
+			fprintf(f, "  %s%.*s\n", *h == ' ' ? "      " : "lbctl ",
+				(int)(nl - h), h);
 		}
 	}
 	if (!topic)
@@ -629,6 +711,7 @@ int lbctl_parse(int argc, char *const argv[], struct lbctl_req *req,
 	const char *w;
 
 	memset(req, 0, sizeof(*req));
+	slb_sched_opts_default(&req->opts);
 	if (errlen)
 		err[0] = '\0';
 	if (parse_options(&p))
@@ -738,6 +821,12 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 	put_ep(m, SPLICELB_SVC_A_EP, ss);
 	if (settings && (r->has & LBCTL_HAS_SCHED))
 		put(m, SPLICELB_SVC_A_SCHED, r->sched, strlen(r->sched) + 1);
+	if (settings && (r->has & LBCTL_HAS_HASH_KEY))
+		put_u8(m, SPLICELB_SVC_A_HASH_KEY, (uint8_t)r->opts.hash_key);
+	if (settings && (r->has & LBCTL_HAS_SEED))
+		put_u32(m, SPLICELB_SVC_A_SEED, r->opts.seed);
+	if (settings && (r->has & LBCTL_HAS_TABLE_SIZE))
+		put_u32(m, SPLICELB_SVC_A_TABLE_SIZE, r->opts.table_size);
 	if (settings && (r->has & LBCTL_HAS_BACKLOG))
 		put_u32(m, SPLICELB_SVC_A_BACKLOG, r->backlog);
 	if (settings && (r->has & LBCTL_HAS_MAXCONN))

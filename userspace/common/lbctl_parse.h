@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "sched.h"
 #include "uapi/linux/splicelb.h"
 
 enum lbctl_op {
@@ -54,6 +55,9 @@ enum lbctl_op {
 #define LBCTL_HAS_WEIGHT	(1u << 5)
 #define LBCTL_HAS_STATE		(1u << 6)
 #define LBCTL_HAS_CUT		(1u << 7)
+#define LBCTL_HAS_HASH_KEY	(1u << 8)
+#define LBCTL_HAS_SEED		(1u << 9)
+#define LBCTL_HAS_TABLE_SIZE	(1u << 10)
 
 struct lbctl_req {
 	enum lbctl_op op;
@@ -63,6 +67,7 @@ struct lbctl_req {
 	/* A backend's service, or the service a listing is limited to. */
 	struct sockaddr_storage svc;
 	char sched[SPLICELB_SCHED_NAME_MAX];
+	struct slb_sched_opts opts;	/* the defaults where not given */
 	uint32_t backlog;
 	uint32_t maxconn;
 	uint32_t weight;
