@@ -128,6 +128,28 @@ static int parse_counters(const struct nlattr *nest, struct lbctl_counters *st)
 	return 0;
 }
 
+/*
+ * The scheduler options of a service nest: the kernel sends those its
+ * scheduler takes, and only those.
+ */
+static int parse_sched_opts(const struct attrs *a, struct lbctl_service *s)
+{
+	const struct nlattr *key = a->tb[SPLICELB_SVC_A_HASH_KEY];
+	const struct nlattr *seed = a->tb[SPLICELB_SVC_A_SEED];
+	const struct nlattr *size = a->tb[SPLICELB_SVC_A_TABLE_SIZE];
+	uint8_t k = 0;
+
+	if ((key && get_u8(key, &k)) ||
+	    (seed && get_u32(seed, &s->opts.seed)) ||
+	    (size && get_u32(size, &s->opts.table_size)))
+		return -1;
+	s->opts.hash_key = k;
+	s->opts_has = (key ? SLB_SCHED_OPT_HASH_KEY : 0) |
+		      (seed ? SLB_SCHED_OPT_SEED : 0) |
+		      (size ? SLB_SCHED_OPT_TABLE_SIZE : 0);
+	return 0;
+}
+
 static int parse_service_nest(const struct nlattr *nest,
 			      struct lbctl_service *s, bool full)
 {
@@ -146,6 +168,8 @@ static int parse_service_nest(const struct nlattr *nest,
 	    get_u32(a.tb[SPLICELB_SVC_A_MAXCONN], &s->maxconn))
 		return -1;
 	snprintf(s->sched, sizeof(s->sched), "%s", mnl_attr_get_str(sched));
+	if (parse_sched_opts(&a, s))
+		return -1;
 	if (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
 	    get_u32(a.tb[SPLICELB_SVC_A_NBACKENDS], &s->nbackends))
 		return -1;

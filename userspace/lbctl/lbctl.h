@@ -88,6 +88,9 @@ struct lbctl_backend {
 struct lbctl_service {
 	struct sockaddr_storage addr;
 	char sched[SPLICELB_SCHED_NAME_MAX];
+	/* The scheduler's options: the kernel reports those it takes. */
+	struct slb_sched_opts opts;
+	uint32_t opts_has;		/* SLB_SCHED_OPT_* reported */
 	uint32_t backlog;
 	uint32_t maxconn;
 	uint32_t nbackends;

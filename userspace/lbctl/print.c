@@ -226,10 +226,25 @@ void print_counters(const struct lbctl_counters *st, const char *ind)
 	out_close_object();
 }
 
+/* The scheduler's options, those the kernel reported, as save has them. */
+static void print_sched_opts(const struct lbctl_service *s)
+{
+	const char *key = slb_cfg_hash_key_name(s->opts.hash_key);
+
+	if (s->opts_has & SLB_SCHED_OPT_HASH_KEY)
+		out_str(OUT_ANY, "hash_key", " hash-key %s", key ? key : "?");
+	if (s->opts_has & SLB_SCHED_OPT_SEED)
+		out_u64(OUT_ANY, "seed", " seed %" PRIu64, s->opts.seed);
+	if (s->opts_has & SLB_SCHED_OPT_TABLE_SIZE)
+		out_u64(OUT_ANY, "table_size", " table-size %" PRIu64,
+			s->opts.table_size);
+}
+
 void print_service(const struct lbctl_service *s, bool stats)
 {
 	out_addr(OUT_ANY, "service", "service %s", &s->addr);
 	out_str(OUT_ANY, "scheduler", " scheduler %s", s->sched);
+	print_sched_opts(s);
 	out_u64(OUT_ANY, "backlog", " backlog %" PRIu64, s->backlog);
 	out_u64(OUT_ANY, "maxconn", " maxconn %" PRIu64, s->maxconn);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);

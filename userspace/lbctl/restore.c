@@ -144,6 +144,7 @@ static int restore_service(struct restore *r, unsigned int i)
 		.op = LBCTL_SERVICE_ADD,
 		.has = LBCTL_HAS_ADDR,
 		.addr = sv->addr,
+		.opts = sv->opts,
 		.backlog = sv->backlog,
 		.maxconn = sv->maxconn,
 	};
@@ -158,6 +159,12 @@ static int restore_service(struct restore *r, unsigned int i)
 		req.has |= LBCTL_HAS_BACKLOG;
 	if (sv->has & SLB_CFG_HAS_MAXCONN)
 		req.has |= LBCTL_HAS_MAXCONN;
+	if (sv->has & SLB_CFG_HAS_HASH_KEY)
+		req.has |= LBCTL_HAS_HASH_KEY;
+	if (sv->has & SLB_CFG_HAS_SEED)
+		req.has |= LBCTL_HAS_SEED;
+	if (sv->has & SLB_CFG_HAS_TABLE_SIZE)
+		req.has |= LBCTL_HAS_TABLE_SIZE;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
 	be = calloc(r->cfg.nbe + 1, sizeof(*be));
 	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));

@@ -7,7 +7,9 @@
  *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up
  *
  * Every setting is written out, defaults included, so a restore on a host
- * with other defaults makes the same services.
+ * with other defaults makes the same services; so is every scheduler
+ * option the kernel reports, which are those the scheduler takes ("sh"
+ * is followed by "hash-key addr seed 0").
  */
 #include <stdio.h>
 
@@ -30,8 +32,9 @@ int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 	for (i = 0; i < cfg.nsvc; i++) {
 		sv = &cfg.svc[i];
 		slb_addr_format(&sv->addr, s, sizeof(s));
-		printf("service add %s scheduler %s backlog %u maxconn %u\n",
-		       s, sv->sched, sv->backlog, sv->maxconn);
+		printf("service add %s scheduler %s", s, sv->sched);
+		slb_cfg_write_sched_opts(stdout, &sv->opts, sv->opts_has);
+		printf(" backlog %u maxconn %u\n", sv->backlog, sv->maxconn);
 		for (j = 0; j < sv->nbe; j++) {
 			b = &sv->be[j];
 			/* Drained is where draining ends: restore drains. */
