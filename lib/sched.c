@@ -16,6 +16,7 @@ static const struct slb_sched_ops *const slb_sched_table[] = {
 	&slb_sched_p2c,
 	&slb_sched_sh,
 	&slb_sched_mh,
+	&slb_sched_lt,
 	NULL,
 };
 
@@ -248,4 +249,27 @@ void slb_sched_sort(void *base, size_t n, size_t size,
 		slb_sched_swap(b, b + i * size, size);
 		slb_sched_sift(b, 0, i, size, cmp);
 	}
+}
+
+/* Samples count for 1/8, as TCP's own srtt does; 0 stays "none yet". */
+static void slb_sched_ewma(u32 *avg, u32 sample)
+{
+	s64 diff;
+
+	if (!sample)
+		return;
+	if (!*avg) {
+		*avg = sample;
+		return;
+	}
+	diff = (s64)sample - *avg;
+	*avg = (u32)(*avg + diff / 8);
+	if (!*avg)
+		*avg = 1;
+}
+
+void slb_sched_sample(struct slb_sched_dest *d, u32 connect_us, u32 rtt_us)
+{
+	slb_sched_ewma(&d->connect_us, connect_us);
+	slb_sched_ewma(&d->rtt_us, rtt_us);
 }

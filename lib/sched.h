@@ -64,6 +64,13 @@ struct slb_sched_dest {
 	 */
 	u32 table_weight;
 	u8 id[SLB_SCHED_ID_LEN];	/* address and port, for hashing */
+	/*
+	 * What the caller measured of the backend, for lt: moving averages
+	 * (slb_sched_sample) of its connect times and of the smoothed RTTs
+	 * of its sockets, in microseconds; 0 until the first sample.
+	 */
+	u32 connect_us;
+	u32 rtt_us;
 };
 
 /* What one scheduling decision may depend on. */
@@ -159,6 +166,13 @@ void slb_sched_unchanged(void *state, struct slb_sched_dest *const *dests,
  */
 u64 slb_sched_client_hash(const struct slb_sched_ctx *ctx, u64 seed);
 
+/*
+ * A measurement of d for lt, either part 0 when not measured: a connect
+ * that took @connect_us, a socket whose smoothed RTT is @rtt_us.  Caller
+ * serialises it with the picks, as for every other call here.
+ */
+void slb_sched_sample(struct slb_sched_dest *d, u32 connect_us, u32 rtt_us);
+
 /* Heapsort: lib/ has no qsort; O(n log n) worst case, no allocation. */
 void slb_sched_sort(void *base, size_t n, size_t size,
 		    int (*cmp)(const void *a, const void *b));
@@ -170,5 +184,6 @@ extern const struct slb_sched_ops slb_sched_wlc;
 extern const struct slb_sched_ops slb_sched_p2c;
 extern const struct slb_sched_ops slb_sched_sh;
 extern const struct slb_sched_ops slb_sched_mh;
+extern const struct slb_sched_ops slb_sched_lt;
 
 #endif /* SLB_LIB_SCHED_H */

@@ -395,12 +395,22 @@ static void slb_backend_drained(struct slb_backend *be)
 	mutex_unlock(&sn->lock);
 }
 
-void slb_backend_conn_done(struct slb_backend *be)
+void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us)
+{
+	struct slb_service *svc = be->svc;
+
+	spin_lock(&svc->sched_lock);
+	slb_sched_sample(&be->dest, connect_us, rtt_us);
+	spin_unlock(&svc->sched_lock);
+}
+
+void slb_backend_conn_done(struct slb_backend *be, u32 rtt_us)
 {
 	struct slb_service *svc = be->svc;
 	bool drained;
 
 	spin_lock(&svc->sched_lock);
+	slb_sched_sample(&be->dest, 0, rtt_us);
 	be->dest.active--;
 	drained = !be->dest.active &&
 		  READ_ONCE(be->state) == SPLICELB_BACKEND_DRAIN;

@@ -62,8 +62,13 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
  */
 void slb_backend_del_all(struct slb_service *svc);
 
-/* A connection to the backend ended; it was counted by the scheduler. */
-void slb_backend_conn_done(struct slb_backend *be);
+/*
+ * A connection to the backend ended; it was counted by the scheduler.
+ * @rtt_us: its socket's smoothed RTT, for least time; 0 if none.
+ */
+void slb_backend_conn_done(struct slb_backend *be, u32 rtt_us);
+/* A measurement of the backend for least time: lib/sched.h's sample. */
+void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us);
 void slb_backend_put(struct slb_backend *be);
 
 static inline void slb_backend_get(struct slb_backend *be)

@@ -220,9 +220,15 @@ static void slb_conn_count_event(struct slb_conn *conn, enum slb_counter i)
 		slb_stats_inc(&conn->be->stats, i);
 }
 
+static u32 slb_conn_srtt_us(struct socket *sock)
+{
+	return READ_ONCE(tcp_sk(sock->sk)->srtt_us) >> 3;
+}
+
 static void slb_conn_close(struct slb_conn *conn, bool abort)
 {
 	struct socket *client, *server;
+	u32 rtt_us;
 
 	set_bit(SLB_CONN_F_DEAD, &conn->flags);
 	client = conn->client;
@@ -238,11 +244,12 @@ static void slb_conn_close(struct slb_conn *conn, bool abort)
 	mutex_unlock(&conn->sock_lock);
 
 	slb_relay_purge(conn);
+	rtt_us = server ? slb_conn_srtt_us(server) : 0;
 	slb_conn_release_sock(client, abort);
 	slb_conn_release_sock(server, abort);
 	slb_conn_set_state(conn, SPLICELB_CONN_CLOSING);
 	if (conn->be)
-		slb_backend_conn_done(conn->be);
+		slb_backend_conn_done(conn->be, rtt_us);
 	atomic_dec(&conn->svc->nconns);
 	xa_erase(&conn->sn->conns, conn->id);
 	slb_conn_put(conn);
@@ -264,7 +271,7 @@ static void slb_conn_drop_backend(struct slb_conn *conn)
 	slb_stats_inc(&be->stats, SLB_CTR_CONNECT_FAILS);
 	slb_stats_inc(&conn->svc->stats, SLB_CTR_CONNECT_FAILS);
 	slb_stats_inc(&conn->sn->stats, SLB_CTR_CONNECT_FAILS);
-	slb_backend_conn_done(be);
+	slb_backend_conn_done(be, 0);
 	slb_backend_put(be);
 }
 
@@ -284,6 +291,7 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	conn->be = be;
 	mutex_unlock(&conn->sock_lock);
 	conn->connect_start = jiffies;
+	conn->connect_start_ns = ktime_get_ns();
 	ret = kernel_connect(sock, &be->addr.sa, slb_addr_len(&be->addr),
 			     O_NONBLOCK);
 	return ret == -EINPROGRESS ? 0 : ret;
@@ -316,6 +324,27 @@ static bool slb_conn_connect_next(struct slb_conn *conn)
 	return false;
 }
 
+/* What least time learns of the backend from a connect that made it. */
+static void slb_conn_sample_connect(struct slb_conn *conn)
+{
+	u64 us = div_u64(ktime_get_ns() - conn->connect_start_ns,
+			 NSEC_PER_USEC);
+
+	conn->rtt_sampled = jiffies;
+	slb_backend_sample(conn->be, (u32)min_t(u64, us, U32_MAX),
+			   slb_conn_srtt_us(conn->server));
+}
+
+/* And from its live sockets, about once a second each. */
+static void slb_conn_sample_rtt(struct slb_conn *conn)
+{
+	if (conn->state == SPLICELB_CONN_CONNECTING ||
+	    time_before(jiffies, conn->rtt_sampled + HZ))
+		return;
+	conn->rtt_sampled = jiffies;
+	slb_backend_sample(conn->be, 0, slb_conn_srtt_us(conn->server));
+}
+
 /* Returns true once the backend is connected and the relay may run. */
 static bool slb_conn_connecting(struct slb_conn *conn)
 {
@@ -341,6 +370,7 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		slb_conn_set_state(conn, SPLICELB_CONN_ESTABLISHED);
 		slb_stats_inc(&conn->be->stats, SLB_CTR_CONNS_TOTAL);
 		conn->last_active = jiffies;
+		slb_conn_sample_connect(conn);
 		return true;
 	}
 	if (state == TCP_SYN_SENT &&
@@ -408,6 +438,7 @@ static void slb_conn_relay(struct slb_conn *conn)
 	case SLB_RELAY_WAIT:
 		break;
 	}
+	slb_conn_sample_rtt(conn);
 	slb_conn_follow_fins(conn);
 	deadline = slb_conn_deadline(conn);
 	if (!deadline)

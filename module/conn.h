@@ -61,6 +61,8 @@ struct slb_conn {
 	u8 ntried;
 	unsigned long created;		/* jiffies */
 	unsigned long connect_start;	/* jiffies, current backend try */
+	u64 connect_start_ns;		/* the same, to measure it for lt */
+	unsigned long rtt_sampled;	/* jiffies, backend RTT last given lt */
 	unsigned long last_active;	/* jiffies */
 	unsigned long state_since;	/* jiffies */
 	struct slb_pipe up;		/* client to backend */

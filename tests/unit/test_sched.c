@@ -322,6 +322,7 @@ static void test_registry(void **ts)
 	assert_ptr_equal(slb_sched_find("p2c"), &slb_sched_p2c);
 	assert_ptr_equal(slb_sched_find("sh"), &slb_sched_sh);
 	assert_ptr_equal(slb_sched_find("mh"), &slb_sched_mh);
+	assert_ptr_equal(slb_sched_find("lt"), &slb_sched_lt);
 	memset(unterminated, 'r', sizeof(unterminated));
 	assert_null(slb_sched_find(unterminated));
 
@@ -344,8 +345,8 @@ static void test_registry(void **ts)
 		/* Options are for the hashing ones only. */
 		assert_true(!ops->options == !ops->build);
 	}
-	assert_int_equal(i, 7);
-	assert_null(slb_sched_at(7));
+	assert_int_equal(i, 8);
+	assert_null(slb_sched_at(8));
 	assert_null(slb_sched_at(~0u));
 }
 
@@ -376,7 +377,8 @@ static void test_eligible(void **ts)
 static bool fx_rotates(const struct slb_sched_ops *ops)
 {
 	return ops == &slb_sched_rr || ops == &slb_sched_wrr ||
-	       ops == &slb_sched_lc || ops == &slb_sched_wlc;
+	       ops == &slb_sched_lc || ops == &slb_sched_wlc ||
+	       ops == &slb_sched_lt;
 }
 
 static void test_empty(void **ts)
@@ -1562,6 +1564,86 @@ static void test_fuzz_any(void **ts)
 	}
 }
 
+/* Moving averages: the first sample taken whole, then 1/8 of each. */
+static void test_sample(void **ts)
+{
+	struct slb_sched_dest d = { 0 };
+	unsigned int k;
+
+	(void)ts;
+	slb_sched_sample(&d, 0, 0);
+	assert_int_equal(d.connect_us, 0);
+	slb_sched_sample(&d, 800, 0);
+	assert_int_equal(d.connect_us, 800);
+	assert_int_equal(d.rtt_us, 0);
+	slb_sched_sample(&d, 1600, 50);
+	assert_int_equal(d.connect_us, 900);
+	assert_int_equal(d.rtt_us, 50);
+	for (k = 0; k < 200; k++)
+		slb_sched_sample(&d, 1, 1);
+	/* Down to the floor, never to "no sample". */
+	assert_in_range(d.connect_us, 1, 8);
+	assert_in_range(d.rtt_us, 1, 8);
+	slb_sched_sample(&d, 0xffffffffu, 0);
+	assert_true(d.connect_us > 0x1f000000u);
+}
+
+/*
+ * lt: with held connections, a backend 100 times slower gets a new one
+ * only once the fast ones hold about a hundred each: its share is ~1%.
+ */
+static void test_lt_slow_backend(void **ts)
+{
+	struct fx *f = *ts;
+	unsigned int k, count[3] = { 0 };
+
+	fx_start(f, &slb_sched_lt);
+	fx_add(f, 0, 1);
+	fx_add(f, 1, 1);
+	fx_add(f, 2, 1);
+	f->store[0].connect_us = 150;
+	f->store[0].rtt_us = 50;
+	f->store[1].connect_us = 150;
+	f->store[1].rtt_us = 50;
+	f->store[2].connect_us = 15000;
+	f->store[2].rtt_us = 5000;
+	for (k = 0; k < 1000; k++)
+		count[fx_pick(f, NULL)]++;
+	/* (a + 1) * 200 vs (b + 1) * 20000: b = 0 until a reaches 99. */
+	assert_in_range(count[2], 4, 6);
+	assert_in_range(count[0], 497, 498);
+	assert_in_range(count[1], 497, 498);
+	fx_stop(f);
+}
+
+/* lt: weights scale the wait; an unmeasured backend counts at the mean. */
+static void test_lt_weights_unmeasured(void **ts)
+{
+	struct fx *f = *ts;
+	unsigned int k, count[3] = { 0 };
+
+	fx_start(f, &slb_sched_lt);
+	fx_add(f, 0, 1);
+	fx_add(f, 1, 3);
+	f->store[0].connect_us = 1000;
+	f->store[1].connect_us = 1000;
+	for (k = 0; k < 400; k++)
+		count[fx_pick(f, NULL)]++;
+	assert_in_range(count[0], 99, 101);
+	assert_in_range(count[1], 299, 301);
+	/* A newcomer, unmeasured, of the mean latency: it catches up. */
+	fx_add(f, 2, 1);
+	for (k = 0; k < 100; k++)
+		count[fx_pick(f, NULL)]++;
+	assert_in_range(count[2], 99, 100);
+	/* None measured: lt is (a + 1) / w, ties rotating. */
+	fx_start(f, &slb_sched_lt);
+	fx_add(f, 0, 1);
+	fx_add(f, 1, 1);
+	EXPECT(f, 0, 1, 0, 1);
+	fx_stop(f);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1597,6 +1679,9 @@ int main(void)
 		T(test_mh_table_size),
 		cmocka_unit_test(test_opts_check),
 		T(test_fuzz_any),
+		cmocka_unit_test(test_sample),
+		T(test_lt_slow_backend),
+		T(test_lt_weights_unmeasured),
 #undef T
 	};
 

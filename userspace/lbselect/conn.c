@@ -39,6 +39,7 @@
  */
 struct connect_scratch {
 	u8 client[SLB_SCHED_ID_LEN];	/* for the hashing schedulers */
+	u64 connect_start_us;		/* of this attempt, for lt */
 	const struct slb_sched_dest *tried[];
 };
 
@@ -133,10 +134,30 @@ static bool conn_fail(struct conn *c, int fd, int err)
 	return false;
 }
 
+static u64 now_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (u64)ts.tv_sec * 1000000 + (u64)ts.tv_nsec / 1000;
+}
+
+/* The kernel's smoothed RTT of a socket, in microseconds; 0 if unknown. */
+static u32 srtt_us(int fd)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+
+	if (fd < 0 || getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len))
+		return 0;
+	return ti.tcpi_rtt;
+}
+
 /* Both FINs passed on, nothing left to write: the normal end. */
 static void conn_close(struct conn *c)
 {
 	lb_log(2, "conn %u: closed", conn_id(c));
+	slb_sched_sample(&c->be->dest, 0, srtt_us(c->bfd));
 	close(c->cfd);
 	close(c->bfd);
 	conn_release(c);
@@ -160,11 +181,14 @@ void conn_refuse_fd_setsize(struct service *s, int cfd)
 
 static void connected(struct conn *c)
 {
+	u64 took = now_us() - scratch(c)->connect_start_us;
 	char a[SLB_ADDR_STRLEN];
 
 	c->flags &= (u16)~CF_CONNECTING;
 	c->be->cnt.total++;
 	c->stamp = lb_now;
+	slb_sched_sample(&c->be->dest, took < UINT32_MAX ? (u32)took : UINT32_MAX,
+			 srtt_us(c->bfd));
 	/* The scratch is done with: the buffer carries data from now on. */
 	c->off[B2C] = 0;
 	c->len[B2C] = 0;
@@ -221,6 +245,7 @@ static int start_connect(struct conn *c)
 	}
 	c->bfd = fd;
 	c->stamp = lb_now;
+	scratch(c)->connect_start_us = now_us();
 	if (!connect(fd, (const struct sockaddr *)addr, slb_addr_len(addr))) {
 		connected(c);
 		return 0;
