@@ -26,8 +26,13 @@ backend add $(be4 1):80 service $VIP4:80 weight $3
 backend add $(be4 2):80 service $VIP4:80 weight $4 state $2
 backend add $(be4 3):80 service $VIP4:80 weight $5 state $2
 CONF
+	# A fresh balancer: the last round's connections, half-closed by
+	# their clients, still count against be1..3 while the backends,
+	# holding on, do not close.
 	if [ "$BALANCER" = module ]; then
 		in_ns "$NS_LB" lbctl flush
+	else
+		_lbselect_stop
 	fi
 	lb_apply "$tmp/conf"
 }
@@ -54,7 +59,8 @@ holders=()
 hold() {
 	local f=$tmp/hold.$RANDOM
 
-	in_ns "$NS_CLI" "$BIN/connhold" "$VIP4:80" "$1" >"$f" &
+	# Not through in_ns: $! must be connhold itself, to kill it.
+	ip netns exec "$NS_CLI" "$BIN/connhold" "$VIP4:80" "$1" >"$f" &
 	holders+=($!)
 	wait_for 30 grep -qx "ready $1" "$f"
 }
