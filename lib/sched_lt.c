@@ -47,61 +47,72 @@ static u32 slb_lt_latency(const struct slb_sched_dest *d)
 	return l < SLB_LT_L_MAX ? (u32)l : SLB_LT_L_MAX;
 }
 
-/* Mean latency of the measured eligible backends; 1 when none is. */
-static u32 slb_lt_mean(struct slb_sched_dest *const *dests, unsigned int n,
-		       const struct slb_sched_ctx *ctx)
-{
-	u64 sum = 0;
-	unsigned int i, k = 0;
-	u32 l;
+/* The least-waiting of one kind, measured or not, as the scan goes. */
+struct slb_lt_best {
+	struct slb_sched_dest *d;
+	u64 cost;		/* L * (a + 1), L = 1 for the unmeasured */
+	unsigned int k;		/* steps from the scan's start */
+};
 
-	for (i = 0; i < n; i++) {
-		if (!slb_sched_eligible(dests[i], ctx))
-			continue;
-		l = slb_lt_latency(dests[i]);
-		if (l) {
-			sum += l;
-			k++;
-		}
+static u64 slb_lt_load(const struct slb_sched_dest *d)
+{
+	return d->active < SLB_LT_A_MAX - 1 ? d->active + 1 : SLB_LT_A_MAX;
+}
+
+static void slb_lt_consider(struct slb_lt_best *b, struct slb_sched_dest *d,
+			    u64 cost, unsigned int k)
+{
+	/* cost / weight < b->cost / b->d->weight */
+	if (!b->d || cost * b->d->weight < b->cost * d->weight) {
+		b->d = d;
+		b->cost = cost;
+		b->k = k;
 	}
-	return k ? (u32)(sum / k) : 1;
 }
 
-/* L * (a + 1): the wait, short of dividing by the weight. */
-static u64 slb_lt_cost(const struct slb_sched_dest *d, u32 mean)
-{
-	u32 l = slb_lt_latency(d);
-	u32 a = d->active < SLB_LT_A_MAX - 1 ? d->active + 1 : SLB_LT_A_MAX;
-
-	return (u64)(l ? l : mean) * a;
-}
-
+/*
+ * One pass: the best measured backend, the best unmeasured one, and the
+ * mean latency to weigh the second against the first.
+ */
 static struct slb_sched_dest *
 slb_lt_schedule(void *state, struct slb_sched_dest *const *dests,
 		unsigned int n, const struct slb_sched_ctx *ctx)
 {
 	unsigned int *cursor = state;	/* scan start: after the last pick */
 	unsigned int i, k, start = *cursor < n ? *cursor : 0;
-	u32 mean = slb_lt_mean(dests, n, ctx);
-	struct slb_sched_dest *best = NULL, *d;
-	u64 best_cost = 0, cost;
-	unsigned int best_i = 0;
+	struct slb_lt_best known = { 0 }, unknown = { 0 }, *win;
+	u64 sum = 0, mean;
+	unsigned int measured = 0;
+	u32 l;
 
 	for (k = 0, i = start; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
-		d = dests[i];
+		struct slb_sched_dest *d = dests[i];
+
 		if (!slb_sched_eligible(d, ctx))
 			continue;
-		cost = slb_lt_cost(d, mean);
-		/* cost / weight < best_cost / best->weight */
-		if (!best || cost * best->weight < best_cost * d->weight) {
-			best = d;
-			best_cost = cost;
-			best_i = i;
+		l = slb_lt_latency(d);
+		if (!l) {
+			slb_lt_consider(&unknown, d, slb_lt_load(d), k);
+			continue;
 		}
+		sum += l;
+		measured++;
+		slb_lt_consider(&known, d, l * slb_lt_load(d), k);
 	}
-	if (best)
-		*cursor = best_i + 1;
-	return best;
+	mean = measured ? sum / measured : 1;
+	win = known.d ? &known : &unknown;
+	if (known.d && unknown.d) {
+		u64 ucost = unknown.cost * mean;
+		u64 lhs = ucost * known.d->weight;
+		u64 rhs = known.cost * unknown.d->weight;
+
+		/* The earlier in the scan wins a tie, as within a kind. */
+		if (lhs < rhs || (lhs == rhs && unknown.k < known.k))
+			win = &unknown;
+	}
+	if (win->d)
+		*cursor = (start + win->k + 1) % n;
+	return win->d;
 }
 
 const struct slb_sched_ops slb_sched_lt = {
