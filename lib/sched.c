@@ -128,17 +128,50 @@ const char *slb_sched_opts_check(const struct slb_sched_ops *ops, u32 given,
 	return NULL;
 }
 
-bool slb_sched_stale(const struct slb_sched_ops *ops,
-		     const struct slb_sched_dest *d, u32 weight)
+void slb_sched_walk_init(void *state)
 {
-	return ops->build && weight && weight != d->table_weight;
+	struct slb_sched_walk *w = state;
+
+	w->up = 0;
+	w->stale = true;
 }
 
-u32 slb_sched_table_weight(struct slb_sched_dest *d)
+void slb_sched_walk_changed(void *state, struct slb_sched_dest *const *dests,
+			    unsigned int n, struct slb_sched_dest *d)
 {
-	if (d->weight)
-		d->table_weight = d->weight;
-	return d->table_weight;
+	struct slb_sched_walk *w = state;
+
+	(void)dests;
+	(void)n;
+	(void)d;
+	w->stale = true;
+}
+
+struct slb_sched_dest *slb_sched_walk_scan(struct slb_sched_dest *const *by_id,
+					   unsigned int n, unsigned int from,
+					   const struct slb_sched_ctx *ctx)
+{
+	unsigned int k, i = from < n ? from : 0;
+
+	for (k = 0; k < n; k++, i = i + 1 < n ? i + 1 : 0)
+		if (slb_sched_eligible(by_id[i], ctx))
+			return by_id[i];
+	return NULL;
+}
+
+bool slb_sched_walk_any(void *state, struct slb_sched_dest *const *dests,
+			unsigned int n)
+{
+	struct slb_sched_walk *w = state;
+	unsigned int i;
+
+	if (w->stale) {
+		w->up = 0;
+		for (i = 0; i < n; i++)
+			w->up += dests[i]->available && dests[i]->weight;
+		w->stale = false;
+	}
+	return w->up;
 }
 
 /* a->active / a->weight < b->active / b->weight, without dividing. */
@@ -194,11 +227,6 @@ void slb_sched_least_init(void *state)
 	*(unsigned int *)state = 0;
 }
 
-void slb_sched_no_state(void *state)
-{
-	(void)state;
-}
-
 void slb_sched_unchanged(void *state, struct slb_sched_dest *const *dests,
 			 unsigned int n, struct slb_sched_dest *d)
 {
@@ -251,7 +279,12 @@ void slb_sched_sort(void *base, size_t n, size_t size,
 	}
 }
 
-/* Samples count for 1/8, as TCP's own srtt does; 0 stays "none yet". */
+/*
+ * Samples count for 1/8, as TCP's own srtt does; 0 stays "none yet".
+ * The step is rounded away from zero, so that the average reaches a
+ * steady sample exactly instead of stopping up to 7 short of it.  It
+ * never passes the sample, so it stays at 1 or more.
+ */
 static void slb_sched_ewma(u32 *avg, u32 sample)
 {
 	s64 diff;
@@ -263,9 +296,7 @@ static void slb_sched_ewma(u32 *avg, u32 sample)
 		return;
 	}
 	diff = (s64)sample - *avg;
-	*avg = (u32)(*avg + diff / 8);
-	if (!*avg)
-		*avg = 1;
+	*avg = (u32)(*avg + (diff > 0 ? diff + 7 : diff - 7) / 8);
 }
 
 void slb_sched_sample(struct slb_sched_dest *d, u32 connect_us, u32 rtt_us)

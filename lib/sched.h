@@ -12,8 +12,8 @@
  * The hashing schedulers (sh, mh) look clients up in a table built from
  * the whole set.  Building it may take milliseconds, too long for the
  * data path's lock, so the caller builds a new table outside the lock
- * whenever the set, a weight or an option changes (slb_sched_build), and
- * swaps it in under the lock with the change itself.  The table holds
+ * whenever the set, a weight or an option changes (ops->build), and swaps
+ * it in under the lock with the change itself.  The table holds
  * pointers to the dests, never indices into the caller's array, so the
  * caller may keep that array in any order.
  */
@@ -57,10 +57,10 @@ struct slb_sched_dest {
 	u32 active;		/* live connections, for least-connection */
 	s64 credit;		/* scheduler's own per-backend bookkeeping */
 	/*
-	 * The weight the current table was built with: the last nonzero
-	 * one, so that quiescing a backend keeps its table entries.  Set
-	 * by slb_sched_build, read by slb_sched_stale; the caller zeroes it
-	 * with the rest of a new dest.
+	 * The weight a table build counts for it, which the builders read
+	 * instead of weight: the caller sets it to a new weight, builds,
+	 * and publishes the weight with the table, under its lock, so that
+	 * no pick sees the new weight with the old table.
 	 */
 	u32 table_weight;
 	u8 id[SLB_SCHED_ID_LEN];	/* address and port, for hashing */
@@ -81,7 +81,7 @@ struct slb_sched_ctx {
 	const u8 *client;	/* SLB_SCHED_ID_LEN bytes, as a dest's id */
 	u32 random;		/* fresh from the caller's generator */
 	const struct slb_sched_opts *opts;
-	const void *table;	/* from slb_sched_build, if ops->build */
+	const void *table;	/* from ops->build, if the scheduler has one */
 };
 
 struct slb_sched_ops {
@@ -135,14 +135,33 @@ const char *slb_sched_opts_check(const struct slb_sched_ops *ops,
 				 u32 given, const struct slb_sched_opts *opts);
 /* The options a service starts with, and returns to on a new scheduler. */
 void slb_sched_opts_default(struct slb_sched_opts *opts);
-/* Would a change of d's weight to @weight need a new table? */
-bool slb_sched_stale(const struct slb_sched_ops *ops,
-		     const struct slb_sched_dest *d, u32 weight);
 /*
- * The weight a table build counts for d (its last nonzero one); the
- * build records it.  For the builders, not the callers.
+ * sh and mh: a table lookup may walk past backends that cannot take the
+ * client; the state counts those that could (up and weighted), lazily,
+ * so that a pick with none returns at once instead of walking it all.
  */
-u32 slb_sched_table_weight(struct slb_sched_dest *d);
+struct slb_sched_walk {
+	unsigned int up;
+	bool stale;
+};
+
+void slb_sched_walk_init(void *state);
+void slb_sched_walk_changed(void *state, struct slb_sched_dest *const *dests,
+			    unsigned int n, struct slb_sched_dest *d);
+/* False when no dest is up and weighted: no pick can succeed. */
+bool slb_sched_walk_any(void *state, struct slb_sched_dest *const *dests,
+			unsigned int n);
+/*
+ * How far a lookup walks the table before it gives up on luck: with a
+ * tenth of the backends eligible, 4n entries all miss about once in
+ * e^(0.4n) tries.  Past that, slb_sched_walk_scan: the first eligible of
+ * the table's backends from @from on, in their id order, which every
+ * gateway shares, so the answer is as reproducible as the walk's.
+ */
+#define SLB_SCHED_WALK_MAX(n)	(4 * (n) + 16)
+struct slb_sched_dest *slb_sched_walk_scan(struct slb_sched_dest *const *by_id,
+					   unsigned int n, unsigned int from,
+					   const struct slb_sched_ctx *ctx);
 
 /*
  * The least-loaded eligible dest, by a ratio of the caller's: the one
@@ -155,8 +174,7 @@ struct slb_sched_dest *slb_sched_least(struct slb_sched_dest *const *dests,
 				       unsigned int *cursor, bool weighted);
 /* lc and wlc: the state is the cursor alone, and nothing to update. */
 void slb_sched_least_init(void *state);
-/* For schedulers that keep no state, or nothing to update on a change. */
-void slb_sched_no_state(void *state);
+/* For schedulers with nothing to update on a change. */
 void slb_sched_unchanged(void *state, struct slb_sched_dest *const *dests,
 			 unsigned int n, struct slb_sched_dest *d);
 

@@ -14,7 +14,8 @@
  * connection, and keeping them in a heap would cost O(log n) under the
  * same lock at every connection start and end, for services of a few
  * backends each.  With 10,000 backends in one service the scan costs
- * what "make bench-sched" reports, tens of microseconds.
+ * what "make bench-sched" reports, tens of microseconds; at the limit of
+ * 65,536, about 150.
  */
 #include "sched.h"
 

@@ -23,23 +23,27 @@
  * table size and seed build identical tables, and send every client to
  * the same backend.
  *
- * Changes.  A backend that is draining, down, at weight 0 or already
- * tried keeps its entries: a lookup that lands on one walks on to the
- * next entries until an eligible backend's, and since neighbouring
- * entries belong to backends at random, its clients spread over the
- * others by their shares; no other client moves, and bringing it back
- * moves its clients back.  Adding, deleting or reweighting a backend
- * rebuilds the table, and then, as the paper measures, a few entries
- * beyond the ones that must change owner do: about 0.1% of the table when
- * one of five backends is deleted (the unit tests bound it).  Keeping the
+ * Changes.  A backend that is draining, down or already tried keeps its
+ * entries: a lookup that lands on one walks on to the next entries until
+ * an eligible backend's, and since neighbouring entries belong to
+ * backends at random, its clients spread over the others by their
+ * shares; no other client moves, and bringing it back moves its clients
+ * back.  Adding, deleting or reweighting a backend (weight 0 included:
+ * a gateway configured with it at 0 has no entries for it, so neither
+ * may this one) rebuilds the table, and then, as the paper measures, a
+ * few entries beyond the ones that must change owner do: about 0.1% of
+ * the table when one of five backends is deleted (the unit tests bound
+ * it).  Keeping the
  * deleted backend's entries instead would move nobody else, but a
  * gateway configured afresh would then disagree with one that had the
  * backend once; agreement between gateways is what Maglev is for.  To
- * take a backend out without moving anyone else, quiesce it: its entries
- * stay.
+ * take a backend out without moving anyone else, drain it or set it down:
+ * its entries stay.
  *
  * Costs.  A lookup is one hash and, with every backend eligible, one
- * entry: O(1); the walk past ineligible entries is bounded by M.  The
+ * entry: O(1).  The walk past ineligible entries stops after
+ * SLB_SCHED_WALK_MAX steps for a scan of the backends, and is skipped
+ * when none is up, so a pick is O(n) at worst, never O(M).  The
  * build is O(M log M) for the list walks (the paper's bound) times
  * O(log n) for the heap, outside the data path's lock; "make bench-sched"
  * times it.  The table is 4 bytes an entry plus a pointer per backend.
@@ -194,7 +198,7 @@ static void slb_mh_build(const struct slb_sched_opts *opts,
 	by_id = slb_mh_dests(t);
 	t->ndests = 0;
 	for (i = 0; i < n; i++)
-		if (slb_sched_table_weight(dests[i]))
+		if (dests[i]->table_weight)
 			by_id[t->ndests++] = dests[i];
 	slb_sched_sort(by_id, t->ndests, sizeof(*by_id), slb_mh_id_cmp);
 	slb_mh_walks(opts, by_id, t->ndests, w);
@@ -207,37 +211,35 @@ slb_mh_schedule(void *state, struct slb_sched_dest *const *dests,
 {
 	const struct slb_mh_table *t = ctx ? ctx->table : NULL;
 	struct slb_sched_dest *const *by_id;
-	struct slb_sched_dest *d;
-	u32 i, k;
+	u32 i, k, steps, last = 0;
 
-	(void)state;
-	(void)dests;
-	(void)n;
-	if (!t || !t->ndests || !ctx->opts)
+	if (!t || !t->ndests || !ctx->opts ||
+	    !slb_sched_walk_any(state, dests, n))
 		return NULL;
 	by_id = slb_mh_dests(t);
 	i = (u32)(slb_sched_client_hash(ctx, slb_mh_seed(ctx->opts,
 						SLB_MH_CLIENT)) % t->size);
-	for (k = 0; k < t->size; k++) {
+	steps = SLB_SCHED_WALK_MAX(t->ndests);
+	for (k = 0; k < t->size && k < steps; k++) {
 		if (t->entry[i] != SLB_MH_EMPTY) {
-			d = by_id[t->entry[i]];
-			if (slb_sched_eligible(d, ctx))
-				return d;
+			last = t->entry[i];
+			if (slb_sched_eligible(by_id[last], ctx))
+				return by_id[last];
 		}
 		if (++i == t->size)
 			i = 0;
 	}
-	return NULL;
+	return slb_sched_walk_scan(by_id, t->ndests, last, ctx);
 }
 
 const struct slb_sched_ops slb_sched_mh = {
 	.name		= "mh",
-	.state_size	= 0,
-	.init_service	= slb_sched_no_state,
-	/* The caller rebuilds the table; nothing else is kept. */
-	.add_dest	= slb_sched_unchanged,
-	.del_dest	= slb_sched_unchanged,
-	.upd_dest	= slb_sched_unchanged,
+	.state_size	= sizeof(struct slb_sched_walk),
+	.init_service	= slb_sched_walk_init,
+	/* The caller rebuilds the table; the state only counts. */
+	.add_dest	= slb_sched_walk_changed,
+	.del_dest	= slb_sched_walk_changed,
+	.upd_dest	= slb_sched_walk_changed,
 	.schedule	= slb_mh_schedule,
 	.options	= SLB_SCHED_OPT_HASH_KEY | SLB_SCHED_OPT_SEED |
 			  SLB_SCHED_OPT_TABLE_SIZE,

@@ -8,14 +8,16 @@
  * Every backend puts points on a ring of 2^32 positions, each at a hash
  * of its address, port and the point's number, as many as its weight
  * times 128 (nginx puts 160 per unit, HAProxy 16).  A client hashes to a
- * position and belongs to the first point at or after it.  Adding a backend takes over only the arcs its
- * own points cut, deleting one hands only its own arcs on to the next
- * points, so no client of another backend moves.  A backend that is not
- * eligible (draining, down, weight 0, or already tried by this client)
- * keeps its points, and its clients walk on along the ring to the next
- * eligible backend's point: taking one out and back moves only its own
- * clients out and back.  The ring is a pure function of the backends'
- * addresses, weights and the seed, so insertion order does not matter.
+ * position and belongs to the first point at or after it.  Adding a
+ * backend (or weight to it) takes over only the arcs its own points cut;
+ * deleting one (or setting its weight to 0) hands only its own arcs on
+ * to the next points, so no client of another backend moves.  A backend
+ * draining, down or already tried by this client keeps its points, and
+ * its clients walk on along the ring to the next eligible backend's
+ * point.  The ring is a pure function of the backends' addresses,
+ * weights and the seed, so neither the order they came in nor their
+ * history matters: another gateway, or this one after a restore, builds
+ * the same ring.
  *
  * This is what nginx's "hash ... consistent" and HAProxy's "hash-type
  * consistent" do (Karger et al.'s ring, ketama's points); IPVS's sh uses
@@ -23,10 +25,12 @@
  * backend reshuffles nearly every client.
  *
  * Costs: a pick is a binary search, O(log p) in the p points, then a
- * walk that is one step unless backends are out; with every backend out
- * it is bounded by p.  More points per backend even out the arcs (their
- * spread shrinks as 1/sqrt(points)), but the ring is kept within
- * SLB_SH_RING_MAX points of 8 bytes: past a total weight of 2048 every
+ * walk that is one step unless backends are out, cut short after
+ * SLB_SCHED_WALK_MAX steps by a scan of the backends, and skipped when
+ * none is up: O(n) at worst, never O(p).  More points per backend even
+ * out the arcs (their spread shrinks as 1/sqrt(points)), but the ring is
+ * kept near SLB_SH_RING_MAX points of 8 bytes (up to one more per
+ * backend, for the rounding up): past a total weight of 2048 every
  * unit of weight gets half as many points, past 4096 a quarter, and so on
  * (one point at least per backend).  Only a change of the set that
  * crosses one of those powers of two rebuilds every backend's points and
@@ -57,7 +61,7 @@ static struct slb_sched_dest **slb_sh_dests(const struct slb_sh_table *t)
 
 static u32 slb_sh_weight(const struct slb_sched_dest *d)
 {
-	return d->weight ? d->weight : d->table_weight;
+	return d->table_weight;
 }
 
 /*
@@ -174,11 +178,11 @@ static void slb_sh_build(const struct slb_sched_opts *opts,
 	t->ndests = nweighted;
 	by_id = slb_sh_dests(t);
 	for (i = 0, nweighted = 0; i < n; i++)
-		if (slb_sched_table_weight(dests[i]))
+		if (slb_sh_weight(dests[i]))
 			by_id[nweighted++] = dests[i];
 	slb_sched_sort(by_id, nweighted, sizeof(*by_id), slb_sh_id_cmp);
 	for (i = 0; i < nweighted; i++) {
-		w = slb_sched_table_weight(by_id[i]);
+		w = slb_sh_weight(by_id[i]);
 		for (k = 0; k < slb_sh_npoints(w, shift); k++) {
 			t->point[np].pos = slb_sh_point_pos(by_id[i], k,
 							    opts->seed);
@@ -209,35 +213,31 @@ slb_sh_schedule(void *state, struct slb_sched_dest *const *dests,
 {
 	const struct slb_sh_table *t = ctx ? ctx->table : NULL;
 	struct slb_sched_dest *const *by_id;
-	struct slb_sched_dest *d;
-	u32 i, k;
+	u32 i, k, steps;
 
-	(void)state;
-	(void)dests;
-	(void)n;
-	if (!t || !t->npoints)
+	if (!t || !t->npoints || !slb_sched_walk_any(state, dests, n))
 		return NULL;
 	by_id = slb_sh_dests(t);
 	i = slb_sh_first(t, (u32)(slb_sched_client_hash(ctx, ctx->opts ?
 					ctx->opts->seed : 0) >> 32));
-	for (k = 0; k < t->npoints; k++) {
-		d = by_id[t->point[i].dest];
-		if (slb_sched_eligible(d, ctx))
-			return d;
+	steps = SLB_SCHED_WALK_MAX(t->ndests);
+	for (k = 0; k < t->npoints && k < steps; k++) {
+		if (slb_sched_eligible(by_id[t->point[i].dest], ctx))
+			return by_id[t->point[i].dest];
 		if (++i == t->npoints)
 			i = 0;
 	}
-	return NULL;
+	return slb_sched_walk_scan(by_id, t->ndests, t->point[i].dest, ctx);
 }
 
 const struct slb_sched_ops slb_sched_sh = {
 	.name		= "sh",
-	.state_size	= 0,
-	.init_service	= slb_sched_no_state,
-	/* The caller rebuilds the table; nothing else is kept. */
-	.add_dest	= slb_sched_unchanged,
-	.del_dest	= slb_sched_unchanged,
-	.upd_dest	= slb_sched_unchanged,
+	.state_size	= sizeof(struct slb_sched_walk),
+	.init_service	= slb_sched_walk_init,
+	/* The caller rebuilds the table; the state only counts. */
+	.add_dest	= slb_sched_walk_changed,
+	.del_dest	= slb_sched_walk_changed,
+	.upd_dest	= slb_sched_walk_changed,
 	.schedule	= slb_sh_schedule,
 	.options	= SLB_SCHED_OPT_HASH_KEY | SLB_SCHED_OPT_SEED,
 	.table_size	= slb_sh_table_size,

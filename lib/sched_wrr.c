@@ -39,9 +39,9 @@
  * Range: the credits sum to zero and each stays within plus or minus the
  * total weight of all backends (an exhaustive search of small sets under
  * every mix of eligibility finds no state beyond that).  Weights are at
- * most 65535 and there are at most 10,000 backends, so credits stay below
- * 2^30 in magnitude: s64 would hold them even if that bound were n times
- * too optimistic.
+ * most 65535 and a service has at most 65,536 backends, so credits stay
+ * below 2^32 in magnitude: s64 would hold them even if that bound were n
+ * times too optimistic.
  */
 #include "sched.h"
 

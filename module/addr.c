@@ -18,7 +18,8 @@ bool slb_addr_equal(const union slb_addr *a, const union slb_addr *b)
 void slb_addr_sched_id(const union slb_addr *a, u8 *id)
 {
 	if (a->sa.sa_family == AF_INET)
-		slb_sched_id_set(id, 4, &a->in.sin_addr, (__force u16)a->in.sin_port);
+		slb_sched_id_set(id, 4, &a->in.sin_addr,
+				 (__force u16)a->in.sin_port);
 	else
 		slb_sched_id_set(id, 6, &a->in6.sin6_addr,
 				 (__force u16)a->in6.sin6_port);

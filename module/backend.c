@@ -110,7 +110,8 @@ static void *slb_backend_table_without(struct slb_service *svc,
 
 	if (!slb_backend_table_kept(svc))
 		return NULL;
-	set = kvmalloc_array(max(svc->ndests, 1U), sizeof(*set), GFP_KERNEL);
+	set = kvmalloc_array(max(svc->ndests, 1U), sizeof(*set),
+			     GFP_KERNEL_ACCOUNT);
 	if (!set)
 		return ERR_PTR(-ENOMEM);
 	for (i = 0; i < svc->ndests; i++)
@@ -172,6 +173,7 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	be->state = cfg->set & SLB_BE_SET_STATE ? cfg->state :
 		    SPLICELB_BACKEND_UP;
 	be->dest.weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
+	be->dest.table_weight = be->dest.weight;
 	be->dest.available = slb_backend_available(be->state);
 	slb_addr_sched_id(&be->addr, be->dest.id);
 	table = slb_backend_table_with(svc, be);
@@ -214,41 +216,34 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
 }
 
 /*
- * A new weight, and the table it needs, if it needs one; on failure
- * nothing changed.  The table is built with the weight in place, so the
- * weight comes first: a few picks under the new weight and the old table
- * only use the table that was right a moment ago.
+ * A new weight, with the table it needs if the scheduler keeps one; on
+ * failure nothing changed.  The table is built from table_weight, which
+ * the data path never reads, so the weight itself goes live only with
+ * the table, in one step.
  */
 static int slb_backend_reweight(struct slb_service *svc,
 				struct slb_backend *be, u32 weight)
 {
-	bool stale = slb_backend_table_kept(svc) &&
-		     slb_sched_stale(svc->sched, &be->dest, weight);
 	u32 old = be->dest.weight;
-	void *table;
+	void *table = NULL;
 
 	if (weight == old)
 		return 0;
+	be->dest.table_weight = weight;
+	if (slb_backend_table_kept(svc)) {
+		table = slb_service_table_new(svc->sched, &svc->sched_opts,
+					      svc->dests, svc->ndests);
+		if (IS_ERR(table)) {
+			be->dest.table_weight = old;
+			return PTR_ERR(table);
+		}
+	}
 	spin_lock(&svc->sched_lock);
 	be->dest.weight = weight;
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
+	table = slb_backend_table_swap(svc, table);
 	spin_unlock(&svc->sched_lock);
-	if (!stale)
-		return 0;
-	table = slb_service_table_new(svc->sched, &svc->sched_opts,
-				      svc->dests, svc->ndests);
-	spin_lock(&svc->sched_lock);
-	if (IS_ERR(table)) {
-		be->dest.weight = old;
-		svc->sched->upd_dest(svc->sched_state, svc->dests,
-				     svc->ndests, &be->dest);
-	} else {
-		table = slb_service_table_swap(svc, table);
-	}
-	spin_unlock(&svc->sched_lock);
-	if (IS_ERR(table))
-		return PTR_ERR(table);
 	kvfree(table);
 	return 0;
 }

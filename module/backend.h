@@ -21,7 +21,8 @@ struct slb_backend {
 	union slb_addr addr;
 	u8 state;			/* enum splicelb_backend_state */
 	bool removed;
-	struct slb_sched_dest dest;	/* under svc->sched_lock */
+	/* Under svc->sched_lock; dest.table_weight under sn->lock. */
+	struct slb_sched_dest dest;
 	struct slb_stats stats;
 };
 

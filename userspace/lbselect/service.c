@@ -186,6 +186,7 @@ static void backend_set(struct backend *b, const struct slb_cfg_backend *cb)
 {
 	b->state = cb->state;
 	b->dest.weight = cb->weight;
+	b->dest.table_weight = cb->weight;
 	b->dest.available = cb->state == SPLICELB_BACKEND_UP;
 }
 
@@ -311,10 +312,9 @@ static u32 opts_given(const struct slb_cfg_service *cs)
 static int check_schedulers(const struct slb_cfg *cfg, const char *origin,
 			    const struct slb_sched_ops **ops)
 {
+	const char *why;
 	unsigned int i;
 	int bad = 0;
-
-	const char *why;
 
 	for (i = 0; i < cfg->nsvc; i++) {
 		ops[i] = slb_sched_find(cfg->svc[i].sched);
