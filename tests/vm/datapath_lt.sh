@@ -3,7 +3,7 @@
 #
 # Least time sees a slow backend: be3's link delays everything it sends by
 # 20 ms (netem), so its connects and RTTs are 20 ms and more; under the
-# same offered load (300 connections, 10 at a time) lt gives it clearly
+# same offered load (300 connections, 4 at a time) lt gives it clearly
 # fewer new connections than be1 and be2, which rr would give all the same.
 #
 #   slb-cli                 slb-lb                slb-be1..3
@@ -28,8 +28,8 @@ for i in 1 2 3; do
 done
 wait_for 10 in_ns "$(ns_be 3)" ss -Hltn "sport = :80"
 lb_apply /tmp/lt.conf
-check "300 connections, 10 at a time, all served" \
-	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 4k -N 300 -P 10 \
+check "300 connections, 4 at a time, all served" \
+	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -n 4k -N 300 -P 4 \
 	-t 60000
 killall -INT slbpeer 2>/dev/null || true
 wait
