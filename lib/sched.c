@@ -60,20 +60,43 @@ const struct slb_sched_ops *slb_sched_at(unsigned int i)
 	return slb_sched_table[n];
 }
 
-bool slb_sched_eligible(const struct slb_sched_dest *d,
-			const struct slb_sched_ctx *ctx)
+static bool slb_sched_tried(const struct slb_sched_dest *d,
+			    const struct slb_sched_ctx *ctx)
 {
 	unsigned int i;
 
-	if (!d->available || !d->weight)
-		return false;
 	if (!ctx || !ctx->tried)
-		return true;
+		return false;
 	/* ntried is a handful of retries: a linear scan beats any index. */
 	for (i = 0; i < ctx->ntried; i++)
 		if (ctx->tried[i] == d)
-			return false;
-	return true;
+			return true;
+	return false;
+}
+
+bool slb_sched_eligible(const struct slb_sched_dest *d,
+			const struct slb_sched_ctx *ctx)
+{
+	if (!d->available || !d->weight)
+		return false;
+	if (d->maxconn && d->active >= d->maxconn)
+		return false;
+	return !slb_sched_tried(d, ctx);
+}
+
+bool slb_sched_full(struct slb_sched_dest *const *dests, unsigned int n,
+		    const struct slb_sched_ctx *ctx)
+{
+	const struct slb_sched_dest *d;
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		d = dests[i];
+		if (d->available && d->weight && d->maxconn &&
+		    d->active >= d->maxconn && !slb_sched_tried(d, ctx))
+			return true;
+	}
+	return false;
 }
 
 void slb_sched_id_set(u8 *id, unsigned int version, const void *addr,

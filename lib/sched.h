@@ -55,6 +55,7 @@ struct slb_sched_dest {
 	u32 weight;		/* 0 = quiesced: keeps connections, gets no new */
 	bool available;		/* up (not draining, not down) */
 	u32 active;		/* live connections, for least-connection */
+	u32 maxconn;		/* at most this many active; 0: no limit */
 	s64 credit;		/* scheduler's own per-backend bookkeeping */
 	/*
 	 * The weight a table build counts for it, which the builders read
@@ -123,9 +124,19 @@ struct slb_sched_ops {
 const struct slb_sched_ops *slb_sched_find(const char *name);
 /* The i-th registered scheduler, NULL past the end: for listing them. */
 const struct slb_sched_ops *slb_sched_at(unsigned int i);
-/* A dest the algorithm may hand a new connection to. */
+/*
+ * A dest the algorithm may hand a new connection to: up, weighted, below
+ * its maxconn and not tried by this client.
+ */
 bool slb_sched_eligible(const struct slb_sched_dest *d,
 			const struct slb_sched_ctx *ctx);
+/*
+ * After a pick found none: would one of the dests take the client if it
+ * were below its maxconn?  Then the client may wait for a slot; if not,
+ * waiting is pointless.  O(n), for the failure path only.
+ */
+bool slb_sched_full(struct slb_sched_dest *const *dests, unsigned int n,
+		    const struct slb_sched_ctx *ctx);
 
 /* Fill an endpoint id; addr is 4 or 16 bytes, port in network order. */
 void slb_sched_id_set(u8 *id, unsigned int version, const void *addr,

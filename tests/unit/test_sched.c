@@ -373,6 +373,76 @@ static void test_eligible(void **ts)
 	a.weight = 65535;
 	a.available = false;
 	assert_false(slb_sched_eligible(&a, NULL));
+	/* maxconn: full at it, 0 is no limit. */
+	a.available = true;
+	a.maxconn = 2;
+	a.active = 1;
+	assert_true(slb_sched_eligible(&a, NULL));
+	a.active = 2;
+	assert_false(slb_sched_eligible(&a, NULL));
+	a.maxconn = 0;
+	assert_true(slb_sched_eligible(&a, NULL));
+}
+
+/* slb_sched_full: only up, weighted, untried backends at their limit. */
+static void test_full(void **ts)
+{
+	struct slb_sched_dest a = { .weight = 1, .available = true,
+				    .maxconn = 1, .active = 1 };
+	struct slb_sched_dest b = { .weight = 1, .available = true };
+	struct slb_sched_dest *set[] = { &a, &b };
+	const struct slb_sched_dest *tried[] = { &a };
+	struct slb_sched_ctx ctx = { .tried = tried, .ntried = 1 };
+
+	(void)ts;
+	assert_true(slb_sched_full(set, 2, NULL));
+	assert_false(slb_sched_full(set, 2, &ctx));
+	a.available = false;
+	assert_false(slb_sched_full(set, 2, NULL));
+	a.available = true;
+	a.weight = 0;
+	assert_false(slb_sched_full(set, 2, NULL));
+	a.weight = 1;
+	a.active = 0;
+	assert_false(slb_sched_full(set, 2, NULL));
+	assert_false(slb_sched_full(NULL, 0, NULL));
+}
+
+/*
+ * Every scheduler: no backend ever gets more than its maxconn, each
+ * fills to it before picks fail, and a freed slot is picked again.
+ */
+static void test_maxconn_every_scheduler(void **ts)
+{
+	static const u32 maxconn[] = { 2, 3, 1 };
+	struct fx *f = *ts;
+	const struct slb_sched_ops *ops;
+	unsigned int i, k;
+	int b;
+
+	for (i = 0; (ops = slb_sched_at(i)); i++) {
+		fx_start(f, ops);
+		for (k = 0; k < 3; k++) {
+			fx_add(f, k, k + 1);
+			f->store[k].maxconn = maxconn[k];
+		}
+		for (k = 0; k < 6; k++) {
+			b = fx_pick(f, NULL);
+			assert_in_range(b, 0, 2);
+			assert_true(f->store[b].active <= maxconn[b]);
+		}
+		for (k = 0; k < 3; k++)
+			assert_int_equal(f->store[k].active, maxconn[k]);
+		assert_int_equal(fx_pick(f, NULL), -1);
+		assert_true(slb_sched_full(f->set, f->n, NULL));
+		f->store[1].active--;
+		assert_int_equal(fx_pick(f, NULL), 1);
+		assert_int_equal(fx_pick(f, NULL), -1);
+		/* No limit again: picks go on. */
+		f->store[2].maxconn = 0;
+		assert_int_equal(fx_pick(f, NULL), 2);
+		fx_stop(f);
+	}
 }
 
 /* Equal weights, equal loads: these go round in array order. */
@@ -1715,6 +1785,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_registry),
 		cmocka_unit_test(test_eligible),
+		cmocka_unit_test(test_full),
 #define T(fn) cmocka_unit_test_setup_teardown(fn, fx_setup, fx_teardown)
 		T(test_empty),
 		T(test_rr_spread),
@@ -1750,6 +1821,7 @@ int main(void)
 		T(test_lt_weights_unmeasured),
 		T(test_sh_mh_no_history),
 		T(test_sh_mh_one_left),
+		T(test_maxconn_every_scheduler),
 #undef T
 	};
 
