@@ -174,6 +174,7 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 		    SPLICELB_BACKEND_UP;
 	be->dest.weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
 	be->dest.table_weight = be->dest.weight;
+	be->dest.maxconn = cfg->set & SLB_BE_SET_MAXCONN ? cfg->maxconn : 0;
 	be->dest.available = slb_backend_available(be->state);
 	slb_addr_sched_id(&be->addr, be->dest.id);
 	table = slb_backend_table_with(svc, be);
@@ -187,6 +188,7 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	svc->sched->add_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
 	table = slb_backend_table_swap(svc, table);
+	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 	kvfree(table);
 	list_add_tail(&be->node, &svc->backends);
@@ -287,9 +289,12 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 
 	spin_lock(&svc->sched_lock);
 	be->dest.available = slb_backend_available(state);
+	if (cfg->set & SLB_BE_SET_MAXCONN)
+		be->dest.maxconn = cfg->maxconn;
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
 	drained = state == SPLICELB_BACKEND_DRAIN && !be->dest.active;
+	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 
 	slb_netns_changed(sn);
@@ -325,6 +330,8 @@ static void slb_backend_unlink(struct slb_backend *be, bool cut, void *table)
 			     &be->dest);
 	table = slb_backend_table_swap(svc, table);
 	be->removed = true;
+	/* Its waiters may have no backend left to wait for. */
+	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 	kvfree(table);
 	list_del(&be->node);
@@ -409,6 +416,7 @@ void slb_backend_conn_done(struct slb_backend *be, u32 rtt_us)
 	be->dest.active--;
 	drained = !be->dest.active &&
 		  READ_ONCE(be->state) == SPLICELB_BACKEND_DRAIN;
+	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 	if (drained)
 		slb_backend_drained(be);

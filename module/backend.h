@@ -30,11 +30,13 @@ struct slb_backend_cfg {
 	union slb_addr addr;
 	u32 weight;
 	u8 state;
+	u32 maxconn;
 	u32 set;
 };
 
 #define SLB_BE_SET_WEIGHT	BIT(0)
 #define SLB_BE_SET_STATE	BIT(1)
+#define SLB_BE_SET_MAXCONN	BIT(2)
 
 /* All of these take sn->lock themselves. */
 int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,

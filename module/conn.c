@@ -165,6 +165,7 @@ enum slb_count { SLB_COUNT_NONE, SLB_COUNT_INACTIVE, SLB_COUNT_ACTIVE };
 static enum slb_count slb_conn_count_of(u8 state, bool backend)
 {
 	switch (state) {
+	case SPLICELB_CONN_QUEUED:
 	case SPLICELB_CONN_CONNECTING:
 		return backend ? SLB_COUNT_NONE : SLB_COUNT_INACTIVE;
 	case SPLICELB_CONN_ESTABLISHED:
@@ -225,11 +226,25 @@ static u32 slb_conn_srtt_us(struct socket *sock)
 	return READ_ONCE(tcp_sk(sock->sk)->srtt_us) >> 3;
 }
 
+/* A slot granted to a waiter that will not use it goes to the next one. */
+static void slb_conn_leave_queue(struct slb_conn *conn)
+{
+	struct slb_backend *be;
+
+	be = slb_service_wait_cancel(conn->svc, &conn->pick);
+	if (be) {
+		slb_backend_conn_done(be, 0);
+		slb_backend_put(be);
+	}
+}
+
 static void slb_conn_close(struct slb_conn *conn, bool abort)
 {
 	struct socket *client, *server;
 	u32 rtt_us;
 
+	if (conn->state == SPLICELB_CONN_QUEUED)
+		slb_conn_leave_queue(conn);
 	set_bit(SLB_CONN_F_DEAD, &conn->flags);
 	client = conn->client;
 	server = conn->server;
@@ -255,13 +270,17 @@ static void slb_conn_close(struct slb_conn *conn, bool abort)
 	slb_conn_put(conn);
 }
 
-/* Forget the backend whose connect failed, counting it against it. */
+/*
+ * Forget the backend whose connect failed, counting it against it; there
+ * is no socket if none could be made.
+ */
 static void slb_conn_drop_backend(struct slb_conn *conn)
 {
 	struct socket *server = conn->server;
 	struct slb_backend *be = conn->be;
 
-	slb_conn_detach(server, &conn->server_cbs);
+	if (server)
+		slb_conn_detach(server, &conn->server_cbs);
 	mutex_lock(&conn->sock_lock);
 	conn->server = NULL;
 	conn->be = NULL;
@@ -280,6 +299,9 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	struct socket *sock;
 	int ret;
 
+	mutex_lock(&conn->sock_lock);
+	conn->be = be;
+	mutex_unlock(&conn->sock_lock);
 	ret = sock_create_kern(conn->sn->net, be->addr.sa.sa_family,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (ret)
@@ -288,7 +310,6 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	slb_conn_attach(conn, sock, &conn->server_cbs);
 	mutex_lock(&conn->sock_lock);
 	conn->server = sock;
-	conn->be = be;
 	mutex_unlock(&conn->sock_lock);
 	conn->connect_start = jiffies;
 	conn->connect_start_ns = ktime_get_ns();
@@ -297,31 +318,97 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	return ret == -EINPROGRESS ? 0 : ret;
 }
 
+static unsigned long slb_conn_connect_deadline(struct slb_conn *conn)
+{
+	int ms = READ_ONCE(conn->sn->tun.connect_timeout_ms);
+
+	return conn->connect_start + msecs_to_jiffies(ms);
+}
+
+static unsigned long slb_conn_queue_deadline(struct slb_conn *conn)
+{
+	u32 ms = READ_ONCE(conn->svc->queue_timeout_ms);
+
+	return conn->queued_at + msecs_to_jiffies(ms);
+}
+
+/* The connect to @be, chosen for it, is under way; false if it failed. */
+static bool slb_conn_try(struct slb_conn *conn, struct slb_backend *be)
+{
+	struct slb_pick *pick = &conn->pick;
+
+	pick->tried[pick->ntried++] = &be->dest;
+	slb_conn_set_state(conn, SPLICELB_CONN_CONNECTING);
+	if (!slb_conn_connect(conn, be)) {
+		timer_reduce(&conn->timer, slb_conn_connect_deadline(conn));
+		return true;
+	}
+	slb_conn_drop_backend(conn);
+	return false;
+}
+
+/* Every backend that could take it is full: it waits for a slot. */
+static void slb_conn_wait(struct slb_conn *conn)
+{
+	if (conn->state != SPLICELB_CONN_QUEUED) {
+		slb_conn_set_state(conn, SPLICELB_CONN_QUEUED);
+		conn->queued_at = jiffies;
+	}
+	timer_reduce(&conn->timer, slb_conn_queue_deadline(conn));
+}
+
 /*
- * Connect to the next backend the scheduler picks.  Returns false when
- * none is left to try: the connection is then closed, the client reset.
+ * Connect to the next backend the scheduler picks, or wait for one.  With
+ * none left to try, the connection is closed, the client reset.
  */
-static bool slb_conn_connect_next(struct slb_conn *conn)
+static void slb_conn_connect_next(struct slb_conn *conn)
 {
 	int tries = 1 + READ_ONCE(conn->sn->tun.connect_retries);
-	u8 client[SLB_SCHED_ID_LEN];
 	struct slb_backend *be;
 
-	tries = min(tries, SLB_CONN_MAX_TRIES);
-	slb_addr_sched_id(&conn->client_addr, client);
-	while (conn->ntried < tries) {
-		be = slb_service_schedule(conn->svc, conn->tried, conn->ntried,
-					  client);
-		if (!be)
+	tries = min(tries, SLB_PICK_MAX_TRIES);
+	while (conn->pick.ntried < tries) {
+		be = slb_service_schedule(conn->svc, &conn->pick);
+		if (be == ERR_PTR(-EAGAIN)) {
+			slb_conn_wait(conn);
+			return;
+		}
+		if (IS_ERR(be))
 			break;
-		conn->tried[conn->ntried++] = &be->dest;
-		if (!slb_conn_connect(conn, be))
-			return true;
-		slb_conn_drop_backend(conn);
+		if (slb_conn_try(conn, be))
+			return;
 	}
 	slb_conn_count_event(conn, SLB_CTR_REFUSED);
 	slb_conn_close(conn, true);
-	return false;
+}
+
+/*
+ * A waiter's turn: the backend granted it, if any.  A slot granted just
+ * as the wait timed out is still taken: the client has waited for it.
+ */
+static void slb_conn_queued(struct slb_conn *conn)
+{
+	struct slb_backend *be = slb_service_wait(conn->svc, &conn->pick);
+
+	if (be == ERR_PTR(-EAGAIN)) {
+		if (time_before(jiffies, slb_conn_queue_deadline(conn))) {
+			slb_conn_wait(conn);
+			return;
+		}
+		be = slb_service_wait_cancel(conn->svc, &conn->pick);
+		if (!be) {
+			slb_conn_count_event(conn, SLB_CTR_QUEUE_TIMEOUTS);
+			slb_conn_close(conn, true);
+			return;
+		}
+	}
+	if (IS_ERR(be)) {
+		slb_conn_count_event(conn, SLB_CTR_REFUSED);
+		slb_conn_close(conn, true);
+		return;
+	}
+	if (!slb_conn_try(conn, be))
+		slb_conn_connect_next(conn);
 }
 
 /* What least time learns of the backend from a connect that made it. */
@@ -349,7 +436,6 @@ static void slb_conn_sample_rtt(struct slb_conn *conn)
 static bool slb_conn_connecting(struct slb_conn *conn)
 {
 	struct sock *client = conn->client->sk;
-	unsigned long timeout;
 	int state;
 
 	if (READ_ONCE(client->sk_err) ||
@@ -358,10 +444,12 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		slb_conn_close(conn, true);
 		return false;
 	}
-	timeout = msecs_to_jiffies(READ_ONCE(conn->sn->tun.connect_timeout_ms));
+	if (conn->state == SPLICELB_CONN_QUEUED) {
+		slb_conn_queued(conn);
+		return false;
+	}
 	if (!conn->server) {
-		if (slb_conn_connect_next(conn))
-			timer_reduce(&conn->timer, conn->connect_start + timeout);
+		slb_conn_connect_next(conn);
 		return false;
 	}
 
@@ -374,16 +462,15 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		return true;
 	}
 	if (state == TCP_SYN_SENT &&
-	    time_before(jiffies, conn->connect_start + timeout)) {
-		timer_reduce(&conn->timer, conn->connect_start + timeout);
+	    time_before(jiffies, slb_conn_connect_deadline(conn))) {
+		timer_reduce(&conn->timer, slb_conn_connect_deadline(conn));
 		return false;
 	}
 	/* Refused, unreachable, or no answer in time: the next one. */
 	net_dbg_ratelimited("splicelb: backend %pISpc: connect failed (%d)\n",
 			    &conn->be->addr.sa, -conn->server->sk->sk_err);
 	slb_conn_drop_backend(conn);
-	if (slb_conn_connect_next(conn))
-		timer_reduce(&conn->timer, conn->connect_start + timeout);
+	slb_conn_connect_next(conn);
 	return false;
 }
 
@@ -458,7 +545,8 @@ static void slb_conn_step(struct slb_conn *conn)
 		slb_conn_close(conn, true);
 		return;
 	}
-	if (conn->state == SPLICELB_CONN_CONNECTING &&
+	if ((conn->state == SPLICELB_CONN_CONNECTING ||
+	     conn->state == SPLICELB_CONN_QUEUED) &&
 	    !slb_conn_connecting(conn))
 		return;
 	slb_conn_relay(conn);
@@ -475,6 +563,11 @@ static void slb_conn_work(struct work_struct *work)
 		slb_conn_step(conn);
 	set_active_memcg(old);
 	slb_conn_put(conn);
+}
+
+static void slb_conn_pick_wake(struct slb_pick *pick)
+{
+	slb_conn_queue(container_of(pick, struct slb_conn, pick));
 }
 
 static void slb_conn_timer(struct timer_list *t)
@@ -515,6 +608,9 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	conn->sn = sn;
 	conn->svc = svc;
 	conn->client = client;
+	slb_addr_sched_id(&conn->client_addr, conn->pick.client);
+	INIT_LIST_HEAD(&conn->pick.node);
+	conn->pick.wake = slb_conn_pick_wake;
 	mutex_init(&conn->sock_lock);
 	INIT_WORK(&conn->work, slb_conn_work);
 	timer_setup(&conn->timer, slb_conn_timer, 0);

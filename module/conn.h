@@ -11,12 +11,11 @@
 
 #include "addr.h"
 #include "sched.h"
+#include "service.h"
 
 struct slb_net;
 struct slb_service;
 struct slb_backend;
-
-#define SLB_CONN_MAX_TRIES	17	/* first try + connect_retries max */
 
 /* One direction of the relay: bytes read from src, not yet sent to dst. */
 struct slb_pipe {
@@ -55,11 +54,11 @@ struct slb_conn {
 	struct work_struct work;
 	struct timer_list timer;
 	unsigned long flags;		/* SLB_CONN_F_* bits */
-	const struct slb_sched_dest *tried[SLB_CONN_MAX_TRIES];
+	struct slb_pick pick;
 	union slb_addr client_addr;
 	u8 state;			/* enum splicelb_conn_state */
-	u8 ntried;
 	unsigned long created;		/* jiffies */
+	unsigned long queued_at;	/* jiffies, when it began to wait */
 	unsigned long connect_start;	/* jiffies, current backend try */
 	u64 connect_start_ns;		/* the same, to measure it for lt */
 	unsigned long rtt_sampled;	/* jiffies, backend RTT last given lt */

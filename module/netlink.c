@@ -64,6 +64,12 @@ static struct netlink_range_validation slb_nl_table_size_range = {
 	.max = SPLICELB_MH_TABLE_MAX,
 };
 
+/* Not 0: that would be a second way to say no queue, maxqueue 0's. */
+static struct netlink_range_validation slb_nl_queue_timeout_range = {
+	.min = 1,
+	.max = SPLICELB_QUEUE_TIMEOUT_MAX_MS,
+};
+
 /*
  * Counters and other attributes the kernel only reports have no entry:
  * strict validation rejects them in a request.
@@ -80,6 +86,10 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 	[SPLICELB_SVC_A_SEED] = { .type = NLA_U32 },
 	[SPLICELB_SVC_A_TABLE_SIZE] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&slb_nl_table_size_range),
+	/* Waiters cost no memory of their own: they are connections. */
+	[SPLICELB_SVC_A_MAXQUEUE] = { .type = NLA_U32 },
+	[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_queue_timeout_range),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -88,6 +98,7 @@ static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
 						       &slb_nl_weight_range),
 	/* DRAINED is the kernel's to set, when a draining backend empties. */
 	[SPLICELB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, SPLICELB_BACKEND_DOWN),
+	[SPLICELB_BE_A_MAXCONN] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
@@ -260,6 +271,13 @@ static void slb_nl_get_sched_opts(struct nlattr **tb,
 	}
 }
 
+/* The attributes of a service nest that SERVICE_NEW and _SET may carry. */
+#define SLB_NL_SVC_SETTINGS						\
+	(BIT(SPLICELB_SVC_A_SCHED) | BIT(SPLICELB_SVC_A_BACKLOG) |	\
+	 BIT(SPLICELB_SVC_A_MAXCONN) | BIT(SPLICELB_SVC_A_HASH_KEY) |	\
+	 BIT(SPLICELB_SVC_A_SEED) | BIT(SPLICELB_SVC_A_TABLE_SIZE) |	\
+	 BIT(SPLICELB_SVC_A_MAXQUEUE) | BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS))
+
 /*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
  * than the endpoint (SERVICE_NEW and _SET); elsewhere it only names one.
@@ -281,13 +299,7 @@ static int slb_nl_get_service(struct nlattr **attrs,
 		return err;
 	err = slb_nl_check_allowed(tb, SPLICELB_SVC_A_MAX,
 				   BIT(SPLICELB_SVC_A_EP) |
-				   (settings ? BIT(SPLICELB_SVC_A_SCHED) |
-					       BIT(SPLICELB_SVC_A_BACKLOG) |
-					       BIT(SPLICELB_SVC_A_MAXCONN) |
-					       BIT(SPLICELB_SVC_A_HASH_KEY) |
-					       BIT(SPLICELB_SVC_A_SEED) |
-					       BIT(SPLICELB_SVC_A_TABLE_SIZE) :
-					       0),
+				   (settings ? SLB_NL_SVC_SETTINGS : 0),
 				   extack);
 	if (err)
 		return err;
@@ -317,6 +329,15 @@ static int slb_nl_get_service(struct nlattr **attrs,
 		cfg->maxconn = nla_get_u32(tb[SPLICELB_SVC_A_MAXCONN]);
 		cfg->set |= SLB_SVC_SET_MAXCONN;
 	}
+	if (tb[SPLICELB_SVC_A_MAXQUEUE]) {
+		cfg->maxqueue = nla_get_u32(tb[SPLICELB_SVC_A_MAXQUEUE]);
+		cfg->set |= SLB_SVC_SET_MAXQUEUE;
+	}
+	if (tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS]) {
+		cfg->queue_timeout_ms =
+			nla_get_u32(tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS]);
+		cfg->set |= SLB_SVC_SET_QUEUE_TIMEOUT;
+	}
 	slb_nl_get_sched_opts(tb, cfg);
 	return 0;
 }
@@ -337,7 +358,8 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 	err = slb_nl_check_allowed(tb, SPLICELB_BE_A_MAX,
 				   BIT(SPLICELB_BE_A_EP) |
 				   (settings ? BIT(SPLICELB_BE_A_WEIGHT) |
-					       BIT(SPLICELB_BE_A_STATE) : 0),
+					       BIT(SPLICELB_BE_A_STATE) |
+					       BIT(SPLICELB_BE_A_MAXCONN) : 0),
 				   extack);
 	if (err)
 		return err;
@@ -354,6 +376,10 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 	if (tb[SPLICELB_BE_A_STATE]) {
 		cfg->state = nla_get_u8(tb[SPLICELB_BE_A_STATE]);
 		cfg->set |= SLB_BE_SET_STATE;
+	}
+	if (tb[SPLICELB_BE_A_MAXCONN]) {
+		cfg->maxconn = nla_get_u32(tb[SPLICELB_BE_A_MAXCONN]);
+		cfg->set |= SLB_BE_SET_MAXCONN;
 	}
 	return 0;
 }
@@ -507,6 +533,10 @@ static int slb_nl_put_service(struct sk_buff *skb,
 	     slb_nl_put_sched_opts(skb, svc) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_BACKLOG, svc->backlog) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_MAXCONN, svc->maxconn) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_MAXQUEUE,
+			 READ_ONCE(svc->maxqueue)) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
+			 READ_ONCE(svc->queue_timeout_ms)) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
 		goto cancel;
 	if (stats && slb_nl_put_stats(skb, SPLICELB_SVC_A_STATS, &svc->stats))
@@ -531,6 +561,8 @@ static int slb_nl_put_backend(struct sk_buff *skb,
 	if (slb_netlink_put_addr(skb, SPLICELB_BE_A_EP, &be->addr) ||
 	    nla_put_u32(skb, SPLICELB_BE_A_WEIGHT, be->dest.weight) ||
 	    nla_put_u8(skb, SPLICELB_BE_A_STATE, READ_ONCE(be->state)) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_MAXCONN,
+			READ_ONCE(be->dest.maxconn)) ||
 	    (stats && slb_nl_put_stats(skb, SPLICELB_BE_A_STATS, &be->stats))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -48,6 +48,7 @@ static const char *slb_proc_conn_state(u8 state)
 		[SPLICELB_CONN_CLIENT_FIN] = "client_fin",
 		[SPLICELB_CONN_SERVER_FIN] = "server_fin",
 		[SPLICELB_CONN_CLOSING] = "closing",
+		[SPLICELB_CONN_QUEUED] = "queued",
 	};
 
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
@@ -139,26 +140,34 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 {
 	struct slb_proc_svc_iter *it = v;
 	struct slb_stats_snap s;
+	u32 timeout;
 
+	/* New columns go last: scripts count fields. */
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq,
-			 "Prot LocalAddress:Port Scheduler Backlog MaxConn\n"
-			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails\n");
+			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen\n"
+			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn\n");
 		return 0;
 	}
 	if (!it->be) {
-		seq_printf(seq, "TCP  %pISpc %s %u %u\n", &it->svc->addr.sa,
+		timeout = READ_ONCE(it->svc->queue_timeout_ms);
+		slb_stats_read(&it->svc->stats, &s);
+		seq_printf(seq, "TCP  %pISpc %s %u %u %u %u.%03u %llu\n",
+			   &it->svc->addr.sa,
 			   it->svc->sched ? it->svc->sched->name : "-",
-			   it->svc->backlog, it->svc->maxconn);
+			   it->svc->backlog, it->svc->maxconn,
+			   READ_ONCE(it->svc->maxqueue), timeout / 1000,
+			   timeout % 1000, s.ctr[SLB_CTR_QUEUE_LEN]);
 		return 0;
 	}
 	slb_stats_read(&it->be->stats, &s);
-	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu\n",
+	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu %u\n",
 		   &it->be->addr.sa, it->be->dest.weight,
 		   slb_proc_backend_state(READ_ONCE(it->be->state)),
 		   s.ctr[SLB_CTR_CONNS_ACTIVE], s.ctr[SLB_CTR_CONNS_INACTIVE],
 		   s.ctr[SLB_CTR_CONNS_TOTAL], s.ctr[SLB_CTR_BYTES_IN],
-		   s.ctr[SLB_CTR_BYTES_OUT], s.ctr[SLB_CTR_CONNECT_FAILS]);
+		   s.ctr[SLB_CTR_BYTES_OUT], s.ctr[SLB_CTR_CONNECT_FAILS],
+		   READ_ONCE(it->be->dest.maxconn));
 	return 0;
 }
 

@@ -42,29 +42,178 @@ void slb_service_put(struct slb_service *svc)
 	}
 }
 
-struct slb_backend *slb_service_schedule(struct slb_service *svc,
-					 const struct slb_sched_dest *const *tried,
-					 unsigned int ntried, const u8 *client)
+/* Caller holds sched_lock; the scheduler's pick for @pick, or NULL. */
+static struct slb_backend *slb_service_pick(struct slb_service *svc,
+					    struct slb_pick *pick,
+					    struct slb_sched_ctx *ctx)
 {
-	struct slb_sched_ctx ctx = {
-		.tried = tried, .ntried = ntried, .client = client,
-		.random = get_random_u32(),
-	};
-	struct slb_backend *be = NULL;
 	struct slb_sched_dest *d;
+	struct slb_backend *be;
+
+	ctx->tried = pick->tried;
+	ctx->ntried = pick->ntried;
+	ctx->client = pick->client;
+	ctx->random = get_random_u32();
+	ctx->opts = &svc->sched_opts;
+	ctx->table = svc->sched_table;
+	d = svc->sched->schedule(svc->sched_state, svc->dests, svc->ndests,
+				 ctx);
+	if (!d)
+		return NULL;
+	d->active++;
+	be = slb_backend_of(d);
+	slb_backend_get(be);
+	return be;
+}
+
+static void slb_service_queue_count(struct slb_service *svc, int delta)
+{
+	svc->queue_len += delta;
+	slb_stats_gauge_add(&svc->stats, SLB_CTR_QUEUE_LEN, delta);
+	slb_stats_gauge_add(&svc->sn->stats, SLB_CTR_QUEUE_LEN, delta);
+}
+
+static bool slb_service_enqueue(struct slb_service *svc, struct slb_pick *pick)
+{
+	if (svc->queue_len >= READ_ONCE(svc->maxqueue))
+		return false;
+	list_add_tail(&pick->node, &svc->queue);
+	slb_service_queue_count(svc, 1);
+	slb_stats_inc(&svc->stats, SLB_CTR_QUEUED);
+	slb_stats_inc(&svc->sn->stats, SLB_CTR_QUEUED);
+	return true;
+}
+
+static void slb_service_unqueue(struct slb_service *svc, struct slb_pick *pick)
+{
+	list_del_init(&pick->node);
+	slb_service_queue_count(svc, -1);
+}
+
+static void slb_service_grant(struct slb_service *svc, struct slb_pick *pick,
+			      struct slb_backend *be)
+{
+	slb_service_unqueue(svc, pick);
+	pick->granted = be;
+	pick->wake(pick);
+}
+
+static void slb_service_refuse(struct slb_service *svc, struct slb_pick *pick)
+{
+	slb_service_unqueue(svc, pick);
+	pick->refused = true;
+	pick->wake(pick);
+}
+
+static void slb_service_refuse_all(struct slb_service *svc)
+{
+	struct slb_pick *pick, *tmp;
+
+	list_for_each_entry_safe(pick, tmp, &svc->queue, node)
+		slb_service_refuse(svc, pick);
+}
+
+static struct slb_backend *slb_service_wait_locked(struct slb_service *svc,
+						   struct slb_pick *pick)
+{
+	struct slb_backend *be = pick->granted;
+
+	lockdep_assert_held(&svc->sched_lock);
+	pick->granted = NULL;
+	if (be)
+		return be;
+	return ERR_PTR(pick->refused ? -ENOENT : -EAGAIN);
+}
+
+struct slb_backend *slb_service_wait(struct slb_service *svc,
+				     struct slb_pick *pick)
+{
+	struct slb_backend *be;
 
 	spin_lock(&svc->sched_lock);
-	if (!svc->dead) {
-		ctx.opts = &svc->sched_opts;
-		ctx.table = svc->sched_table;
-		d = svc->sched->schedule(svc->sched_state, svc->dests,
-					 svc->ndests, &ctx);
-		if (d) {
-			d->active++;
-			be = slb_backend_of(d);
-			slb_backend_get(be);
+	be = slb_service_wait_locked(svc, pick);
+	spin_unlock(&svc->sched_lock);
+	return be;
+}
+
+struct slb_backend *slb_service_wait_cancel(struct slb_service *svc,
+					    struct slb_pick *pick)
+{
+	struct slb_backend *be;
+
+	spin_lock(&svc->sched_lock);
+	if (!list_empty(&pick->node))
+		slb_service_unqueue(svc, pick);
+	be = pick->granted;
+	pick->granted = NULL;
+	spin_unlock(&svc->sched_lock);
+	return be;
+}
+
+/*
+ * Waiters that tried backends before may be kept from a free slot by
+ * their own history; this many are passed over per call before the
+ * rest are left waiting, so that one call's work stays bounded.
+ */
+#define SLB_SERVICE_DEQUEUE_SKIPS	8
+
+void slb_service_dequeue(struct slb_service *svc)
+{
+	unsigned int skipped = 0;
+	struct slb_pick *pick, *tmp;
+	struct slb_sched_ctx ctx;
+	struct slb_backend *be;
+
+	lockdep_assert_held(&svc->sched_lock);
+	if (svc->dead) {
+		slb_service_refuse_all(svc);
+		return;
+	}
+	list_for_each_entry_safe(pick, tmp, &svc->queue, node) {
+		be = slb_service_pick(svc, pick, &ctx);
+		if (be) {
+			slb_service_grant(svc, pick, be);
+			continue;
+		}
+		if (pick->ntried) {
+			if (++skipped > SLB_SERVICE_DEQUEUE_SKIPS)
+				break;
+			continue;
+		}
+		/*
+		 * A fresh client found no slot.  If no backend is full
+		 * either, none is left that could take anyone: waiting is
+		 * pointless for all of them.
+		 */
+		if (!slb_sched_full(svc->dests, svc->ndests, &ctx))
+			slb_service_refuse_all(svc);
+		break;
+	}
+}
+
+struct slb_backend *slb_service_schedule(struct slb_service *svc,
+					 struct slb_pick *pick)
+{
+	struct slb_backend *be = ERR_PTR(-ENOENT);
+	struct slb_sched_ctx ctx;
+
+	spin_lock(&svc->sched_lock);
+	if (svc->dead)
+		goto out;
+	if (list_empty(&svc->queue)) {
+		be = slb_service_pick(svc, pick, &ctx);
+		if (be || !slb_sched_full(svc->dests, svc->ndests, &ctx)) {
+			be = be ?: ERR_PTR(-ENOENT);
+			goto out;
 		}
 	}
+	be = ERR_PTR(-ENOBUFS);
+	if (!slb_service_enqueue(svc, pick))
+		goto out;
+	/* Behind the others; served at once if a slot is free after all. */
+	slb_service_dequeue(svc);
+	be = slb_service_wait_locked(svc, pick);
+out:
 	spin_unlock(&svc->sched_lock);
 	return be;
 }
@@ -238,7 +387,12 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->backlog = cfg->set & SLB_SVC_SET_BACKLOG ?
 		       cfg->backlog : READ_ONCE(sn->tun.default_backlog);
 	svc->maxconn = cfg->set & SLB_SVC_SET_MAXCONN ? cfg->maxconn : 0;
+	svc->maxqueue = cfg->set & SLB_SVC_SET_MAXQUEUE ? cfg->maxqueue : 0;
+	svc->queue_timeout_ms = cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT ?
+				cfg->queue_timeout_ms :
+				SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 	spin_lock_init(&svc->sched_lock);
+	INIT_LIST_HEAD(&svc->queue);
 	svc->sched = ops;
 	svc->sched_opts = opts;
 	ops->init_service(svc->sched_state);
@@ -282,6 +436,7 @@ static void slb_service_set_sched(struct slb_service *svc,
 	}
 	svc->sched_opts = *opts;
 	old = slb_service_table_swap(svc, table);
+	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 	kvfree(old);
 }
@@ -343,6 +498,11 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		slb_service_set_sched(svc, ops, &opts, table);
 	if (cfg->set & SLB_SVC_SET_MAXCONN)
 		WRITE_ONCE(svc->maxconn, cfg->maxconn);
+	/* Who waits already waits on: a smaller queue only admits fewer. */
+	if (cfg->set & SLB_SVC_SET_MAXQUEUE)
+		WRITE_ONCE(svc->maxqueue, cfg->maxqueue);
+	if (cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT)
+		WRITE_ONCE(svc->queue_timeout_ms, cfg->queue_timeout_ms);
 	slb_netns_changed(svc->sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET_NTF);
 out:
@@ -359,6 +519,7 @@ static void slb_service_unlink(struct slb_service *svc, bool cut)
 	sn->nservices--;
 	spin_lock(&svc->sched_lock);
 	svc->dead = true;
+	slb_service_dequeue(svc);	/* refuses every waiter */
 	spin_unlock(&svc->sched_lock);
 	slb_listener_close(svc);
 	slb_backend_del_all(svc);

@@ -17,6 +17,25 @@ struct slb_net;
 struct slb_backend;
 struct slb_backend_cfg;
 
+#define SLB_PICK_MAX_TRIES	17	/* first try + connect_retries max */
+
+/*
+ * One client's way to a backend: what it tried, and its place in the
+ * service's queue while every backend that could take it is at its
+ * maxconn.  The fields under sched_lock are the queue's; the others are
+ * the connection's own.
+ */
+struct slb_pick {
+	const struct slb_sched_dest *tried[SLB_PICK_MAX_TRIES];
+	u8 ntried;
+	u8 client[SLB_SCHED_ID_LEN];	/* slb_addr_sched_id of the client */
+	struct list_head node;		/* svc->queue; under sched_lock */
+	struct slb_backend *granted;	/* a slot, given; under sched_lock */
+	bool refused;			/* no backend left; under sched_lock */
+	/* Called under sched_lock when granted or refused: may only queue. */
+	void (*wake)(struct slb_pick *pick);
+};
+
 /*
  * A virtual service: a listening socket, its scheduler and backends.
  *
@@ -32,6 +51,8 @@ struct slb_service {
 	union slb_addr addr;
 	u32 backlog;
 	u32 maxconn;			/* 0: no limit of its own */
+	u32 maxqueue;			/* clients that may wait; 0: none */
+	u32 queue_timeout_ms;		/* how long one may wait */
 
 	struct socket *listener;
 	void (*listener_data_ready)(struct sock *sk);	/* the original */
@@ -46,6 +67,8 @@ struct slb_service {
 	unsigned int ndests;
 	unsigned int dests_cap;
 	bool dead;			/* deleted: no scheduling, no accepts */
+	struct list_head queue;		/* struct slb_pick.node, oldest first */
+	unsigned int queue_len;
 
 	struct list_head backends;	/* struct slb_backend.node */
 	unsigned int nbackends;
@@ -59,6 +82,8 @@ struct slb_service_cfg {
 	char sched[SLB_SCHED_NAME_MAX];
 	u32 backlog;
 	u32 maxconn;
+	u32 maxqueue;
+	u32 queue_timeout_ms;
 	u32 set;
 	struct slb_sched_opts opts;
 	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
@@ -67,6 +92,8 @@ struct slb_service_cfg {
 #define SLB_SVC_SET_SCHED	BIT(0)
 #define SLB_SVC_SET_BACKLOG	BIT(1)
 #define SLB_SVC_SET_MAXCONN	BIT(2)
+#define SLB_SVC_SET_MAXQUEUE	BIT(3)
+#define SLB_SVC_SET_QUEUE_TIMEOUT	BIT(4)
 
 /* All of these take sn->lock themselves. */
 /* A service with @nbackends backends, all added before it listens. */
@@ -85,13 +112,32 @@ struct slb_service *slb_service_find(struct slb_net *sn,
 				     const union slb_addr *addr);
 
 /*
- * Pick a backend for a new connection, never one in tried[]; @client is
- * the client's endpoint as slb_addr_sched_id gives it.  Returns it with a
- * reference held and counted as active, or NULL.
+ * A backend for @pick, never one it tried, with a reference held and
+ * counted as active.  Else ERR_PTR: -EAGAIN, @pick waits in the queue
+ * (slb_service_wait); -ENOBUFS, it would have to but the queue is full;
+ * -ENOENT, no backend can take it.  Clients that come while others wait
+ * queue behind them, whatever is free.
  */
 struct slb_backend *slb_service_schedule(struct slb_service *svc,
-					 const struct slb_sched_dest *const *tried,
-					 unsigned int ntried, const u8 *client);
+					 struct slb_pick *pick);
+/*
+ * After its wake: the backend granted to a waiting @pick, ERR_PTR(-ENOENT)
+ * when it was refused, ERR_PTR(-EAGAIN) while it still waits.
+ */
+struct slb_backend *slb_service_wait(struct slb_service *svc,
+				     struct slb_pick *pick);
+/*
+ * @pick stops waiting (timed out, or its client gone): out of the queue.
+ * Returns the backend granted to it meanwhile, which the caller uses or
+ * gives back with slb_backend_conn_done(), or NULL.
+ */
+struct slb_backend *slb_service_wait_cancel(struct slb_service *svc,
+					    struct slb_pick *pick);
+/*
+ * Caller holds sched_lock: slots may have freed, or the backends changed;
+ * hand them to the waiters, oldest first.
+ */
+void slb_service_dequeue(struct slb_service *svc);
 
 /*
  * A lookup table of @ops over the @n dests of @set, for the scheduler of

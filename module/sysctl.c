@@ -67,7 +67,7 @@ struct slb_sysctl_int {
 static const struct slb_sysctl_int slb_sysctl_ints[SLB_SYSCTL_NINTS] = {
 	[SLB_SYSCTL_CONNECT_TIMEOUT_MS] =
 		SLB_SYSCTL_INT(connect_timeout_ms, 3000, 10, 600000),
-	/* SLB_CONN_MAX_TRIES bounds the backends one client may try. */
+	/* SLB_PICK_MAX_TRIES bounds the backends one client may try. */
 	[SLB_SYSCTL_CONNECT_RETRIES] =
 		SLB_SYSCTL_INT(connect_retries, 2, 0, 16),
 	/* Seconds that still fit an int once made milliseconds. */

@@ -3,8 +3,9 @@
  * Unit tests of the configuration file parser (userspace/common/config.c)
  * that lbctl restore and lbselect -c share: whole keywords, the kernel's
  * defaults and limits, the scheduler options, references to services the
- * kernel has, a refused line leaving the configuration as it was, and
- * what slb_cfg_write() writes reading back the same.
+ * kernel has, the queue and its timeouts with their units, a refused
+ * line leaving the configuration as it was, and what slb_cfg_write()
+ * writes reading back the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -59,11 +60,15 @@ static void test_defaults(void **state)
 	assert_string_equal(cfg.svc[0].sched, SLB_SCHED_DEFAULT);
 	assert_int_equal(cfg.svc[0].backlog, SPLICELB_DEFAULT_BACKLOG);
 	assert_int_equal(cfg.svc[0].maxconn, 0);
+	assert_int_equal(cfg.svc[0].maxqueue, 0);
+	assert_int_equal(cfg.svc[0].queue_timeout_ms,
+			 SPLICELB_QUEUE_TIMEOUT_DEF_MS);
 	assert_int_equal(cfg.svc[0].has, 0);
 	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80"),
 			 0);
 	assert_int_equal(cfg.be[0].weight, SLB_CFG_DEF_WEIGHT);
 	assert_int_equal(cfg.be[0].state, SPLICELB_BACKEND_UP);
+	assert_int_equal(cfg.be[0].maxconn, 0);
 	assert_int_equal(cfg.be[0].has, 0);
 	assert_int_equal(line("service add 10.0.0.2:80 backlog 64"), 0);
 	assert_int_equal(cfg.svc[1].has, SLB_CFG_HAS_BACKLOG);
@@ -167,12 +172,14 @@ static void test_sched_opts_round_trip(void **state)
 		"service add 10.0.0.4:80 scheduler nosuch seed 3\n";
 	static const char want[] =
 		"service add 10.0.0.1:80 scheduler mh hash-key addr seed 7 "
-		"table-size 65537 backlog 511 maxconn 0\n"
+		"table-size 65537 backlog 511 maxconn 0 maxqueue 0 "
+		"queue-timeout 5s\n"
 		"service add [2001:db8::1]:80 scheduler sh hash-key addr-port "
-		"seed 0 backlog 511 maxconn 0\n"
-		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 5\n"
+		"seed 0 backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s\n"
+		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 5 "
+		"maxqueue 0 queue-timeout 5s\n"
 		"service add 10.0.0.4:80 scheduler nosuch seed 3 backlog 511 "
-		"maxconn 0\n";
+		"maxconn 0 maxqueue 0 queue-timeout 5s\n";
 	char out[1024], again[1024];
 	struct slb_cfg back;
 	FILE *f;
@@ -224,6 +231,152 @@ static void test_sched_opts_unknown_key(void **state)
 		       "bad hash-key \"2\"");
 }
 
+/* A service's queue and a backend's limit, with the units of TIME. */
+static void test_queue(void **state)
+{
+	const struct slb_cfg_service *s;
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80 maxqueue 4294967295 "
+			      "queue-timeout 250"), 0);
+	s = &cfg.svc[0];
+	assert_int_equal(s->maxqueue, 4294967295u);
+	assert_int_equal(s->queue_timeout_ms, 250);
+	assert_int_equal(s->has, SLB_CFG_HAS_MAXQUEUE |
+			 SLB_CFG_HAS_QUEUE_TIMEOUT);
+	assert_int_equal(line("service add 10.0.0.2:80 queue-timeout 250ms"),
+			 0);
+	assert_int_equal(cfg.svc[1].queue_timeout_ms, 250);
+	assert_int_equal(cfg.svc[1].maxqueue, 0);
+	assert_int_equal(cfg.svc[1].has, SLB_CFG_HAS_QUEUE_TIMEOUT);
+	assert_int_equal(line("service add 10.0.0.3:80 queue-timeout 3600s "
+			      "maxqueue 0"), 0);
+	assert_int_equal(cfg.svc[2].queue_timeout_ms, 3600000);
+	assert_int_equal(line("service add 10.0.0.4:80 queue-timeout 1ms"),
+			 0);
+	assert_int_equal(cfg.svc[3].queue_timeout_ms, 1);
+	assert_int_equal(line("service add 10.0.0.5:80 queue-timeout "
+			      "3600000"), 0);
+	assert_int_equal(cfg.svc[4].queue_timeout_ms,
+			 SPLICELB_QUEUE_TIMEOUT_MAX_MS);
+	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			      "maxconn 4294967295 weight 2"), 0);
+	assert_int_equal(cfg.be[0].maxconn, 4294967295u);
+	assert_int_equal(cfg.be[0].has, SLB_CFG_HAS_MAXCONN |
+			 SLB_CFG_HAS_WEIGHT);
+	/* A service line with every option fits. */
+	assert_int_equal(line("service add 10.0.0.6:80 scheduler mh "
+			      "hash-key addr seed 1 table-size 7 backlog 9 "
+			      "maxconn 3 maxqueue 2 queue-timeout 1s"), 0);
+	assert_int_equal(cfg.svc[5].has, SLB_CFG_HAS_SCHED |
+			 SLB_CFG_HAS_HASH_KEY | SLB_CFG_HAS_SEED |
+			 SLB_CFG_HAS_TABLE_SIZE | SLB_CFG_HAS_BACKLOG |
+			 SLB_CFG_HAS_MAXCONN | SLB_CFG_HAS_MAXQUEUE |
+			 SLB_CFG_HAS_QUEUE_TIMEOUT);
+}
+
+static void test_queue_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("service add 10.0.0.9:80 queue-timeout 0",
+		       "bad queue-timeout \"0\" (1ms-3600s, as 250, 250ms "
+		       "or 5s)");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 0s",
+		       "bad queue-timeout \"0s\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 0ms",
+		       "bad queue-timeout \"0ms\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 3601s",
+		       "bad queue-timeout \"3601s\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 3600001",
+		       "bad queue-timeout \"3600001\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout "
+		       "18446744073709551616s", "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 4294968s",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 5m",
+		       "bad queue-timeout \"5m\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 1.5s",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout s",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout -1",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 5sms",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 5S",
+		       "bad queue-timeout");
+	assert_refused("service add 10.0.0.9:80 queue-timeout",
+		       "\"queue-timeout\" needs a value");
+	assert_refused("service add 10.0.0.9:80 queue-timeout 1 "
+		       "queue-timeout 2", "\"queue-timeout\" given twice");
+	assert_refused("service add 10.0.0.9:80 maxqueue 4294967296",
+		       "bad maxqueue \"4294967296\" (0 = no queue)");
+	assert_refused("service add 10.0.0.9:80 maxqueue -1",
+		       "bad maxqueue");
+	/* Whole words, and each object's own options. */
+	assert_refused("service add 10.0.0.9:80 maxq 1",
+		       "unknown service option \"maxq\"");
+	assert_refused("service add 10.0.0.9:80 queue-timeout-ms 5",
+		       "unknown service option \"queue-timeout-ms\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "maxqueue 1", "unknown backend option \"maxqueue\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "maxconn 4294967296", "bad maxconn \"4294967296\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "maxconn 1 maxconn 1", "\"maxconn\" given twice");
+}
+
+/* A timeout is written in seconds when it is whole ones. */
+static void test_queue_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 maxqueue 7 queue-timeout 250\n"
+		"service add 10.0.0.2:80 queue-timeout 60000ms\n"
+		"service add 10.0.0.3:80 queue-timeout 1001ms\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 maxconn 3\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 7 queue-timeout 250ms\n"
+		"service add 10.0.0.2:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 60s\n"
+		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 1001ms\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 3\n";
+	char out[1024], again[1024], t[SLB_CFG_TIMEOUT_STRLEN];
+	struct slb_cfg back;
+	FILE *f;
+
+	(void)state;
+	f = fmemopen((void *)text, sizeof(text) - 1, "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&cfg, f, "t.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &cfg);
+	fclose(f);
+	assert_string_equal(out, want);
+
+	slb_cfg_init(&back, 0);
+	f = fmemopen(out, strlen(out), "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&back, f, "out.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(again, sizeof(again), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &back);
+	fclose(f);
+	slb_cfg_free(&back);
+	assert_string_equal(again, want);
+
+	assert_string_equal(slb_cfg_timeout_str(SPLICELB_QUEUE_TIMEOUT_MAX_MS,
+						t, sizeof(t)), "3600s");
+	assert_string_equal(slb_cfg_timeout_str(1, t, sizeof(t)), "1ms");
+	assert_string_equal(slb_cfg_timeout_str(0, t, sizeof(t)), "0ms");
+}
+
 /* lbselect's files add every service they use. */
 static void test_reference_needs_service(void **state)
 {
@@ -260,7 +413,7 @@ static void test_external_service(void **state)
 	slb_cfg_write(f, &cfg);
 	fclose(f);
 	assert_string_equal(out, "backend add 10.0.1.1:80 service 10.0.0.9:80 "
-			    "weight 1 state up\n");
+			    "weight 1 state up maxconn 0\n");
 }
 
 /* Every bad line is reported, named by file and line. */
@@ -305,6 +458,11 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sched_opts_unknown_key,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_queue_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_queue_round_trip, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_service, setup,

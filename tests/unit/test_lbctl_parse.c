@@ -205,6 +205,85 @@ static void test_ambiguous(void **state)
 	assert_int_equal(req.state, SPLICELB_BACKEND_DOWN);
 }
 
+/* A service's queue, a backend's maxconn, and the "max" they share. */
+static void test_queue(void **state)
+{
+	(void)state;
+	assert_int_equal(parse("service add 10.0.0.1:80 maxqueue 4294967295 "
+			       "queue-timeout 2s maxconn 9"), 0);
+	assert_int_equal(req.maxqueue, 4294967295u);
+	assert_int_equal(req.queue_timeout_ms, 2000);
+	assert_int_equal(req.maxconn, 9);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_MAXQUEUE |
+			 LBCTL_HAS_QUEUE_TIMEOUT | LBCTL_HAS_MAXCONN);
+	assert_int_equal(parse("service change 10.0.0.1:80 queue-timeout "
+			       "250ms"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_int_equal(req.queue_timeout_ms, 250);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_QUEUE_TIMEOUT);
+	assert_int_equal(parse("service change 10.0.0.1:80 maxqueue 0"), 0);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_MAXQUEUE);
+	/* Prefixes: "maxc", "maxq" and "q" are one keyword each. */
+	assert_int_equal(parse("se a 10.0.0.1:80 maxq 3 maxc 4 q 3600000"),
+			 0);
+	assert_int_equal(req.maxqueue, 3);
+	assert_int_equal(req.maxconn, 4);
+	assert_int_equal(req.queue_timeout_ms, SPLICELB_QUEUE_TIMEOUT_MAX_MS);
+	/* A backend's limit shares the keyword and the field. */
+	assert_int_equal(parse("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			       "maxconn 4294967295"), 0);
+	assert_int_equal(req.maxconn, 4294967295u);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SVC |
+			 LBCTL_HAS_MAXCONN);
+	assert_int_equal(parse("backend change 10.0.1.1:80 service "
+			       "10.0.0.1:80 maxconn 0"), 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_CHANGE);
+	assert_int_equal(req.maxconn, 0);
+	/* A backend takes no maxqueue: "max" and "m" are maxconn there. */
+	assert_int_equal(parse("b c 10.0.1.1:80 se 10.0.0.1:80 max 5"), 0);
+	assert_int_equal(req.maxconn, 5);
+	assert_int_equal(parse("b a 10.0.1.1:80 se 10.0.0.1:80 m 6"), 0);
+	assert_int_equal(req.maxconn, 6);
+}
+
+static void test_queue_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("service add 10.0.0.1:80 max 5",
+			   "ambiguous \"max\": maxconn, maxqueue");
+	assert_parse_error("service change 10.0.0.1:80 m 5",
+			   "ambiguous \"m\": maxconn, maxqueue");
+	assert_parse_error("service add 10.0.0.1:80 queue-timeout 0",
+			   "bad queue-timeout \"0\" (1ms-3600s, as 250, "
+			   "250ms or 5s)");
+	assert_parse_error("service add 10.0.0.1:80 queue-timeout 3601s",
+			   "bad queue-timeout \"3601s\"");
+	assert_parse_error("service add 10.0.0.1:80 queue-timeout 3600001ms",
+			   "bad queue-timeout");
+	assert_parse_error("service add 10.0.0.1:80 queue-timeout 5m",
+			   "bad queue-timeout \"5m\"");
+	assert_parse_error("service add 10.0.0.1:80 queue-timeout",
+			   "\"queue-timeout\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 maxqueue 4294967296",
+			   "bad maxqueue \"4294967296\" (0-4294967295)");
+	assert_parse_error("service add 10.0.0.1:80 maxqueue 1 maxq 2",
+			   "\"maxqueue\" given twice");
+	assert_parse_error("service del 10.0.0.1:80 maxqueue 1",
+			   "unexpected \"maxqueue\"");
+	assert_parse_error("service del 10.0.0.1:80 queue-timeout 1",
+			   "unexpected \"queue-timeout\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "maxqueue 1", "unexpected \"maxqueue\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "q 1", "unexpected \"q\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "maxconn 4294967296", "bad maxconn");
+	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			   "maxconn 1", "unexpected \"maxconn\"");
+	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80",
+			   "nothing to change (weight, state or maxconn)");
+}
+
 static void test_options(void **state)
 {
 	(void)state;
@@ -432,6 +511,53 @@ static void test_msg(void **state)
 	assert_int_equal(u32, 4294967295u);
 	assert_null(nested(svc, SPLICELB_SVC_A_SCHED));
 
+	/* The queue goes only when given, the timeout in milliseconds. */
+	assert_null(nested(svc, SPLICELB_SVC_A_MAXQUEUE));
+	assert_null(nested(svc, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS));
+	assert_int_equal(parse("service add 10.0.0.1:80 maxqueue 12 "
+			       "queue-timeout 3s"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	assert_int_equal(nested(svc, SPLICELB_SVC_A_MAXQUEUE)->nla_len,
+			 NLA_HDRLEN + 4);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_MAXQUEUE)), 4);
+	assert_int_equal(u32, 12);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS)),
+	       4);
+	assert_int_equal(u32, 3000);
+	assert_null(nested(svc, SPLICELB_SVC_A_MAXCONN));
+
+	/* A backend's maxconn is in its own nest, not the service's. */
+	assert_int_equal(parse("backend change 10.0.1.1:80 service "
+			       "10.0.0.1:80 maxconn 7"), 0);
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	assert_int_equal(g->cmd, SPLICELB_CMD_BACKEND_SET);
+	svc = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+			SPLICELB_A_SERVICE);
+	assert_null(nested(svc, SPLICELB_SVC_A_MAXCONN));
+	be = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+		       SPLICELB_A_BACKEND);
+	assert_int_equal(nested(be, SPLICELB_BE_A_MAXCONN)->nla_len,
+			 NLA_HDRLEN + 4);
+	memcpy(&u32, payload(nested(be, SPLICELB_BE_A_MAXCONN)), 4);
+	assert_int_equal(u32, 7);
+	assert_null(nested(be, SPLICELB_BE_A_WEIGHT));
+
+	/* And so in the backends of a SERVICE_NEW. */
+	assert_int_equal(parse("service add 10.0.0.1:80"), 0);
+	assert_true(lbctl_msg(buf, sizeof(buf), 42, SPLICELB_CMD_SERVICE_NEW,
+			      0, 1, &req) > 0);
+	assert_int_equal(parse("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			       "maxconn 8"), 0);
+	len = lbctl_msg_add_backend(buf, sizeof(buf), &req);
+	be = find_attr(attrs, len - NLMSG_HDRLEN - GENL_HDRLEN,
+		       SPLICELB_A_BACKENDS);
+	memcpy(&u32, payload(nested(be, SPLICELB_BE_A_MAXCONN)), 4);
+	assert_int_equal(u32, 8);
+
 	/* cut is a flag, only where it is asked for. */
 	assert_int_equal(parse("flush cut"), 0);
 	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
@@ -448,13 +574,13 @@ static void test_msg(void **state)
 static void test_save_format(void **state)
 {
 	static const char *const lines[] = {
-		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0",
-		"service add [2001:db8::1]:443 scheduler wrr backlog 64 maxconn 9",
-		"service add 10.0.0.2:80 scheduler mh hash-key addr seed 0 table-size 65537 backlog 511 maxconn 0",
-		"service add 10.0.0.3:80 scheduler sh hash-key addr-port seed 4294967295 backlog 511 maxconn 0",
-		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up",
-		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain",
-		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down",
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s",
+		"service add [2001:db8::1]:443 scheduler wrr backlog 64 maxconn 9 maxqueue 100 queue-timeout 250ms",
+		"service add 10.0.0.2:80 scheduler mh hash-key addr seed 0 table-size 65537 backlog 511 maxconn 0 maxqueue 0 queue-timeout 3600s",
+		"service add 10.0.0.3:80 scheduler sh hash-key addr-port seed 4294967295 backlog 511 maxconn 0 maxqueue 4294967295 queue-timeout 1ms",
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0",
+		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain maxconn 4294967295",
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down maxconn 10",
 	};
 	struct slb_cfg cfg;
 	unsigned int i;
@@ -501,6 +627,8 @@ int main(void)
 		cmocka_unit_test(test_sched_opts_errors),
 		cmocka_unit_test(test_prefixes),
 		cmocka_unit_test(test_ambiguous),
+		cmocka_unit_test(test_queue),
+		cmocka_unit_test(test_queue_errors),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

@@ -39,9 +39,9 @@ modprobe splicelb
 ip link set lo up
 
 {
-	echo "service add 127.0.0.1:8000 scheduler wrr backlog 511 maxconn 0"
+	echo "service add 127.0.0.1:8000 scheduler wrr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s"
 	for ((i = 0; i < N; i++)); do
-		echo "backend add 10.1.$((i / 250)).$((i % 250 + 1)):80 service 127.0.0.1:8000 weight $((i % 7)) state up"
+		echo "backend add 10.1.$((i / 250)).$((i % 250 + 1)):80 service 127.0.0.1:8000 weight $((i % 7)) state up maxconn $((i % 3))"
 	done
 } >"$tmp/conf"
 

@@ -43,7 +43,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 43
+ktap_plan 48
 modprobe splicelb
 ip link set lo up
 
@@ -55,24 +55,31 @@ check "usage error: exit 2 with the reason" \
 check "usage error: bad weight" \
 	expect_fail 2 'bad weight "70000"' \
 	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 70000
+check "usage error: bad queue-timeout, with the units it takes" \
+	expect_fail 2 'bad queue-timeout "0" \(1ms-3600s, as 250, 250ms or 5s\)' \
+	lbctl service add 127.0.0.1:8080 queue-timeout 0
 
 check "service add with every setting" \
-	lbctl service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 100
+	lbctl service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 100 \
+	maxqueue 10 queue-timeout 250ms
 check "service add IPv6 with defaults" lbctl service add '[::1]:8080'
 check "service added twice: exit 1, the kernel's message" \
 	expect_fail 1 "^lbctl: $(kmsg 'service 127.0.0.1:8080 already exists' \
 		'service already exists')\$" \
 	lbctl service add 127.0.0.1:8080
-check "prefixes: lbctl se c ... ma 200" lbctl se c 127.0.0.1:8080 ma 200
+check "prefixes: lbctl se c ... maxc 200" lbctl se c 127.0.0.1:8080 maxc 200
 check "an ambiguous prefix: exit 2, naming the candidates" \
 	expect_fail 2 '^lbctl: ambiguous "s": service, show, stats, save$' \
-	lbctl s c 127.0.0.1:8080 ma 300
-printf 'service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200\n' \
+	lbctl s c 127.0.0.1:8080 maxc 300
+check "ma is maxconn or maxqueue: exit 2, nothing changed" \
+	expect_fail 2 '^lbctl: ambiguous "ma": maxconn, maxqueue$' \
+	lbctl se c 127.0.0.1:8080 ma 300
+printf 'service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200 maxqueue 10 queue-timeout 250ms\n' \
 	>"$tmp/svc"
 check "service show ADDR" same "$tmp/svc" lbctl service show 127.0.0.1:8080
 
-check "backend add with a weight" \
-	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 5
+check "backend add with a weight and a maxconn" \
+	lbctl backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 5 maxconn 3
 check "backend add IPv6, draining" \
 	lbctl b a '[2001:db8::1]:80' se '[::1]:8080' state drain
 check "state d is ambiguous: exit 2, nothing changed" \
@@ -87,19 +94,21 @@ check "backend of an unknown service: exit 1" \
 	lbctl backend add 10.0.1.2:80 service 127.0.0.1:9999
 
 cat >"$tmp/show" <<'EOF'
-service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200
-  backend 10.0.1.1:80 weight 7 state down
-service [::1]:8080 scheduler rr backlog 511 maxconn 0
-  backend [2001:db8::1]:80 weight 1 state drain
+service 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200 maxqueue 10 queue-timeout 250ms
+  backend 10.0.1.1:80 weight 7 state down maxconn 3
+service [::1]:8080 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s
+  backend [2001:db8::1]:80 weight 1 state drain maxconn 0
 EOF
 # A drain backend without connections may already read "drained".
-show_text() { lbctl show | sed 's/state drained$/state drain/'; }
+show_text() { lbctl show | sed 's/state drained /state drain /'; }
 check "show: services with their backends" same "$tmp/show" show_text
 check "show -s adds counters" \
 	bash -c 'lbctl show -s | grep -q "^    conns 0 active 0 inactive 0"'
 check "show -j is valid JSON" json_ok lbctl show -j
 check "show -j carries the fields" \
-	bash -c 'lbctl -j show | grep -q "\"backend\":\"10.0.1.1:80\",\"weight\":7,\"state\":\"down\""'
+	bash -c 'lbctl -j show | grep -q "\"backend\":\"10.0.1.1:80\",\"weight\":7,\"state\":\"down\",\"maxconn\":3"'
+check "show -j: the queue, its timeout in milliseconds" \
+	bash -c 'lbctl -j show | grep -q "\"maxconn\":200,\"maxqueue\":10,\"queue_timeout_ms\":250,"'
 check "show -s -p is valid JSON" json_ok lbctl show -s -p
 check "backend show lists both" \
 	bash -c '[ "$(lbctl backend show | wc -l)" = 2 ]'
@@ -110,9 +119,9 @@ check "conns: header only, and an empty JSON list" \
 check "zero" lbctl zero
 
 check "/proc/net/splicelb/services" \
-	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200$" /proc/net/splicelb/services &&
-	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0$" /proc/net/splicelb/services &&
-	       grep -q "^TCP  \[::1\]:8080 rr 511 0$" /proc/net/splicelb/services'
+	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0$" /proc/net/splicelb/services &&
+	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3$" /proc/net/splicelb/services &&
+	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0$" /proc/net/splicelb/services'
 check "/proc/net/splicelb/stats" \
 	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
 	       grep -q "^bytes_in_per_s 0$" /proc/net/splicelb/stats'
@@ -121,8 +130,8 @@ check "/proc/net/splicelb/stats" \
 lbctl save >"$tmp/save1"
 check "save writes one line per object" \
 	bash -c "[ \$(wc -l <$tmp/save1) = 4 ] &&
-	       grep -qx 'service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200' $tmp/save1 &&
-	       grep -qx 'backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 7 state down' $tmp/save1"
+	       grep -qx 'service add 127.0.0.1:8080 scheduler wrr backlog 64 maxconn 200 maxqueue 10 queue-timeout 250ms' $tmp/save1 &&
+	       grep -qx 'backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 7 state down maxconn 3' $tmp/save1"
 check "flush empties it" bash -c 'lbctl flush && [ -z "$(lbctl show)" ]'
 check "restore reads save's output" lbctl restore "$tmp/save1"
 check "save after restore is byte-identical" same "$tmp/save1" lbctl save
@@ -178,7 +187,7 @@ sysctl -qw net.splicelb.max_backends=65536
 printf '%s\n' "$good" >"$tmp/good"
 check "restore: the good file applies whole, backends to a kernel service too" \
 	bash -c "lbctl restore $tmp/good &&
-		lbctl save | grep -qx 'backend add 10.0.1.4:80 service 127.0.0.1:8080 weight 9 state up' &&
+		lbctl save | grep -qx 'backend add 10.0.1.4:80 service 127.0.0.1:8080 weight 9 state up maxconn 0' &&
 		[ \"\$(lbctl backend show service 127.0.0.1:8081 | wc -l)\" = 1 ]"
 
 # monitor: the events of a few changes, as text and as JSON lines
@@ -198,10 +207,10 @@ kill "$mon_pid" "$monj_pid" 2>/dev/null || true
 wait "$mon_pid" "$monj_pid" 2>/dev/null || true
 mon_pid=
 cat >"$tmp/mon_want" <<'EOF'
-add service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0
-add backend 10.0.2.1:80 service 127.0.0.1:8090 weight 1 state up
-change backend 10.0.2.1:80 service 127.0.0.1:8090 weight 3 state up
-del service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0
+add service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s
+add backend 10.0.2.1:80 service 127.0.0.1:8090 weight 1 state up maxconn 0
+change backend 10.0.2.1:80 service 127.0.0.1:8090 weight 3 state up maxconn 0
+del service 127.0.0.1:8090 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s
 EOF
 # Deleting a service may first report its backends' deletion.
 check "monitor prints the events" \

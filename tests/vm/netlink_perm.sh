@@ -65,8 +65,8 @@ check "nobody: backend del and service del refused" \
 	bash -c 'refused A dropcaps -u 65534 lbctl backend del 10.0.1.1:80 service 127.0.0.1:8080 &&
 		 refused A dropcaps -u 65534 lbctl service del 127.0.0.1:8080'
 check "nothing changed by the refused requests" \
-	A bash -c '[ "$(lbctl save)" = "service add 127.0.0.1:8080 scheduler rr backlog 511 maxconn 0
-backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 1 state up" ]'
+	A bash -c '[ "$(lbctl save)" = "service add 127.0.0.1:8080 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s
+backend add 10.0.1.1:80 service 127.0.0.1:8080 weight 1 state up maxconn 0" ]'
 
 check "nobody reads: show, save, stats, conns" \
 	A bash -c 'dropcaps -u 65534 lbctl show | grep -q "^  backend 10.0.1.1:80" &&

@@ -52,7 +52,7 @@ check "service add mh with every option" \
 	lbctl service add "$MH" scheduler mh hash-key addr-port seed 7 \
 	table-size 4099
 check "show: mh's options after the scheduler" shows "$MH" \
-	"service $MH scheduler mh hash-key addr-port seed 7 table-size 4099 backlog 511 maxconn 0"
+	"service $MH scheduler mh hash-key addr-port seed 7 table-size 4099 backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s"
 check "sh: hash-key and seed, defaults shown" bash -c "
 	lbctl service add $SH scheduler sh &&
 	lbctl service show $SH | grep -qF 'scheduler sh hash-key addr seed 0 backlog'"
@@ -85,7 +85,7 @@ lbctl service change "$MH" hash-key addr-port seed 9 table-size 7
 lbctl save >"$tmp/save1"
 sed 's/^/# /' "$tmp/save1"
 check "save writes the options" \
-	grep -qx "service add $MH scheduler mh hash-key addr-port seed 9 table-size 7 backlog 511 maxconn 0" \
+	grep -qx "service add $MH scheduler mh hash-key addr-port seed 9 table-size 7 backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s" \
 	"$tmp/save1"
 check "flush, restore, save: byte for byte" bash -c "
 	lbctl flush && lbctl restore $tmp/save1 && lbctl save | diff -u $tmp/save1 -"

@@ -4,12 +4,13 @@
 # The family driven by a client we did not write: the kernel's own ynl CLI
 # (tools/net/ynl/cli.py of Debian's linux-source, as /usr/bin/ynl) with
 # the spec, Documentation/netlink/specs/splicelb.yaml.  It creates a
-# service and a backend, dumps both, changes a weight and decodes the
-# backend-set event of the change from the "events" group, has an
-# out-of-range weight refused with nothing changed, creates a service with
-# two backends in one request, and decodes the backend-state event when a
-# backend drains; lbctl and the data path agree with what it did.  So the spec is true, and the ABI is spoken by
-# more than lbctl.
+# service with a queue and a backend with a maxconn, dumps both, changes
+# a weight and decodes the backend-set event of the change from the
+# "events" group, has an out-of-range weight refused with nothing
+# changed, creates a service with two backends in one request, and
+# decodes the backend-state event when a backend drains; lbctl and the
+# data path agree with what it did.  So the spec is true, and the ABI is
+# spoken by more than lbctl.
 #
 #   init netns, lo:
 #     ynl --do service-new 127.0.0.1:8080 --> backend 127.0.0.1:8081
@@ -62,6 +63,8 @@ services_dumped() {
 		json_has "$tmp/svc" 'len(j) == 1 and
 			j[0]["service"]["sched"] == "wrr" and
 			j[0]["service"]["nbackends"] == 1 and
+			j[0]["service"]["maxqueue"] == 4 and
+			j[0]["service"]["queue-timeout-ms"] == 1500 and
 			j[0]["service"]["ep"]["port"] == 8080'
 }
 
@@ -70,6 +73,7 @@ backends_dumped() {
 		json_has "$tmp/be" 'len(j) == 1 and
 			j[0]["backend"]["weight"] == 7 and
 			j[0]["backend"]["state"] == "up" and
+			j[0]["backend"]["maxconn"] == 2 and
 			j[0]["backend"]["ep"]["addr"] == "7f000001"'
 }
 
@@ -100,26 +104,29 @@ drained_event() {
 			e["msg"]["service"]["ep"]["port"] == 8080 for e in j)'
 }
 
-check "ynl: service-new with scheduler wrr" \
+check "ynl: service-new with scheduler wrr, maxqueue 4, queue-timeout-ms 1500" \
 	ynl_run "$tmp/r" --do service-new \
-	--json "{\"service\": {\"ep\": $(ep 8080), \"sched\": \"wrr\"}}"
-check "ynl: backend-new with weight 3" \
+	--json "{\"service\": {\"ep\": $(ep 8080), \"sched\": \"wrr\",
+	\"maxqueue\": 4, \"queue-timeout-ms\": 1500}}"
+check "ynl: backend-new with weight 3, maxconn 2" \
 	ynl_run "$tmp/r" --do backend-new \
-	--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 3}}"
-check "ynl: service-get dump shows it, wrr, one backend" services_dumped
+	--json "{\"service\": $SVC, \"backend\": $BE, \"weight\": 3, \"maxconn\": 2}}"
+check "ynl: service-get dump shows it, wrr, its queue, one backend" \
+	services_dumped
 check "ynl: weight changed to 7, its backend-set event decoded" weight_event
 check "ynl: weight 65536 refused, weight still 7" weight_refused
-check "ynl: backend-get dump shows weight 7, state up" backends_dumped
+check "ynl: backend-get dump shows weight 7, state up, maxconn 2" \
+	backends_dumped
 check "ynl: service-new with two backends (multi-attr backends)" \
 	ynl_run "$tmp/r" --do service-new --json "{\"service\": {\"ep\": $(ep 8090)},
 	\"backends\": [{\"ep\": $(ep 8091)}, {\"ep\": $(ep 8092), \"weight\": 5}]}"
 lbctl save >"$tmp/save"
 check "lbctl sees what ynl made" grep -qx \
-	'backend add 127.0.0.1:8081 service 127.0.0.1:8080 weight 7 state up' \
+	'backend add 127.0.0.1:8081 service 127.0.0.1:8080 weight 7 state up maxconn 2' \
 	"$tmp/save"
 check "lbctl sees the service ynl made with its backends" bash -c "
-	grep -qx 'backend add 127.0.0.1:8091 service 127.0.0.1:8090 weight 1 state up' $tmp/save &&
-	grep -qx 'backend add 127.0.0.1:8092 service 127.0.0.1:8090 weight 5 state up' $tmp/save"
+	grep -qx 'backend add 127.0.0.1:8091 service 127.0.0.1:8090 weight 1 state up maxconn 0' $tmp/save &&
+	grep -qx 'backend add 127.0.0.1:8092 service 127.0.0.1:8090 weight 5 state up maxconn 0' $tmp/save"
 
 "$BIN/slbpeer" -l 127.0.0.1:8081 -n 64k -t 30000 >"$tmp/peer" 2>&1 &
 peer=$!

@@ -10,7 +10,8 @@
 #include "addr.h"
 #include "config.h"
 
-#define MAX_WORDS 16
+/* The longest line: a service add with every option once. */
+#define MAX_WORDS 24
 
 static const char *const state_names[] = {
 	[SPLICELB_BACKEND_UP] = "up",
@@ -119,6 +120,42 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	return 0;
 }
 
+_Static_assert(SPLICELB_QUEUE_TIMEOUT_MAX_MS == 3600 * 1000,
+	       "SLB_CFG_TIMEOUT_RANGE names another longest queue-timeout");
+
+int slb_cfg_parse_timeout(const char *s, unsigned int *ms)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno)
+		return -1;
+	if (!strcmp(end, "s")) {
+		if (v > SPLICELB_QUEUE_TIMEOUT_MAX_MS / 1000)
+			return -1;
+		v *= 1000;
+	} else if (*end && strcmp(end, "ms")) {
+		return -1;
+	}
+	if (v < 1 || v > SPLICELB_QUEUE_TIMEOUT_MAX_MS)
+		return -1;
+	*ms = (unsigned int)v;
+	return 0;
+}
+
+const char *slb_cfg_timeout_str(unsigned int ms, char *buf, size_t len)
+{
+	if (ms && !(ms % 1000))
+		snprintf(buf, len, "%us", ms / 1000);
+	else
+		snprintf(buf, len, "%ums", ms);
+	return buf;
+}
+
 static int valid_sched_name(const char *s)
 {
 	size_t n = strlen(s);
@@ -179,6 +216,16 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 		if (parse_uint(val, 0, 0xffffffffUL, &s->maxconn))
 			return errf(err, errlen,
 				    "bad maxconn \"%s\" (0 = unlimited)", val);
+	} else if (!strcmp(key, "maxqueue")) {
+		bit = SLB_CFG_HAS_MAXQUEUE;
+		if (parse_uint(val, 0, 0xffffffffUL, &s->maxqueue))
+			return errf(err, errlen,
+				    "bad maxqueue \"%s\" (0 = no queue)", val);
+	} else if (!strcmp(key, "queue-timeout")) {
+		bit = SLB_CFG_HAS_QUEUE_TIMEOUT;
+		if (slb_cfg_parse_timeout(val, &s->queue_timeout_ms))
+			return errf(err, errlen, "bad queue-timeout \"%s\" ("
+				    SLB_CFG_TIMEOUT_RANGE ")", val);
 	} else if (!strcmp(key, "hash-key")) {
 		bit = SLB_CFG_HAS_HASH_KEY;
 		if (parse_hash_key(val, &s->opts.hash_key))
@@ -259,13 +306,15 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: service add ADDR:PORT "
 			    "[scheduler NAME] [hash-key addr|addr-port] "
-			    "[seed N] [table-size N] [backlog N] [maxconn N]");
+			    "[seed N] [table-size N] [backlog N] [maxconn N] "
+			    "[maxqueue N] [queue-timeout TIME]");
 	memset(&s, 0, sizeof(s));
 	if (parse_addr_word("service address", ws->w[2], &s.addr, err, errlen))
 		return -1;
 	strcpy(s.sched, SLB_SCHED_DEFAULT);
 	slb_sched_opts_default(&s.opts);
 	s.backlog = SPLICELB_DEFAULT_BACKLOG;
+	s.queue_timeout_ms = SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 	s.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
 		if (i + 1 == ws->n)
@@ -353,6 +402,11 @@ static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
 		if (parse_state(val, &b->state))
 			return errf(err, errlen, "bad state \"%s\" "
 				    "(up, drain or down)", val);
+	} else if (!strcmp(key, "maxconn")) {
+		bit = SLB_CFG_HAS_MAXCONN;
+		if (parse_uint(val, 0, 0xffffffffUL, &b->maxconn))
+			return errf(err, errlen,
+				    "bad maxconn \"%s\" (0 = unlimited)", val);
 	} else {
 		return errf(err, errlen, "unknown backend option \"%s\"", key);
 	}
@@ -372,7 +426,8 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: backend add ADDR:PORT service "
-			    "ADDR:PORT [weight N] [state up|drain|down]");
+			    "ADDR:PORT [weight N] [state up|drain|down] "
+			    "[maxconn N]");
 	memset(&b, 0, sizeof(b));
 	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
 		return -1;
@@ -496,6 +551,7 @@ void slb_cfg_write_sched_opts(FILE *f, const struct slb_sched_opts *opts,
 void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 {
 	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+	char t[SLB_CFG_TIMEOUT_STRLEN];
 	const struct slb_cfg_service *sv;
 	const struct slb_sched_ops *ops;
 	const struct slb_cfg_backend *b;
@@ -514,15 +570,18 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 		ops = slb_sched_find(sv->sched);
 		slb_cfg_write_sched_opts(f, &sv->opts, ops ? ops->options :
 					 sched_opts_given(sv->has));
-		fprintf(f, " backlog %u maxconn %u\n", sv->backlog,
-			sv->maxconn);
+		fprintf(f, " backlog %u maxconn %u maxqueue %u queue-timeout %s\n",
+			sv->backlog, sv->maxconn, sv->maxqueue,
+			slb_cfg_timeout_str(sv->queue_timeout_ms, t,
+					    sizeof(t)));
 	}
 	for (i = 0; i < cfg->nbe; i++) {
 		b = &cfg->be[i];
 		sv = &cfg->svc[b->service];
-		fprintf(f, "backend add %s service %s weight %u state %s\n",
+		fprintf(f, "backend add %s service %s weight %u state %s "
+			"maxconn %u\n",
 			slb_addr_format(&b->addr, a, sizeof(a)),
 			slb_addr_format(&sv->addr, s, sizeof(s)), b->weight,
-			slb_cfg_state_name(b->state));
+			slb_cfg_state_name(b->state), b->maxconn);
 	}
 }

@@ -6,7 +6,11 @@
  *
  *   service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]
  *               [seed N] [table-size N] [backlog N] [maxconn N]
+ *               [maxqueue N] [queue-timeout TIME]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
+ *               [maxconn N]
+ *
+ * TIME is in milliseconds, or has a unit: "250", "250ms", "5s".
  *
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
@@ -39,6 +43,9 @@
 #define SLB_CFG_HAS_HASH_KEY	(1u << 5)
 #define SLB_CFG_HAS_SEED	(1u << 6)
 #define SLB_CFG_HAS_TABLE_SIZE	(1u << 7)
+/* The queue of a service; a backend's maxconn is SLB_CFG_HAS_MAXCONN. */
+#define SLB_CFG_HAS_MAXQUEUE	(1u << 8)
+#define SLB_CFG_HAS_QUEUE_TIMEOUT	(1u << 9)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -49,6 +56,8 @@ struct slb_cfg_service {
 	struct slb_sched_opts opts;	/* defaults where not given */
 	unsigned int backlog;
 	unsigned int maxconn;		/* 0 = unlimited */
+	unsigned int maxqueue;		/* clients that may wait; 0 = none */
+	unsigned int queue_timeout_ms;	/* how long each may wait */
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;		/* where it was added, for messages */
 	/* Not added by the file: named by the backend of line @line. */
@@ -60,6 +69,7 @@ struct slb_cfg_backend {
 	unsigned int service;		/* index into slb_cfg.svc */
 	unsigned int weight;
 	unsigned int state;		/* SPLICELB_BACKEND_UP/DRAIN/DOWN */
+	unsigned int maxconn;		/* its active connections; 0 = no limit */
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;
 };
@@ -95,6 +105,18 @@ int slb_cfg_load(struct slb_cfg *cfg, const char *path, FILE *errs);
 /* Index of the service listening on addr, or -1. */
 int slb_cfg_find_service(const struct slb_cfg *cfg,
 			 const struct sockaddr_storage *addr);
+
+/*
+ * A queue-timeout TIME into *@ms, in milliseconds.  Returns 0, or -1 when
+ * it is not one or outside 1 ms .. SPLICELB_QUEUE_TIMEOUT_MAX_MS.  lbctl's
+ * command line takes the same.
+ */
+int slb_cfg_parse_timeout(const char *s, unsigned int *ms);
+#define SLB_CFG_TIMEOUT_RANGE	"1ms-3600s, as 250, 250ms or 5s"
+
+/* @ms as TIME, the shortest way: "5s", "250ms"; returns @buf. */
+#define SLB_CFG_TIMEOUT_STRLEN	16
+const char *slb_cfg_timeout_str(unsigned int ms, char *buf, size_t len);
 
 /* "up", "drain", "down", "drained"; NULL for an unknown state. */
 const char *slb_cfg_state_name(unsigned int state);

@@ -14,6 +14,7 @@
 #include <netinet/in.h>
 
 #include "addr.h"
+#include "config.h"
 #include "lbctl_parse.h"
 #include "sched.h"
 #include "uapi/linux/splicelb.h"
@@ -187,6 +188,8 @@ enum {
 	KW_HASH_KEY,
 	KW_SEED,
 	KW_TABLE_SIZE,
+	KW_MAXQUEUE,
+	KW_QUEUE_TIMEOUT,
 };
 
 static const struct lbctl_word keywords[] = {
@@ -198,6 +201,8 @@ static const struct lbctl_word keywords[] = {
 	{ "table-size", KW_TABLE_SIZE },
 	{ "backlog", KW_BACKLOG },
 	{ "maxconn", KW_MAXCONN },
+	{ "maxqueue", KW_MAXQUEUE },
+	{ "queue-timeout", KW_QUEUE_TIMEOUT },
 	{ "weight", KW_WEIGHT },
 	{ "cut", KW_CUT },
 	{ NULL, 0 },
@@ -214,6 +219,8 @@ static const unsigned int kw_has[] = {
 	[KW_HASH_KEY] = LBCTL_HAS_HASH_KEY,
 	[KW_SEED] = LBCTL_HAS_SEED,
 	[KW_TABLE_SIZE] = LBCTL_HAS_TABLE_SIZE,
+	[KW_MAXQUEUE] = LBCTL_HAS_MAXQUEUE,
+	[KW_QUEUE_TIMEOUT] = LBCTL_HAS_QUEUE_TIMEOUT,
 };
 
 static int parse_sched(struct parser *p, const char *v)
@@ -285,6 +292,16 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 			if (parse_uint(p, "maxconn", v, 0, 4294967295UL,
 				       &r->maxconn))
 				return -1;
+			break;
+		case KW_MAXQUEUE:
+			if (parse_uint(p, "maxqueue", v, 0, 4294967295UL,
+				       &r->maxqueue))
+				return -1;
+			break;
+		case KW_QUEUE_TIMEOUT:
+			if (slb_cfg_parse_timeout(v, &r->queue_timeout_ms))
+				return fail(p, "bad queue-timeout \"%s\" ("
+					    SLB_CFG_TIMEOUT_RANGE ")", v);
 			break;
 		case KW_SERVICE:
 			if (parse_addr(p, "service", v, &r->svc))
@@ -408,7 +425,9 @@ static int parse_service(struct parser *p)
 	};
 	const unsigned int settings = 1u << KW_SCHED | 1u << KW_HASH_KEY |
 				      1u << KW_SEED | 1u << KW_TABLE_SIZE |
-				      1u << KW_BACKLOG | 1u << KW_MAXCONN;
+				      1u << KW_BACKLOG | 1u << KW_MAXCONN |
+				      1u << KW_MAXQUEUE |
+				      1u << KW_QUEUE_TIMEOUT;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -436,10 +455,12 @@ static int parse_service(struct parser *p)
 			return -1;
 		if (!(r->has & (LBCTL_HAS_SCHED | LBCTL_HAS_HASH_KEY |
 				LBCTL_HAS_SEED | LBCTL_HAS_TABLE_SIZE |
-				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN)))
+				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN |
+				LBCTL_HAS_MAXQUEUE | LBCTL_HAS_QUEUE_TIMEOUT)))
 			return fail(p, "service change: nothing to change "
 				    "(scheduler, hash-key, seed, table-size, "
-				    "backlog or maxconn)");
+				    "backlog, maxconn, maxqueue or "
+				    "queue-timeout)");
 		return check_sched_opts(p);
 	case CMD_DEL:
 		return parse_keywords(p, 1u << KW_CUT);
@@ -457,7 +478,7 @@ static int parse_backend(struct parser *p)
 		[CMD_SHOW] = LBCTL_BACKEND_SHOW,
 	};
 	const unsigned int settings = 1u << KW_SERVICE | 1u << KW_WEIGHT |
-				      1u << KW_STATE;
+				      1u << KW_STATE | 1u << KW_MAXCONN;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "backend");
 	const char *w;
@@ -480,9 +501,10 @@ static int parse_backend(struct parser *p)
 	if (!(r->has & LBCTL_HAS_SVC))
 		return fail(p, "backend %s: \"service ADDR:PORT\" missing", w);
 	if (cmd == CMD_CHANGE && !(r->has & (LBCTL_HAS_WEIGHT |
-					     LBCTL_HAS_STATE)))
+					     LBCTL_HAS_STATE |
+					     LBCTL_HAS_MAXCONN)))
 		return fail(p, "backend change: nothing to change "
-			    "(weight or state)");
+			    "(weight, state or maxconn)");
 	return 0;
 }
 
@@ -546,14 +568,18 @@ static int parse_help(struct parser *p);
 static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
 	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
-	  "      [seed N] [table-size N] [backlog N] [maxconn N]\n"
+	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
+	  "      [queue-timeout TIME]\n"
 	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
-	  "      [seed N] [table-size N] [backlog N] [maxconn N]\n"
+	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
+	  "      [queue-timeout TIME]\n"
 	  "service del ADDR:PORT [cut]\n"
 	  "service show [ADDR:PORT]" },
 	{ "backend", parse_backend,
 	  "backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
+	  "      [maxconn N]\n"
 	  "backend change ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
+	  "      [maxconn N]\n"
 	  "backend del ADDR:PORT service ADDR:PORT [cut]\n"
 	  "backend show [service ADDR:PORT]" },
 	{ "show", parse_show,
@@ -643,8 +669,9 @@ void lbctl_usage(FILE *f, const char *topic)
 	}
 	if (!topic)
 		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80; "
-			"objects and keywords may be abbreviated where\n"
-			"unambiguous, on the command line (not in files).\n"
+			"TIME is 250 (milliseconds),\n250ms or 5s.  Objects "
+			"and keywords may be abbreviated where unambiguous,\n"
+			"on the command line (not in files).\n"
 			"  -s  counters   -j  JSON   -p  pretty JSON\n");
 }
 
@@ -831,6 +858,11 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 		put_u32(m, SPLICELB_SVC_A_BACKLOG, r->backlog);
 	if (settings && (r->has & LBCTL_HAS_MAXCONN))
 		put_u32(m, SPLICELB_SVC_A_MAXCONN, r->maxconn);
+	if (settings && (r->has & LBCTL_HAS_MAXQUEUE))
+		put_u32(m, SPLICELB_SVC_A_MAXQUEUE, r->maxqueue);
+	if (settings && (r->has & LBCTL_HAS_QUEUE_TIMEOUT))
+		put_u32(m, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
+			r->queue_timeout_ms);
 	nest_end(m, nest);
 }
 
@@ -845,6 +877,8 @@ static void put_backend(struct msgbuf *m, uint16_t type,
 		put_u32(m, SPLICELB_BE_A_WEIGHT, r->weight);
 	if (settings && (r->has & LBCTL_HAS_STATE))
 		put_u8(m, SPLICELB_BE_A_STATE, r->state);
+	if (settings && (r->has & LBCTL_HAS_MAXCONN))
+		put_u32(m, SPLICELB_BE_A_MAXCONN, r->maxconn);
 	nest_end(m, nest);
 }
 

@@ -58,6 +58,8 @@ enum lbctl_op {
 #define LBCTL_HAS_HASH_KEY	(1u << 8)
 #define LBCTL_HAS_SEED		(1u << 9)
 #define LBCTL_HAS_TABLE_SIZE	(1u << 10)
+#define LBCTL_HAS_MAXQUEUE	(1u << 11)
+#define LBCTL_HAS_QUEUE_TIMEOUT	(1u << 12)
 
 struct lbctl_req {
 	enum lbctl_op op;
@@ -69,7 +71,9 @@ struct lbctl_req {
 	char sched[SPLICELB_SCHED_NAME_MAX];
 	struct slb_sched_opts opts;	/* the defaults where not given */
 	uint32_t backlog;
-	uint32_t maxconn;
+	uint32_t maxconn;		/* the service's, or the backend's */
+	uint32_t maxqueue;
+	uint32_t queue_timeout_ms;
 	uint32_t weight;
 	uint8_t state;			/* enum splicelb_backend_state */
 	const char *file;		/* restore: a path, or "-" */

@@ -13,6 +13,7 @@ static const char *conn_state(uint8_t state)
 		[SPLICELB_CONN_CLIENT_FIN] = "client_fin",
 		[SPLICELB_CONN_SERVER_FIN] = "server_fin",
 		[SPLICELB_CONN_CLOSING] = "closing",
+		[SPLICELB_CONN_QUEUED] = "queued",
 	};
 
 	return state < sizeof(names) / sizeof(names[0]) ? names[state] : "?";

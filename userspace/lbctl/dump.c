@@ -170,6 +170,14 @@ static int parse_service_nest(const struct nlattr *nest,
 	snprintf(s->sched, sizeof(s->sched), "%s", mnl_attr_get_str(sched));
 	if (parse_sched_opts(&a, s))
 		return -1;
+	/* A kernel that reports no queue has none: these are what it does. */
+	s->queue_timeout_ms = SPLICELB_QUEUE_TIMEOUT_DEF_MS;
+	if ((a.tb[SPLICELB_SVC_A_MAXQUEUE] &&
+	     get_u32(a.tb[SPLICELB_SVC_A_MAXQUEUE], &s->maxqueue)) ||
+	    (a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] &&
+	     get_u32(a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS],
+		     &s->queue_timeout_ms)))
+		return -1;
 	if (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
 	    get_u32(a.tb[SPLICELB_SVC_A_NBACKENDS], &s->nbackends))
 		return -1;
@@ -197,6 +205,10 @@ int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b)
 	    parse_ep(be.tb[SPLICELB_BE_A_EP], &b->addr) ||
 	    get_u32(be.tb[SPLICELB_BE_A_WEIGHT], &b->weight) ||
 	    get_u8(be.tb[SPLICELB_BE_A_STATE], &b->state))
+		return -1;
+	/* Absent from a kernel without the limit: 0, no limit. */
+	if (be.tb[SPLICELB_BE_A_MAXCONN] &&
+	    get_u32(be.tb[SPLICELB_BE_A_MAXCONN], &b->maxconn))
 		return -1;
 	b->svc = s.addr;
 	return parse_counters(be.tb[SPLICELB_BE_A_STATS], &b->st);

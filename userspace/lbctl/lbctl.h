@@ -50,8 +50,8 @@ int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 		  const struct lbctl_req *req, lbctl_msg_cb cb, void *data);
 /*
  * Largest SERVICE_NEW lbctl sends: within the default socket send buffer
- * (net.core.wmem_default, 212,992 bytes), room for some 2,700 IPv4
- * backends of 48 bytes.
+ * (net.core.wmem_default, 212,992 bytes), room for some 2,300 IPv4
+ * backends of 56 bytes, as save writes them (weight, state, maxconn).
  */
 #define LBCTL_SERVICE_NEW_MAX	(128 * 1024)
 
@@ -82,6 +82,7 @@ struct lbctl_backend {
 	struct sockaddr_storage svc;
 	uint32_t weight;
 	uint8_t state;
+	uint32_t maxconn;
 	struct lbctl_counters st;
 };
 
@@ -93,6 +94,8 @@ struct lbctl_service {
 	uint32_t opts_has;		/* SLB_SCHED_OPT_* reported */
 	uint32_t backlog;
 	uint32_t maxconn;
+	uint32_t maxqueue;
+	uint32_t queue_timeout_ms;
 	uint32_t nbackends;
 	struct lbctl_counters st;
 	struct lbctl_backend *be;

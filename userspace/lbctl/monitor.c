@@ -3,8 +3,8 @@
  * lbctl monitor: the events of the namespace as they happen, one line (or
  * with -j one JSON object) each:
  *
- *   add service 10.0.0.1:80 scheduler rr backlog 511 maxconn 0
- *   state backend 10.0.1.1:80 service 10.0.0.1:80 weight 1 state drained
+ *   add service 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 ...
+ *   state backend 10.0.1.1:80 service 10.0.0.1:80 weight 1 state drained ...
  */
 #include <errno.h>
 #include <stdio.h>

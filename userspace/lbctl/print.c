@@ -242,11 +242,18 @@ static void print_sched_opts(const struct lbctl_service *s)
 
 void print_service(const struct lbctl_service *s, bool stats)
 {
+	char t[SLB_CFG_TIMEOUT_STRLEN];
+
 	out_addr(OUT_ANY, "service", "service %s", &s->addr);
 	out_str(OUT_ANY, "scheduler", " scheduler %s", s->sched);
 	print_sched_opts(s);
 	out_u64(OUT_ANY, "backlog", " backlog %" PRIu64, s->backlog);
 	out_u64(OUT_ANY, "maxconn", " maxconn %" PRIu64, s->maxconn);
+	out_u64(OUT_ANY, "maxqueue", " maxqueue %" PRIu64, s->maxqueue);
+	/* Text as save writes it, JSON in the unit of the attribute. */
+	out_str(OUT_TEXT, NULL, " queue-timeout %s",
+		slb_cfg_timeout_str(s->queue_timeout_ms, t, sizeof(t)));
+	out_u64(OUT_JSON, "queue_timeout_ms", "", s->queue_timeout_ms);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);
 	out_nl();
 	if (stats && s->st.present)
@@ -263,6 +270,7 @@ void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats)
 		out_addr(OUT_ANY, "service", " service %s", &b->svc);
 	out_u64(OUT_ANY, "weight", " weight %" PRIu64, b->weight);
 	out_str(OUT_ANY, "state", " state %s", state ? state : "?");
+	out_u64(OUT_ANY, "maxconn", " maxconn %" PRIu64, b->maxconn);
 	out_nl();
 	if (stats && b->st.present)
 		print_counters(&b->st, with_svc ? "    " : "      ");

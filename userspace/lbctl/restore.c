@@ -113,11 +113,14 @@ static void backend_req(const struct restore *r, unsigned int i,
 	req->svc = r->cfg.svc[b->service].addr;
 	req->weight = b->weight;
 	req->state = (uint8_t)b->state;
+	req->maxconn = b->maxconn;
 	/* Unset options are the kernel's defaults. */
 	if (b->has & SLB_CFG_HAS_WEIGHT)
 		req->has |= LBCTL_HAS_WEIGHT;
 	if (b->has & SLB_CFG_HAS_STATE)
 		req->has |= LBCTL_HAS_STATE;
+	if (b->has & SLB_CFG_HAS_MAXCONN)
+		req->has |= LBCTL_HAS_MAXCONN;
 }
 
 static int restore_backend(struct restore *r, unsigned int i)
@@ -147,6 +150,8 @@ static int restore_service(struct restore *r, unsigned int i)
 		.opts = sv->opts,
 		.backlog = sv->backlog,
 		.maxconn = sv->maxconn,
+		.maxqueue = sv->maxqueue,
+		.queue_timeout_ms = sv->queue_timeout_ms,
 	};
 	unsigned int *idx, n = 0, j;
 	struct lbctl_req *be;
@@ -165,6 +170,10 @@ static int restore_service(struct restore *r, unsigned int i)
 		req.has |= LBCTL_HAS_SEED;
 	if (sv->has & SLB_CFG_HAS_TABLE_SIZE)
 		req.has |= LBCTL_HAS_TABLE_SIZE;
+	if (sv->has & SLB_CFG_HAS_MAXQUEUE)
+		req.has |= LBCTL_HAS_MAXQUEUE;
+	if (sv->has & SLB_CFG_HAS_QUEUE_TIMEOUT)
+		req.has |= LBCTL_HAS_QUEUE_TIMEOUT;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
 	be = calloc(r->cfg.nbe + 1, sizeof(*be));
 	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));

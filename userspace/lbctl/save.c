@@ -4,7 +4,8 @@
  * format of userspace/common/config.h, which lbselect reads too:
  *
  *   service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0
- *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up
+ *       maxqueue 0 queue-timeout 5s                        (one line)
+ *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0
  *
  * Every setting is written out, defaults included, so a restore on a host
  * with other defaults makes the same services; so is every scheduler
@@ -19,6 +20,7 @@
 int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 {
 	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+	char t[SLB_CFG_TIMEOUT_STRLEN];
 	const struct lbctl_backend *b;
 	const struct lbctl_service *sv;
 	struct lbctl_config cfg;
@@ -34,16 +36,20 @@ int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 		slb_addr_format(&sv->addr, s, sizeof(s));
 		printf("service add %s scheduler %s", s, sv->sched);
 		slb_cfg_write_sched_opts(stdout, &sv->opts, sv->opts_has);
-		printf(" backlog %u maxconn %u\n", sv->backlog, sv->maxconn);
+		printf(" backlog %u maxconn %u maxqueue %u queue-timeout %s\n",
+		       sv->backlog, sv->maxconn, sv->maxqueue,
+		       slb_cfg_timeout_str(sv->queue_timeout_ms, t,
+					   sizeof(t)));
 		for (j = 0; j < sv->nbe; j++) {
 			b = &sv->be[j];
 			/* Drained is where draining ends: restore drains. */
 			state = b->state == SPLICELB_BACKEND_DRAINED ?
 				SPLICELB_BACKEND_DRAIN : b->state;
-			printf("backend add %s service %s weight %u state %s\n",
+			printf("backend add %s service %s weight %u state %s "
+			       "maxconn %u\n",
 			       slb_addr_format(&b->addr, a, sizeof(a)), s,
 			       b->weight, slb_cfg_state_name(state) ?
-			       slb_cfg_state_name(state) : "up");
+			       slb_cfg_state_name(state) : "up", b->maxconn);
 		}
 	}
 	lbctl_config_free(&cfg);

@@ -772,6 +772,79 @@ static void cases(void)
 	m_end();
 	check("seed on a service del", EXPECT_MSG, EINVAL);
 
+	/* The queue of a service, a backend's maxconn. */
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS, 0);
+	m_end();
+	check("queue-timeout-ms 0", EXPECT_MSG, ERANGE);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
+	      SPLICELB_QUEUE_TIMEOUT_MAX_MS + 1);
+	m_end();
+	check("queue-timeout-ms past an hour", EXPECT_MSG, ERANGE);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u8(SPLICELB_SVC_A_MAXQUEUE, 1);
+	m_end();
+	check("maxqueue as a u8", EXPECT_MSG, 0);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_MAXQUEUE, 1);
+	m_end();
+	check("maxqueue on a service del", EXPECT_MSG, EINVAL);
+	m_init(SPLICELB_CMD_BACKEND_NEW, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_MAXQUEUE, 1);
+	m_end();
+	m_be();
+	check("maxqueue in the service a backend add names", EXPECT_MSG,
+	      EINVAL);
+	m_init(SPLICELB_CMD_BACKEND_DEL, 0);
+	m_svc();
+	m_nest(SPLICELB_A_BACKEND);
+	m_ep4(SPLICELB_BE_A_EP, BE_IP, BE_PORT);
+	m_u32(SPLICELB_BE_A_MAXCONN, 1);
+	m_end();
+	check("maxconn on a backend del", EXPECT_MSG, EINVAL);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_MAXQUEUE, UINT32_MAX);
+	m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS, SPLICELB_QUEUE_TIMEOUT_MAX_MS);
+	m_end();
+	check("the largest maxqueue and queue-timeout-ms", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_MAXQUEUE, 0);
+	m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS, 1);
+	m_end();
+	check("... and the smallest", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_BACKEND_SET, 0);
+	m_svc();
+	m_nest(SPLICELB_A_BACKEND);
+	m_ep4(SPLICELB_BE_A_EP, BE_IP, BE_PORT);
+	m_u32(SPLICELB_BE_A_MAXCONN, UINT32_MAX);
+	m_end();
+	check("backend maxconn 4294967295", EXPECT_OK, 0);
+	m_svc_new_at(SVC_PORT + 2);
+	m_backend_open(BE_PORT);
+	m_u32(SPLICELB_BE_A_MAXCONN, 2);
+	m_end();
+	check("service add with a backend's maxconn", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT + 2);
+	m_end();
+	check("... deleted", EXPECT_OK, 0);
+
 	/* Truncation inside the message. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
 	m_svc();
@@ -1107,6 +1180,11 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_SVC_A_SEED] = INT("SEED", K_U32, 0, UINT32_MAX),
 		[SPLICELB_SVC_A_TABLE_SIZE] = INT("TABLE_SIZE", K_U32, 7,
 						  SPLICELB_MH_TABLE_MAX),
+		[SPLICELB_SVC_A_MAXQUEUE] = INT("MAXQUEUE", K_U32, 0,
+						UINT32_MAX),
+		[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] =
+			INT("QUEUE_TIMEOUT_MS", K_U32, 1,
+			    SPLICELB_QUEUE_TIMEOUT_MAX_MS),
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1116,6 +1194,7 @@ static const struct attr attrs[L_MAX][NATTR] = {
 					    SPLICELB_BACKEND_DOWN),
 		[SPLICELB_BE_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
 		[SPLICELB_BE_A_PAD] = REPORT("PAD", K_PAD),
+		[SPLICELB_BE_A_MAXCONN] = INT("MAXCONN", K_U32, 0, UINT32_MAX),
 	},
 	[L_CONN] = {
 		[SPLICELB_CONN_A_ID] = REPORT("ID", K_U32),
@@ -1850,8 +1929,8 @@ static void gen_run(unsigned long n, unsigned int seed, unsigned int nproc)
  */
 
 enum race_op {
-	OP_SVC_ADD, OP_SVC_SET, OP_SCHED, OP_SVC_DEL, OP_SVC_DEL_CUT,
-	OP_BE_ADD, OP_WEIGHT, OP_STATE, OP_BE_DEL, OP_BE_DEL_CUT,
+	OP_SVC_ADD, OP_SVC_SET, OP_SCHED, OP_QUEUE, OP_SVC_DEL, OP_SVC_DEL_CUT,
+	OP_BE_ADD, OP_WEIGHT, OP_STATE, OP_MAXCONN, OP_BE_DEL, OP_BE_DEL_CUT,
 	OP_FLUSH, OP_FLUSH_CUT, OP_ZERO, OP_SVC_GET, OP_SVC_DUMP, OP_BE_DUMP,
 	OP_BE_DUMP_SVC, OP_CONN_DUMP, OP_CONN_DUMP_SVC, OP_STATS,
 	OP_MAX
@@ -1866,11 +1945,13 @@ static const struct {
 	[OP_SVC_ADD] = { "service add", 100, B(EEXIST) },
 	[OP_SVC_SET] = { "service backlog, maxconn", 60, B(ENOENT) },
 	[OP_SCHED] = { "service scheduler", 60, B(ENOENT) },
+	[OP_QUEUE] = { "service queue", 40, B(ENOENT) },
 	[OP_SVC_DEL] = { "service del", 20, B(ENOENT) },
 	[OP_SVC_DEL_CUT] = { "service del cut", 5, B(ENOENT) },
 	[OP_BE_ADD] = { "backend add", 150, B(ENOENT) | B(EEXIST) },
 	[OP_WEIGHT] = { "backend weight", 100, B(ENOENT) },
 	[OP_STATE] = { "backend state", 100, B(ENOENT) },
+	[OP_MAXCONN] = { "backend maxconn", 60, B(ENOENT) },
 	[OP_BE_DEL] = { "backend del", 30, B(ENOENT) },
 	[OP_BE_DEL_CUT] = { "backend del cut", 10, B(ENOENT) },
 	[OP_FLUSH] = { "flush", 2, 0 },
@@ -1908,6 +1989,10 @@ static void m_obj(uint16_t nest, uint16_t ep, const struct sockaddr_storage *a)
 static void race_build(enum race_op op)
 {
 	static const uint32_t maxconns[] = { 0, 0, 0, 2, 100 };
+	/* Short waits: the clients' runs are to end within their timeout. */
+	static const uint32_t maxqueues[] = { 0, 0, 2, 64 };
+	static const uint32_t timeouts_ms[] = { 1, 50, 500 };
+	static const uint32_t be_maxconns[] = { 0, 0, 0, 1, 4 };
 	const struct sockaddr_storage *svc = &svc_pool[rnd(nsvc_pool)];
 	const struct sockaddr_storage *be = &be_pool[rnd(nbe_pool)];
 
@@ -1924,6 +2009,23 @@ static void race_build(enum race_op op)
 			m_u32(SPLICELB_SVC_A_BACKLOG, 16 + (uint32_t)rnd(500));
 			m_u32(SPLICELB_SVC_A_MAXCONN, maxconns[rnd(5)]);
 		}
+		m_end();
+		break;
+	case OP_QUEUE:
+		m_init(SPLICELB_CMD_SERVICE_SET, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_u32(SPLICELB_SVC_A_MAXQUEUE, maxqueues[rnd(4)]);
+		if (chance(50))
+			m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
+			      timeouts_ms[rnd(3)]);
+		m_end();
+		break;
+	case OP_MAXCONN:
+		m_init(SPLICELB_CMD_BACKEND_SET, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_end();
+		m_obj(SPLICELB_A_BACKEND, SPLICELB_BE_A_EP, be);
+		m_u32(SPLICELB_BE_A_MAXCONN, be_maxconns[rnd(5)]);
 		m_end();
 		break;
 	case OP_SVC_DEL:

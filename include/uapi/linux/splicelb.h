@@ -42,8 +42,10 @@ enum splicelb_hash_key {
 	SPLICELB_HASH_KEY_ADDR_PORT,
 };
 
-#define SPLICELB_MH_TABLE_SIZE	65537
-#define SPLICELB_MH_TABLE_MAX	4194301
+#define SPLICELB_MH_TABLE_SIZE		65537
+#define SPLICELB_MH_TABLE_MAX		4194301
+#define SPLICELB_QUEUE_TIMEOUT_DEF_MS	5000
+#define SPLICELB_QUEUE_TIMEOUT_MAX_MS	3600000
 
 /**
  * enum splicelb_conn_state
@@ -54,6 +56,8 @@ enum splicelb_hash_key {
  * @SPLICELB_CONN_SERVER_FIN: The server is done sending; the client still
  *   sends.
  * @SPLICELB_CONN_CLOSING: Being torn down.
+ * @SPLICELB_CONN_QUEUED: Waiting in the service's queue for a backend below
+ *   its maxconn.
  */
 enum splicelb_conn_state {
 	SPLICELB_CONN_CONNECTING,
@@ -61,6 +65,7 @@ enum splicelb_conn_state {
 	SPLICELB_CONN_CLIENT_FIN,
 	SPLICELB_CONN_SERVER_FIN,
 	SPLICELB_CONN_CLOSING,
+	SPLICELB_CONN_QUEUED,
 };
 
 enum splicelb_attr {
@@ -96,6 +101,8 @@ enum splicelb_svc_attr {
 	SPLICELB_SVC_A_HASH_KEY,
 	SPLICELB_SVC_A_SEED,
 	SPLICELB_SVC_A_TABLE_SIZE,
+	SPLICELB_SVC_A_MAXQUEUE,
+	SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
 
 	__SPLICELB_SVC_A_MAX
 };
@@ -107,6 +114,7 @@ enum splicelb_be_attr {
 	SPLICELB_BE_A_STATE,
 	SPLICELB_BE_A_STATS,
 	SPLICELB_BE_A_PAD,
+	SPLICELB_BE_A_MAXCONN,
 
 	__SPLICELB_BE_A_MAX
 };
@@ -143,6 +151,9 @@ enum splicelb_stats_attr {
 	SPLICELB_STATS_A_BYTES_COPIED,
 	SPLICELB_STATS_A_TIMEOUTS,
 	SPLICELB_STATS_A_RESETS,
+	SPLICELB_STATS_A_QUEUED,
+	SPLICELB_STATS_A_QUEUE_TIMEOUTS,
+	SPLICELB_STATS_A_QUEUE_LEN,
 	SPLICELB_STATS_A_PAD,
 
 	__SPLICELB_STATS_A_MAX
