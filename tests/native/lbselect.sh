@@ -19,6 +19,7 @@ BIN=${BIN:-build/bin}
 FILTER=${1:-}
 LB=$BIN/lbselect
 PEER=$BIN/slbpeer
+HOLD=$BIN/connhold
 
 ROOT=$(mktemp -d /tmp/lbselect-test.XXXXXX)
 PIDS=$ROOT/pids
@@ -489,6 +490,141 @@ t_emfile() {
 	grep -q "accept: Too many open files: pausing" "$T/lb.log"
 }
 
+# Two backends of maxconn 1, maxqueue 2; every backend connection lasts
+# 1 s.  Two clients are served, the next two wait without spinning and
+# are served as the first ones end, a fifth is reset at once.
+t_queue() {
+	local FIRST WAIT t0 dt c1 c2 st
+	LISTEN=$IP:47000
+	spawn s1 "$PEER" -l "$IP:47001" -N 2 -s 1000 -n 1k -t 10000
+	spawn s2 "$PEER" -l "$IP:47002" -N 2 -s 1000 -n 1k -t 10000
+	wait_port "$IP" 47001
+	wait_port "$IP" 47002
+	printf '%s\n' "service add $IP:47000 maxqueue 2 queue-timeout 10s" \
+		"backend add $IP:47001 service $IP:47000 maxconn 1" \
+		"backend add $IP:47002 service $IP:47000 maxconn 1" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	spawn first "$PEER" -c "$IP:47000" -N 2 -n 1k -t 10000
+	FIRST=$SPAWNED
+	log_wait "$T/lb.log" "connected to" 2
+	t0=$(now_ms)
+	spawn wait "$PEER" -c "$IP:47000" -N 2 -n 1k -t 10000
+	WAIT=$SPAWNED
+	log_wait "$T/lb.log" "waiting (2 in the queue)" 1
+	"$PEER" -c "$IP:47000" -e reset -t 2000
+	dt=$(($(now_ms) - t0))
+	echo "the fifth client was reset after $dt ms"
+	[ "$dt" -lt 700 ]
+	c1=$(cpu_ticks "$LBPID")
+	sleep 0.3
+	c2=$(cpu_ticks "$LBPID")
+	echo "lbselect used $((c2 - c1)) ticks in 0.3 s with 2 waiting"
+	[ $((c2 - c1)) -le 3 ]
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service " queue_len)" = 2 ]
+	wait_exit "$FIRST" 5
+	wait_exit "$WAIT" 5
+	dt=$(($(now_ms) - t0))
+	echo "the waiters were served $dt ms after they came"
+	[ "$dt" -ge 1000 ]
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service " queued)" = 2 ]
+	[ "$(field "$st" "service " refused)" = 1 ]
+	[ "$(field "$st" "service " queue_timeouts)" = 0 ]
+	[ "$(field "$st" "service " queue_len)" = 0 ]
+	[ "$(field "$st" "backend $IP:47001" total)" = 2 ]
+	[ "$(field "$st" "backend $IP:47002" total)" = 2 ]
+}
+
+# One backend of maxconn 1, held for 2.5 s.  Waiters that reset or close
+# before a byte leave the queue at once; one that stays is reset at its
+# queue-timeout; SIGTERM resets a waiter at once, the holder finishes.
+t_queue_timeout() {
+	local HOLDER CH W t0 dt st
+	LISTEN=$IP:47000
+	spawn srv "$PEER" -l "$IP:47001" -N 1 -s 2500 -n 1k -t 10000
+	wait_port "$IP" 47001
+	printf '%s\n' "service add $IP:47000 maxqueue 4 queue-timeout 500ms" \
+		"backend add $IP:47001 service $IP:47000 maxconn 1" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v -D 5s
+	spawn holder "$PEER" -c "$IP:47000" -n 1k -t 10000
+	HOLDER=$SPAWNED
+	log_wait "$T/lb.log" "connected to" 1
+	# slbpeer resets at its own timeout; connhold's exit sends FINs.
+	"$PEER" -c "$IP:47000" -w -e timeout -t 200
+	log_wait "$T/lb.log" "client: .*: reset" 1
+	spawn hold "$HOLD" "$IP:47000" 2
+	CH=$SPAWNED
+	log_wait "$T/hold.log" "ready 2" 1
+	log_wait "$T/lb.log" "waiting (2 in the queue)" 1
+	kill "$CH"
+	log_wait "$T/lb.log" "client left the queue" 2
+	t0=$(now_ms)
+	"$PEER" -c "$IP:47000" -n 1k -e reset -t 3000
+	dt=$(($(now_ms) - t0))
+	echo "the waiter was reset after $dt ms"
+	[ "$dt" -ge 450 ] && [ "$dt" -lt 1500 ]
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service " queued)" = 4 ]
+	[ "$(field "$st" "service " queue_timeouts)" = 1 ]
+	[ "$(field "$st" "service " queue_len)" = 0 ]
+	[ "$(field "$st" "service " refused)" = 0 ]
+	spawn w "$PEER" -c "$IP:47000" -n 1k -e reset -t 3000
+	W=$SPAWNED
+	log_wait "$T/lb.log" "waiting (1 in the queue)" 4
+	t0=$(now_ms)
+	kill -TERM "$LBPID"
+	wait_exit "$W" 2
+	dt=$(($(now_ms) - t0))
+	echo "SIGTERM reset the waiter after $dt ms"
+	[ "$dt" -lt 400 ]
+	wait_exit "$HOLDER" 5
+	wait_exit "$LBPID" 5
+}
+
+# Reloads: a higher maxconn lets a waiter through at once; a removed
+# service's waiter is reset while its connection finishes.
+t_queue_reload() {
+	local A=$IP:47000 B=$IP:47010 S1=$IP:47001 H1 W1 H2 W2 t0 dt
+	LISTEN=$A
+	spawn srv "$PEER" -l "$S1" -N 4 -s 1500 -n 1k -t 15000
+	wait_port "$IP" 47001
+	printf '%s\n' "service add $A maxqueue 4" \
+		"backend add $S1 service $A maxconn 1" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	spawn h1 "$PEER" -c "$A" -n 1k -t 10000
+	H1=$SPAWNED
+	log_wait "$T/lb.log" "connected to" 1
+	spawn w1 "$PEER" -c "$A" -n 1k -t 10000
+	W1=$SPAWNED
+	log_wait "$T/lb.log" "waiting (1 in the queue)" 1
+	t0=$(now_ms)
+	hup "service add $A maxqueue 4
+backend add $S1 service $A maxconn 2"
+	log_wait "$T/lb.log" "connected to" 2
+	dt=$(($(now_ms) - t0))
+	echo "the waiter got a backend $dt ms after the reload"
+	[ "$dt" -lt 500 ]
+	wait_exit "$H1" 5
+	wait_exit "$W1" 5
+	hup "service add $A maxqueue 4
+backend add $S1 service $A maxconn 1"
+	spawn h2 "$PEER" -c "$A" -n 1k -t 10000
+	H2=$SPAWNED
+	log_wait "$T/lb.log" "connected to" 3
+	spawn w2 "$PEER" -c "$A" -n 1k -e reset -t 10000
+	W2=$SPAWNED
+	log_wait "$T/lb.log" "waiting (1 in the queue)" 2
+	hup "service add $B
+backend add $S1 service $B"
+	grep -q "service $A removed (1 connections left" "$T/lb.log"
+	wait_exit "$W2" 1
+	wait_exit "$H2" 5
+}
+
 t_config_errors() {
 	local rc=0
 	printf '%s\n' "# comment" "" "service add $IP:47000 scheduler rr" \
@@ -534,6 +670,9 @@ half_closed_timeout:half-closed timeout resets both sides
 sigterm_drain:SIGTERM stops accepting, connections finish, exit 0
 drain_deadline:drain deadline resets what is left
 emfile:EMFILE on accept does not spin
+queue:backend maxconn and maxqueue: waiters served in turn, excess reset
+queue_timeout:queue: clients that leave, queue-timeout, SIGTERM
+queue_reload:queue: reload lets waiters through, removal resets them
 config_errors:bad configuration refused with FILE:LINE, exit codes"
 
 run() {

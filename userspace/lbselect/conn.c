@@ -3,9 +3,24 @@
  * Connection state machine.
  *
  *   accept -> CONNECTING -> (SO_ERROR == 0) -> relaying -> both FINs passed
- *                |  ^                            |          on -> close
- *     failed or  |  | next backend               +-> error, RST, timeout
- *     timed out  +--+ (at most opt.tries)             -> reset both sides
+ *     |        |  ^ |  ^                         |          on -> close
+ *     |        +--+ |  | a slot                  +-> error, RST, timeout
+ *     |         (1) |  | frees                        -> reset both sides
+ *     |             v  |
+ *     +-----------> QUEUED -> queue-timeout, client gone: reset
+ *
+ *   (1) failed or timed out: the next backend, at most opt.tries
+ *
+ * Where a backend would be picked, a client waits in its service's queue
+ * instead when every backend that would take it is at its maxconn, or
+ * when others wait already: nobody overtakes them.
+ *
+ * A waiter holds its slot and its client, and nothing else: no backend
+ * socket, no memory beyond its slot.  It reads the client as a connecting
+ * client does, into its own buffer, so that a client that resets, or
+ * closes before a byte, is gone from the queue at once, and there is no
+ * spinning: once a buffer's worth or the FIN is in, the client is not
+ * selected again until a backend takes it.
  *
  * A FIN read from one side is passed on (shutdown(SHUT_WR)) only once the
  * data read before it has been written, and the other direction goes on
@@ -40,6 +55,7 @@
 struct connect_scratch {
 	u8 client[SLB_SCHED_ID_LEN];	/* for the hashing schedulers */
 	u64 connect_start_us;		/* of this attempt, for lt */
+	struct conn *qprev, *qnext;	/* in the service's queue */
 	const struct slb_sched_dest *tried[];
 };
 
@@ -47,7 +63,15 @@ _Static_assert(sizeof(struct connect_scratch) +
 	       LB_MAX_TRIES * sizeof(struct slb_sched_dest *) <= LB_MIN_BUF,
 	       "the connect scratch must fit the smallest buffer");
 
-static struct lb_ratelimit rl_fd_setsize, rl_no_backend, rl_no_fd;
+/*
+ * Waiters that tried backends before may be kept from a free slot by
+ * their own history; this many are passed over per pass, so that one
+ * pass's work stays bounded (the kernel module's limit too).
+ */
+#define QUEUE_SKIPS	8
+
+static struct lb_ratelimit rl_fd_setsize, rl_no_backend, rl_no_fd,
+			   rl_queue_full;
 
 static struct connect_scratch *scratch(const struct conn *c)
 {
@@ -58,6 +82,12 @@ static struct connect_scratch *scratch(const struct conn *c)
 static unsigned int conn_id(const struct conn *c)
 {
 	return pool_index(c);
+}
+
+/* No backend to relay to yet: connecting to one, or waiting for one. */
+static bool pending(const struct conn *c)
+{
+	return c->flags & (CF_CONNECTING | CF_QUEUED);
 }
 
 static int src_fd(const struct conn *c, int d)
@@ -107,8 +137,46 @@ static void close_reset(int fd)
 	close(fd);
 }
 
+static void queue_join(struct conn *c)
+{
+	struct connect_scratch *sc = scratch(c);
+	struct service *s = c->svc;
+
+	sc->qprev = s->queue_tail;
+	sc->qnext = NULL;
+	if (s->queue_tail)
+		scratch(s->queue_tail)->qnext = c;
+	else
+		s->queue_head = c;
+	s->queue_tail = c;
+	s->queue_len++;
+	s->cnt.queued++;
+	c->flags |= CF_QUEUED;
+	c->stamp = lb_now;
+}
+
+static void queue_leave(struct conn *c)
+{
+	struct connect_scratch *sc = scratch(c);
+	struct service *s = c->svc;
+
+	if (!(c->flags & CF_QUEUED))
+		return;
+	if (sc->qprev)
+		scratch(sc->qprev)->qnext = sc->qnext;
+	else
+		s->queue_head = sc->qnext;
+	if (sc->qnext)
+		scratch(sc->qnext)->qprev = sc->qprev;
+	else
+		s->queue_tail = sc->qprev;
+	s->queue_len--;
+	c->flags &= (u16)~CF_QUEUED;
+}
+
 static void conn_release(struct conn *c)
 {
+	queue_leave(c);
 	if (c->be)
 		backend_put(c->be);
 	service_put(c->svc);
@@ -258,22 +326,73 @@ static int start_connect(struct conn *c)
 	return 1;
 }
 
-/* Hand the client to the next backend that will have it; false if gone. */
-static bool connect_next(struct conn *c)
+/* No backend will take the client: reset it; always false (gone). */
+static bool refuse(struct conn *c)
+{
+	char a[SLB_ADDR_STRLEN];
+
+	c->svc->cnt.refused++;
+	lb_log_limited(&rl_no_backend, "service %s: no backend took a client "
+		       "(%u tried)", slb_addr_format(&c->svc->addr, a,
+						     sizeof(a)), c->ntried);
+	conn_abort(c, "no backend");
+	return false;
+}
+
+/* It waits for a slot, if there is a place in the queue; false if gone. */
+static bool conn_wait(struct conn *c)
+{
+	struct service *s = c->svc;
+	char a[SLB_ADDR_STRLEN];
+
+	if (c->flags & CF_QUEUED)
+		return true;	/* where it is: it keeps its turn */
+	if (s->queue_len < s->maxqueue && !loop_stopping()) {
+		queue_join(c);
+		lb_log(1, "conn %u: waiting (%u in the queue)", conn_id(c),
+		       s->queue_len);
+		return true;
+	}
+	s->cnt.refused++;
+	lb_log_limited(&rl_queue_full, "service %s: backends at their maxconn "
+		       "and %u clients waiting (maxqueue %u): refusing a "
+		       "client", slb_addr_format(&s->addr, a, sizeof(a)),
+		       s->queue_len, s->maxqueue);
+	conn_abort(c, "queue full");
+	return false;
+}
+
+/* A backend for c, counted in its active; NULL if none will take it. */
+static struct backend *pick(struct conn *c, struct slb_sched_ctx *ctx)
 {
 	struct connect_scratch *sc = scratch(c);
-	struct slb_sched_ctx ctx = { .client = sc->client };
-	char a[SLB_ADDR_STRLEN];
+
+	ctx->client = sc->client;
+	ctx->tried = sc->tried;
+	ctx->ntried = c->ntried;
+	ctx->random = pick_random();
+	return service_pick(c->svc, ctx);
+}
+
+/*
+ * Hand the client to the next backend that will have it, or let it wait
+ * for one; false if gone.
+ */
+static bool connect_next(struct conn *c)
+{
+	struct slb_sched_ctx ctx = { 0 };
 	int r;
 
 	while (c->ntried < opt.tries) {
-		ctx.tried = sc->tried;
-		ctx.ntried = c->ntried;
-		ctx.random = pick_random();
-		c->be = service_pick(c->svc, &ctx);
+		/* No overtaking: behind those waiting, whatever is free. */
+		if (c->svc->queue_len && !(c->flags & CF_QUEUED))
+			return conn_wait(c);
+		c->be = pick(c, &ctx);
 		if (!c->be)
-			break;
-		sc->tried[c->ntried++] = &c->be->dest;
+			return service_full(c->svc, &ctx) ? conn_wait(c) :
+							     refuse(c);
+		queue_leave(c);
+		scratch(c)->tried[c->ntried++] = &c->be->dest;
 		r = start_connect(c);
 		if (r == 0)
 			return true;
@@ -283,12 +402,32 @@ static bool connect_next(struct conn *c)
 			return false;
 		}
 	}
-	c->svc->cnt.refused++;
-	lb_log_limited(&rl_no_backend, "service %s: no backend took a client "
-		       "(%u tried)", slb_addr_format(&c->svc->addr, a,
-						     sizeof(a)), c->ntried);
-	conn_abort(c, "no backend");
-	return false;
+	return refuse(c);
+}
+
+void conn_serve_queue(struct service *s)
+{
+	unsigned int skipped = 0;
+	struct conn *c, *next;
+
+	s->queue_kick = false;
+	/* A waiter put back at the tail is met again: tries bound that. */
+	for (c = s->queue_head; c; c = next) {
+		next = scratch(c)->qnext;
+		if (!connect_next(c) || !(c->flags & CF_QUEUED))
+			continue;
+		/* A fresh client found no slot: nor will those behind it. */
+		if (!c->ntried || ++skipped > QUEUE_SKIPS)
+			break;
+	}
+}
+
+void conn_reset_queue(struct service *s, const char *why)
+{
+	while (s->queue_head) {
+		s->cnt.refused++;
+		conn_abort(s->queue_head, why);
+	}
 }
 
 void conn_accept(struct service *s, int cfd,
@@ -372,7 +511,9 @@ static bool pump_read(struct conn *c, int d)
 	n = recv(src_fd(c, d), pool_buf(c, d), pool_bufsize(), 0);
 	if (n < 0)
 		return would_block() ? true : conn_fail(c, src_fd(c, d), errno);
-	c->stamp = lb_now;
+	/* The stamp of a connect or a wait is its start: client data waits. */
+	if (!pending(c))
+		c->stamp = lb_now;
 	if (n == 0) {
 		c->flags |= CF_EOF(d);
 		lb_log(2, "conn %u: FIN from %s", conn_id(c), side(d == C2B));
@@ -380,10 +521,24 @@ static bool pump_read(struct conn *c, int d)
 	}
 	c->off[d] = 0;
 	c->len[d] = (u32)n;
-	if (c->flags & CF_CONNECTING)
+	if (pending(c))
 		return true;
 	/* Most writes go through at once: save a round through select(). */
 	return pump_write(c, d);
+}
+
+/*
+ * A waiter's FIN before any byte: nothing to pass on, and a client that
+ * closes without a word has given up far more often than it half-closes
+ * to hear the server first.  Its place goes to the next one.  A FIN after
+ * data may be a half-close: that client waits on.
+ */
+static bool settle_waiter(struct conn *c)
+{
+	if (!(c->flags & CF_EOF(C2B)) || c->len[C2B])
+		return true;
+	conn_abort(c, "client left the queue");
+	return false;
 }
 
 /* Pass FINs on once their data is out; close when both are.  */
@@ -391,6 +546,8 @@ static bool settle(struct conn *c)
 {
 	int d;
 
+	if (c->flags & CF_QUEUED)
+		return settle_waiter(c);
 	if (c->flags & CF_CONNECTING)
 		return true;
 	for (d = C2B; d <= B2C; d++) {
@@ -410,14 +567,14 @@ static bool settle(struct conn *c)
 
 int conn_want(struct conn *c, fd_set *r, fd_set *w)
 {
-	bool up = !(c->flags & CF_CONNECTING);
+	bool up = !pending(c);
 	u8 sel = 0;
 
 	if (!(c->flags & CF_EOF(C2B)) && !c->len[C2B])
 		sel |= SEL_CR;
 	if (up && !(c->flags & CF_EOF(B2C)) && !c->len[B2C])
 		sel |= SEL_BR;
-	if (!up || c->len[C2B])
+	if ((c->flags & CF_CONNECTING) || (up && c->len[C2B]))
 		sel |= SEL_BW;		/* while connecting: completion */
 	if (up && c->len[B2C])
 		sel |= SEL_CW;
@@ -462,6 +619,8 @@ u64 conn_deadline(const struct conn *c)
 {
 	unsigned int t;
 
+	if (c->flags & CF_QUEUED)
+		return c->stamp + c->svc->queue_timeout_ms;
 	if (c->flags & CF_CONNECTING)
 		t = opt.connect_ms;
 	else if (c->flags & (CF_EOF(C2B) | CF_EOF(B2C)))
@@ -473,7 +632,10 @@ u64 conn_deadline(const struct conn *c)
 
 void conn_timeout(struct conn *c)
 {
-	if (c->flags & CF_CONNECTING) {
+	if (c->flags & CF_QUEUED) {
+		c->svc->cnt.queue_timeouts++;
+		conn_abort(c, "queue timeout");
+	} else if (c->flags & CF_CONNECTING) {
 		attempt_failed(c, ETIMEDOUT);
 		connect_next(c);
 	} else if (c->flags & (CF_EOF(C2B) | CF_EOF(B2C))) {

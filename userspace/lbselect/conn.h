@@ -24,6 +24,7 @@ enum { C2B, B2C };		/* directions: client to backend and back */
 #define CF_CONNECTING	0x01	/* backend connect() in progress */
 #define CF_EOF(d)	(0x02 << (d))	/* FIN read from d's source */
 #define CF_SHUT(d)	(0x08 << (d))	/* FIN passed on to d's destination */
+#define CF_QUEUED	0x20	/* in its service's queue, no backend */
 
 /* conn.sel: what the last fd_sets were built with for this connection. */
 #define SEL_CR		0x01
@@ -72,6 +73,18 @@ void conn_timeout(struct conn *c);
 
 /* Close both sides with a reset (drain deadline, shutdown). */
 void conn_abort(struct conn *c, const char *why);
+
+/*
+ * Hand the slots free now to s's waiters, oldest first; the work is
+ * bounded by the slots, the waiters that leave, and a few skipped.
+ */
+void conn_serve_queue(struct service *s);
+
+/*
+ * Reset every waiter of s (removed, stopping).  s must not be marked
+ * removed yet: the last waiter's release would free it.
+ */
+void conn_reset_queue(struct service *s, const char *why);
 
 /* The descriptor can go in an fd_set (no memory corruption). */
 static inline bool fd_fits(int fd)

@@ -6,7 +6,10 @@
  * interest always follows the state (no stale "want write" after a buffer
  * drained), then handles, in order: new clients, connection events,
  * timers, and last signals, so that a reload never closes or reuses a
- * descriptor that this round's fd_sets still talk about.
+ * descriptor that this round's fd_sets still talk about.  Then the slots
+ * freed in the round go to the waiters in the services' queues, outside
+ * the walks over the pool: a waiter reset there would swap another
+ * connection into its place, one such a walk may have passed already.
  */
 #include "lbselect.h"	/* first: it asks for _GNU_SOURCE (accept4) */
 
@@ -39,6 +42,11 @@ void loop_accept_backoff(void)
 	if (accept_resume <= lb_now)
 		lb_stats.accept_backoffs++;
 	accept_resume = lb_now + ACCEPT_BACKOFF_MS;
+}
+
+bool loop_stopping(void)
+{
+	return draining;
 }
 
 static bool accepting(void)
@@ -184,6 +192,8 @@ static void reload(const char *path)
 
 static void start_drain(void)
 {
+	struct service *s;
+
 	if (draining) {
 		lb_log(0, "stopping now: resetting %u connections",
 		       pool_used());
@@ -193,6 +203,9 @@ static void start_drain(void)
 	draining = true;
 	drain_deadline = lb_now + opt.drain_ms;
 	services_close_listeners();
+	/* They have no backend connection to finish. */
+	for (s = lb_services; s; s = s->next)
+		conn_reset_queue(s, "stopping");
 	lb_log(0, "stopping: listeners closed, waiting up to %u ms for %u "
 	       "connections", opt.drain_ms, pool_used());
 }
@@ -207,6 +220,15 @@ static void handle_signals(const char *config_path)
 		reload(config_path);
 	if (sig & LB_SIG_TERM)
 		start_drain();
+}
+
+static void serve_queues(void)
+{
+	struct service *s;
+
+	for (s = lb_services; s; s = s->next)
+		if (s->queue_kick)
+			conn_serve_queue(s);
 }
 
 /* Draining and done (or out of time)? */
@@ -268,6 +290,7 @@ int loop_run(const char *config_path)
 		run_timers();
 		if (FD_ISSET(signals_fd(), &r))
 			handle_signals(config_path);
+		serve_queues();
 		if (drained())
 			return 0;
 	}

@@ -5,6 +5,8 @@
 #ifndef LBSELECT_LOOP_H
 #define LBSELECT_LOOP_H
 
+#include <stdbool.h>
+
 #include "lbselect.h"
 
 /* Time of the current round, in now_ms() time. */
@@ -12,6 +14,9 @@ extern u64 lb_now;
 
 /* Out of descriptors or memory: stop accepting for a short while. */
 void loop_accept_backoff(void);
+
+/* SIGTERM came: nobody new may wait in a queue. */
+bool loop_stopping(void);
 
 /* Run until told to stop; returns the exit status. */
 int loop_run(const char *config_path);

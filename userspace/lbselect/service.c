@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "conn.h"
 #include "service.h"
 
 struct service *lb_services;
@@ -128,6 +129,16 @@ static void service_rebuild_table(struct service *s)
 	free(scratch);
 }
 
+static void service_set_queue(struct service *s,
+			      const struct slb_cfg_service *cs)
+{
+	/* A smaller one only admits fewer: who waits already waits on. */
+	s->maxqueue = cs->maxqueue;
+	s->queue_timeout_ms = cs->has & SLB_CFG_HAS_QUEUE_TIMEOUT ?
+			      cs->queue_timeout_ms :
+			      SPLICELB_QUEUE_TIMEOUT_DEF_MS;
+}
+
 static void service_update(struct service *s, const struct slb_cfg_service *cs,
 			   const struct slb_sched_ops *ops)
 {
@@ -140,6 +151,9 @@ static void service_update(struct service *s, const struct slb_cfg_service *cs,
 	}
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
+	service_set_queue(s, cs);
+	/* New backends or higher limits may have room for the waiters. */
+	s->queue_kick = true;
 }
 
 static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
@@ -151,6 +165,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	s->lfd = lfd;
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
+	service_set_queue(s, cs);
 	s->opts = cs->opts;
 	service_set_sched(s, ops);
 	return s;
@@ -187,6 +202,7 @@ static void backend_set(struct backend *b, const struct slb_cfg_backend *cb)
 	b->state = cb->state;
 	b->dest.weight = cb->weight;
 	b->dest.table_weight = cb->weight;
+	b->dest.maxconn = cb->maxconn;
 	b->dest.available = cb->state == SPLICELB_BACKEND_UP;
 }
 
@@ -275,7 +291,8 @@ static void sync_backends(struct service *s, const struct slb_cfg *cfg,
 			continue;
 		}
 		b = dest_backend(s->dests[j]);
-		if (b->dest.weight == cb->weight && b->state == cb->state)
+		if (b->dest.weight == cb->weight && b->state == cb->state &&
+		    b->dest.maxconn == cb->maxconn)
 			continue;
 		backend_set(b, cb);
 		s->ops->upd_dest(s->sched_state, s->dests, s->ndests,
@@ -288,6 +305,8 @@ static void service_remove(struct service *s)
 {
 	char a[SLB_ADDR_STRLEN];
 
+	/* Before it is marked removed: the last waiter must not free it. */
+	conn_reset_queue(s, "service removed");
 	lb_log(0, "service %s removed (%u connections left to finish)",
 	       slb_addr_format(&s->addr, a, sizeof(a)), s->active);
 	if (s->lfd >= 0)
@@ -472,6 +491,7 @@ void backend_put(struct backend *b)
 {
 	struct backend **p;
 
+	b->svc->queue_kick = true;
 	if (--b->dest.active || !b->removed)
 		return;
 	for (p = &b->svc->gone; *p; p = &(*p)->next) {

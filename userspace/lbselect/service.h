@@ -18,12 +18,16 @@
 #include "lbselect.h"
 #include "sched.h"
 
+struct conn;
+
 struct lb_counters {
 	u64 total;		/* service: accepted; backend: connected */
 	u64 client_bytes;	/* read from clients, written to backends */
 	u64 backend_bytes;	/* read from backends, written to clients */
 	u64 connect_failures;	/* backend connect attempts that failed */
 	u64 refused;		/* service: clients closed unserved */
+	u64 queued;		/* service: times a client began to wait */
+	u64 queue_timeouts;	/* service: waiters reset at queue-timeout */
 };
 
 struct backend {
@@ -44,6 +48,12 @@ struct service {
 	unsigned int backlog;
 	unsigned int maxconn;		/* 0 = unlimited */
 	unsigned int active;		/* connections holding it */
+	unsigned int maxqueue;		/* clients that may wait; 0 = none */
+	unsigned int queue_timeout_ms;	/* how long each may wait */
+	/* Clients waiting for a backend below its maxconn, oldest first. */
+	struct conn *queue_head, *queue_tail;
+	unsigned int queue_len;
+	bool queue_kick;		/* a slot freed or a reload: serve it */
 	const struct slb_sched_ops *ops;
 	_Alignas(max_align_t) u8 sched_state[SLB_SCHED_STATE_MAX];
 	struct slb_sched_opts opts;
@@ -90,6 +100,13 @@ void services_free(void);
 struct backend *service_pick(struct service *s, struct slb_sched_ctx *ctx);
 
 void backend_put(struct backend *b);
+
+/* After a failed pick: would a backend take the client but for maxconn? */
+static inline bool service_full(const struct service *s,
+				const struct slb_sched_ctx *ctx)
+{
+	return slb_sched_full(s->dests, s->ndests, ctx);
+}
 
 static inline void service_get(struct service *s)
 {

@@ -40,11 +40,13 @@ static void print_backend(const struct backend *b)
 
 static void print_service(const struct service *s)
 {
-	char a[SLB_ADDR_STRLEN], tail[64];
+	char a[SLB_ADDR_STRLEN], tail[160];
 	const struct backend *b;
 	unsigned int i;
 
-	snprintf(tail, sizeof(tail), " refused=%" PRIu64 "%s", s->cnt.refused,
+	snprintf(tail, sizeof(tail), " refused=%" PRIu64 " queued=%" PRIu64
+		 " queue_timeouts=%" PRIu64 " queue_len=%u%s", s->cnt.refused,
+		 s->cnt.queued, s->cnt.queue_timeouts, s->queue_len,
 		 s->removed ? " removed" : "");
 	fprintf(stderr, "lbselect: service %s scheduler=%s",
 		slb_addr_format(&s->addr, a, sizeof(a)), s->ops->name);
