@@ -383,12 +383,33 @@ static void slb_conn_connect_next(struct slb_conn *conn)
 }
 
 /*
+ * A waiter's client whose FIN came before any byte has given up far more
+ * often than it half-closes to hear the server first: its place goes to
+ * the next one, as in lbselect.  Nothing has read the socket yet, so its
+ * unread sequence space is the FIN alone.
+ */
+static bool slb_conn_client_gave_up(struct sock *sk)
+{
+	const struct tcp_sock *tp = tcp_sk(sk);
+
+	return READ_ONCE(sk->sk_state) == TCP_CLOSE_WAIT &&
+	       READ_ONCE(tp->rcv_nxt) - READ_ONCE(tp->copied_seq) <= 1;
+}
+
+/*
  * A waiter's turn: the backend granted it, if any.  A slot granted just
  * as the wait timed out is still taken: the client has waited for it.
  */
 static void slb_conn_queued(struct slb_conn *conn)
 {
-	struct slb_backend *be = slb_service_wait(conn->svc, &conn->pick);
+	struct slb_backend *be;
+
+	if (slb_conn_client_gave_up(conn->client->sk)) {
+		slb_conn_count_event(conn, SLB_CTR_RESETS);
+		slb_conn_close(conn, true);
+		return;
+	}
+	be = slb_service_wait(conn->svc, &conn->pick);
 
 	if (be == ERR_PTR(-EAGAIN)) {
 		if (time_before(jiffies, slb_conn_queue_deadline(conn))) {
