@@ -290,7 +290,7 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	spin_lock(&svc->sched_lock);
 	be->dest.available = slb_backend_available(state);
 	if (cfg->set & SLB_BE_SET_MAXCONN)
-		be->dest.maxconn = cfg->maxconn;
+		WRITE_ONCE(be->dest.maxconn, cfg->maxconn);
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
 	drained = state == SPLICELB_BACKEND_DRAIN && !be->dest.active;
@@ -395,6 +395,17 @@ static void slb_backend_drained(struct slb_backend *be)
 		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_STATE);
 	}
 	mutex_unlock(&sn->lock);
+}
+
+bool slb_backend_live(struct slb_backend *be)
+{
+	struct slb_service *svc = be->svc;
+	bool live;
+
+	spin_lock(&svc->sched_lock);
+	live = !be->removed && !svc->dead;
+	spin_unlock(&svc->sched_lock);
+	return live;
 }
 
 void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us)

@@ -70,6 +70,13 @@ void slb_backend_del_all(struct slb_service *svc);
  * @rtt_us: its socket's smoothed RTT, for least time; 0 if none.
  */
 void slb_backend_conn_done(struct slb_backend *be, u32 rtt_us);
+/*
+ * Still in its service, and the service still there?  Taken under the
+ * lock that deletion marks them under, so that a connection that has
+ * published its backend in conn->be and then finds it live is one the
+ * deletion's cut will see.
+ */
+bool slb_backend_live(struct slb_backend *be);
 /* A measurement of the backend for least time: lib/sched.h's sample. */
 void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us);
 void slb_backend_put(struct slb_backend *be);

@@ -38,7 +38,7 @@ enum {
 struct workqueue_struct *slb_wq;
 /*
  * A cache of its own, as IPVS has for its connections: the structure is
- * just over 512 bytes, which kmalloc would round up to 1 KiB.
+ * some 600 bytes, which kmalloc would round up to 1 KiB.
  */
 static struct kmem_cache *slb_conn_cache;
 
@@ -271,10 +271,10 @@ static void slb_conn_close(struct slb_conn *conn, bool abort)
 }
 
 /*
- * Forget the backend whose connect failed, counting it against it; there
- * is no socket if none could be made.
+ * Forget the backend whose connect failed, counting it against it if
+ * @failed; there is no socket if none was made.
  */
-static void slb_conn_drop_backend(struct slb_conn *conn)
+static void slb_conn_drop_backend(struct slb_conn *conn, bool failed)
 {
 	struct socket *server = conn->server;
 	struct slb_backend *be = conn->be;
@@ -287,9 +287,11 @@ static void slb_conn_drop_backend(struct slb_conn *conn)
 	mutex_unlock(&conn->sock_lock);
 	slb_conn_release_sock(server, true);
 
-	slb_stats_inc(&be->stats, SLB_CTR_CONNECT_FAILS);
-	slb_stats_inc(&conn->svc->stats, SLB_CTR_CONNECT_FAILS);
-	slb_stats_inc(&conn->sn->stats, SLB_CTR_CONNECT_FAILS);
+	if (failed) {
+		slb_stats_inc(&be->stats, SLB_CTR_CONNECT_FAILS);
+		slb_stats_inc(&conn->svc->stats, SLB_CTR_CONNECT_FAILS);
+		slb_stats_inc(&conn->sn->stats, SLB_CTR_CONNECT_FAILS);
+	}
 	slb_backend_conn_done(be, 0);
 	slb_backend_put(be);
 }
@@ -302,6 +304,12 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	mutex_lock(&conn->sock_lock);
 	conn->be = be;
 	mutex_unlock(&conn->sock_lock);
+	/*
+	 * Picked, or granted from the queue, before a deletion that then
+	 * could not see it in conn->be to cut it: it must not connect.
+	 */
+	if (!slb_backend_live(be))
+		return -ESTALE;
 	ret = sock_create_kern(conn->sn->net, be->addr.sa.sa_family,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (ret)
@@ -336,14 +344,17 @@ static unsigned long slb_conn_queue_deadline(struct slb_conn *conn)
 static bool slb_conn_try(struct slb_conn *conn, struct slb_backend *be)
 {
 	struct slb_pick *pick = &conn->pick;
+	int ret;
 
-	pick->tried[pick->ntried++] = &be->dest;
 	slb_conn_set_state(conn, SPLICELB_CONN_CONNECTING);
-	if (!slb_conn_connect(conn, be)) {
+	ret = slb_conn_connect(conn, be);
+	if (ret != -ESTALE)
+		pick->tried[pick->ntried++] = &be->dest;
+	if (!ret) {
 		timer_reduce(&conn->timer, slb_conn_connect_deadline(conn));
 		return true;
 	}
-	slb_conn_drop_backend(conn);
+	slb_conn_drop_backend(conn, ret != -ESTALE);
 	return false;
 }
 
@@ -490,7 +501,7 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 	/* Refused, unreachable, or no answer in time: the next one. */
 	net_dbg_ratelimited("splicelb: backend %pISpc: connect failed (%d)\n",
 			    &conn->be->addr.sa, -conn->server->sk->sk_err);
-	slb_conn_drop_backend(conn);
+	slb_conn_drop_backend(conn, true);
 	slb_conn_connect_next(conn);
 	return false;
 }

@@ -152,8 +152,9 @@ struct slb_backend *slb_service_wait_cancel(struct slb_service *svc,
 
 /*
  * Waiters that tried backends before may be kept from a free slot by
- * their own history; this many are passed over per call before the
- * rest are left waiting, so that one call's work stays bounded.
+ * their own history.  This many of them are given a pick per call, and
+ * the rest passed over without one, so that a call's picks stay bounded
+ * and yet no fresh waiter behind them is kept from a slot.
  */
 #define SLB_SERVICE_DEQUEUE_SKIPS	8
 
@@ -170,14 +171,15 @@ void slb_service_dequeue(struct slb_service *svc)
 		return;
 	}
 	list_for_each_entry_safe(pick, tmp, &svc->queue, node) {
+		if (pick->ntried && skipped >= SLB_SERVICE_DEQUEUE_SKIPS)
+			continue;
 		be = slb_service_pick(svc, pick, &ctx);
 		if (be) {
 			slb_service_grant(svc, pick, be);
 			continue;
 		}
 		if (pick->ntried) {
-			if (++skipped > SLB_SERVICE_DEQUEUE_SKIPS)
-				break;
+			skipped++;
 			continue;
 		}
 		/*
@@ -441,6 +443,21 @@ static void slb_service_set_sched(struct slb_service *svc,
 	kvfree(old);
 }
 
+/* Waiters' timers are set for the old deadline: a shorter one wakes them. */
+static void slb_service_set_queue_timeout(struct slb_service *svc, u32 ms)
+{
+	struct slb_pick *pick;
+	bool shorter = ms < svc->queue_timeout_ms;
+
+	WRITE_ONCE(svc->queue_timeout_ms, ms);
+	if (!shorter)
+		return;
+	spin_lock(&svc->sched_lock);
+	list_for_each_entry(pick, &svc->queue, node)
+		pick->wake(pick);
+	spin_unlock(&svc->sched_lock);
+}
+
 int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		       struct netlink_ext_ack *extack)
 {
@@ -502,7 +519,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	if (cfg->set & SLB_SVC_SET_MAXQUEUE)
 		WRITE_ONCE(svc->maxqueue, cfg->maxqueue);
 	if (cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT)
-		WRITE_ONCE(svc->queue_timeout_ms, cfg->queue_timeout_ms);
+		slb_service_set_queue_timeout(svc, cfg->queue_timeout_ms);
 	slb_netns_changed(svc->sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET_NTF);
 out:

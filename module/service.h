@@ -32,7 +32,10 @@ struct slb_pick {
 	struct list_head node;		/* svc->queue; under sched_lock */
 	struct slb_backend *granted;	/* a slot, given; under sched_lock */
 	bool refused;			/* no backend left; under sched_lock */
-	/* Called under sched_lock when granted or refused: may only queue. */
+	/*
+	 * Called under sched_lock when granted, refused or its deadline
+	 * moved: may only queue work.
+	 */
 	void (*wake)(struct slb_pick *pick);
 };
 

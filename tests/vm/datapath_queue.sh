@@ -11,7 +11,8 @@
 #   - one backend, X on it: A, B and C queue one after the other, D,
 #     beyond maxqueue 3, is reset at once; X goes, and A, B and C are
 #     served in the order they came;
-#   - queue-timeout 1 s: a client waiting behind X is reset;
+#   - queue-timeout 1 s: a client waiting behind X is reset, and so is
+#     one waiting when a queue-timeout of an hour is cut to 1 s;
 #   - raising the backend's maxconn lets a waiter in beside X;
 #   - a waiter that closes before sending a byte leaves the queue.
 #
@@ -45,6 +46,8 @@ CONF
 	else
 		_lbselect_stop
 	fi
+	# The last case's backend sockets gone, so that held1 counts ours.
+	wait_for 60 held1_is 0
 	lb_apply "$tmp/conf"
 }
 
@@ -105,6 +108,7 @@ client() {
 hold_slot() {
 	ip netns exec "$NS_CLI" "$BIN/connhold" "$VIP4:80" 1 >"$tmp/hold" &
 	holder=$!
+	_bg_pids+=("$holder")
 	wait_for 60 held1_is 1
 }
 
@@ -133,7 +137,7 @@ check_clients() {
 	done
 }
 
-ktap_plan 17
+ktap_plan 18
 topo_setup
 serve 1 -n 16k -s "$HOLD_MS" -t 60000
 serve 2 -n 16k -s "$HOLD_MS" -t 60000
@@ -191,6 +195,24 @@ check "it timed out in the queue: queue_timeouts 1, queued 1, queue empty" \
 check "the connection holding the slot is untouched" held1_is 1
 free_slot
 
+# 3b. A shorter queue-timeout holds for those waiting already.
+conf 3 3600s down
+hold_slot
+ip netns exec "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -e reset -t 30000 \
+	>"$tmp/long.log" 2>&1 &
+long=$!
+wait_for 60 stat_is queue_len 1
+if [ "$BALANCER" = module ]; then
+	in_ns "$NS_LB" lbctl service change "$VIP4:80" queue-timeout 1s
+else
+	sed -i "s/queue-timeout 3600s/queue-timeout 1s/" "$tmp/conf"
+	lb_apply "$tmp/conf"
+fi
+check_wait "queue-timeout 3600s -> 1s: the waiter is reset" "$long" \
+	"$tmp/long.log"
+check "counted as a queue timeout" stat_is queue_timeouts 1
+free_slot
+
 # 4. A higher maxconn lets a waiter in at once.
 conf 3 30s down
 hold_slot
@@ -215,8 +237,9 @@ ip netns exec "$NS_CLI" bash -c "exec 3<>/dev/tcp/$VIP4/80
 	exec 3>&-
 	sleep 60" &
 quitter=$!
+_bg_pids+=("$quitter")
 wait_for 60 stat_is queue_len 1
-echo >"$tmp/go"
+timeout 10 bash -c "echo >$tmp/go"
 check "a waiter closing before a byte leaves the queue at once" \
 	wait_for 10 stat_is queue_len 0
 check "not by timing out, and the slot stays held" \

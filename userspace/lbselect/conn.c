@@ -65,8 +65,10 @@ _Static_assert(sizeof(struct connect_scratch) +
 
 /*
  * Waiters that tried backends before may be kept from a free slot by
- * their own history; this many are passed over per pass, so that one
- * pass's work stays bounded (the kernel module's limit too).
+ * their own history.  This many of them are given a pick per pass and
+ * the rest passed over without one, so that a pass's picks stay bounded
+ * and yet no fresh waiter behind them is kept from a slot (the kernel
+ * module's rule too).
  */
 #define QUEUE_SKIPS	8
 
@@ -414,11 +416,14 @@ void conn_serve_queue(struct service *s)
 	/* A waiter put back at the tail is met again: tries bound that. */
 	for (c = s->queue_head; c; c = next) {
 		next = scratch(c)->qnext;
+		if (c->ntried && skipped >= QUEUE_SKIPS)
+			continue;
 		if (!connect_next(c) || !(c->flags & CF_QUEUED))
 			continue;
 		/* A fresh client found no slot: nor will those behind it. */
-		if (!c->ntried || ++skipped > QUEUE_SKIPS)
+		if (!c->ntried)
 			break;
+		skipped++;
 	}
 }
 
