@@ -306,8 +306,14 @@ void slb_sched_sort(void *base, size_t n, size_t size,
  * Samples count for 1/8, as TCP's own srtt does; 0 stays "none yet".
  * The step is rounded away from zero, so that the average reaches a
  * steady sample exactly instead of stopping up to 7 short of it.  It
- * never passes the sample, so it stays at 1 or more.
+ * never passes the sample, so it stays at 1 or more.  A sample counts
+ * for at most SLB_SCHED_SAMPLE_JUMP times the average: one SYN sent
+ * twice, or an RTT a delayed ACK stretched, raises it by a third, not
+ * tenfold, while a backend that really slowed down gets there in a few
+ * samples still.
  */
+#define SLB_SCHED_SAMPLE_JUMP	4
+
 static void slb_sched_ewma(u32 *avg, u32 sample)
 {
 	s64 diff;
@@ -318,6 +324,8 @@ static void slb_sched_ewma(u32 *avg, u32 sample)
 		*avg = sample;
 		return;
 	}
+	if (sample / SLB_SCHED_SAMPLE_JUMP > *avg)
+		sample = *avg * SLB_SCHED_SAMPLE_JUMP;
 	diff = (s64)sample - *avg;
 	*avg = (u32)(*avg + (diff > 0 ? diff + 7 : diff - 7) / 8);
 }

@@ -19,9 +19,20 @@
  *
  * and the pick is the eligible backend with the least of it, compared by
  * cross-multiplying (no division); ties rotate, as with lc.  A backend
- * not measured yet is taken at the mean latency of those that are, so it
- * is neither flooded nor starved before its first sample; with none
- * measured, every L is equal and lt is wlc with the +1 (IPVS's sed).
+ * not measured yet is taken at the least latency of those that are: it
+ * gets a connection, and with it its first sample, as soon as it would
+ * tie with the best, and no slow backend elsewhere can keep it out (as
+ * a mean would); with none measured, every L is equal and lt is wlc with
+ * the +1 (IPVS's sed).
+ *
+ * Measurements go stale.  A backend that one slow sample (a SYN lost
+ * and sent again, a busy moment of the workqueue) made look slow gets no
+ * new connection, so no new connect time, and would look slow for ever.
+ * So a backend passed over by the last SLB_LT_STALE(n) picks (the pick
+ * count at its own last pick is kept in credit) forgets its averages and
+ * counts as unmeasured again: it gets the next connection and a fresh
+ * first sample with it.  A backend truly slow costs that one connection
+ * in 8n + 8, under 1/8 of them however many backends are slow.
  *
  * Why these and not others: both are kept by TCP already, reading them
  * costs a load or two, and they see what a userspace proxy could only
@@ -39,6 +50,24 @@
 
 #define SLB_LT_L_MAX	(1U << 24)
 #define SLB_LT_A_MAX	(1U << 20)
+#define SLB_LT_STALE(n)	(8 * (u64)(n) + 8)
+
+struct slb_lt_state {
+	u64 picks;
+	unsigned int cursor;	/* scan start: after the last pick */
+};
+
+_Static_assert(sizeof(struct slb_lt_state) <= SLB_SCHED_STATE_MAX,
+	       "lt state must fit SLB_SCHED_STATE_MAX");
+
+/* Forget what a backend passed over for a while was measured at. */
+static void slb_lt_expire(struct slb_sched_dest *d, u64 picks, unsigned int n)
+{
+	if ((u64)d->credit + SLB_LT_STALE(n) < picks) {
+		d->connect_us = 0;
+		d->rtt_us = 0;
+	}
+}
 
 static u32 slb_lt_latency(const struct slb_sched_dest *d)
 {
@@ -72,17 +101,16 @@ static void slb_lt_consider(struct slb_lt_best *b, struct slb_sched_dest *d,
 
 /*
  * One pass: the best measured backend, the best unmeasured one, and the
- * mean latency to weigh the second against the first.
+ * least latency measured, to weigh the second against the first.
  */
 static struct slb_sched_dest *
 slb_lt_schedule(void *state, struct slb_sched_dest *const *dests,
 		unsigned int n, const struct slb_sched_ctx *ctx)
 {
-	unsigned int *cursor = state;	/* scan start: after the last pick */
-	unsigned int i, k, start = *cursor < n ? *cursor : 0;
+	struct slb_lt_state *st = state;
+	unsigned int i, k, start = st->cursor < n ? st->cursor : 0;
 	struct slb_lt_best known = { 0 }, unknown = { 0 }, *win;
-	u64 sum = 0, mean;
-	unsigned int measured = 0;
+	u32 least = 0;
 	u32 l;
 
 	for (k = 0, i = start; k < n; k++, i = i + 1 < n ? i + 1 : 0) {
@@ -90,19 +118,18 @@ slb_lt_schedule(void *state, struct slb_sched_dest *const *dests,
 
 		if (!slb_sched_eligible(d, ctx))
 			continue;
+		slb_lt_expire(d, st->picks, n);
 		l = slb_lt_latency(d);
 		if (!l) {
 			slb_lt_consider(&unknown, d, slb_lt_load(d), k);
 			continue;
 		}
-		sum += l;
-		measured++;
+		least = least && least < l ? least : l;
 		slb_lt_consider(&known, d, l * slb_lt_load(d), k);
 	}
-	mean = measured ? sum / measured : 1;
 	win = known.d ? &known : &unknown;
 	if (known.d && unknown.d) {
-		u64 ucost = unknown.cost * mean;
+		u64 ucost = unknown.cost * least;
 		u64 lhs = ucost * known.d->weight;
 		u64 rhs = known.cost * unknown.d->weight;
 
@@ -110,16 +137,38 @@ slb_lt_schedule(void *state, struct slb_sched_dest *const *dests,
 		if (lhs < rhs || (lhs == rhs && unknown.k < known.k))
 			win = &unknown;
 	}
-	if (win->d)
-		*cursor = (start + win->k + 1) % n;
+	if (win->d) {
+		st->cursor = (start + win->k + 1) % n;
+		st->picks++;
+		win->d->credit = (s64)st->picks;
+	}
 	return win->d;
+}
+
+static void slb_lt_init_service(void *state)
+{
+	struct slb_lt_state *st = state;
+
+	st->picks = 0;
+	st->cursor = 0;
+}
+
+/* As if picked now: it has its chance before it counts as stale. */
+static void slb_lt_add_dest(void *state, struct slb_sched_dest *const *dests,
+			    unsigned int n, struct slb_sched_dest *added)
+{
+	struct slb_lt_state *st = state;
+
+	(void)dests;
+	(void)n;
+	added->credit = (s64)st->picks;
 }
 
 const struct slb_sched_ops slb_sched_lt = {
 	.name		= "lt",
-	.state_size	= sizeof(unsigned int),	/* the scan's cursor */
-	.init_service	= slb_sched_least_init,
-	.add_dest	= slb_sched_unchanged,
+	.state_size	= sizeof(struct slb_lt_state),
+	.init_service	= slb_lt_init_service,
+	.add_dest	= slb_lt_add_dest,
 	.del_dest	= slb_sched_unchanged,
 	.upd_dest	= slb_sched_unchanged,
 	.schedule	= slb_lt_schedule,

@@ -1663,35 +1663,43 @@ static void test_sample(void **ts)
 	/* Down to the floor, never to "no sample". */
 	assert_in_range(d.connect_us, 1, 8);
 	assert_in_range(d.rtt_us, 1, 8);
+	/* One outlier moves it by a third at most, a steady one all the way. */
+	d.connect_us = 1000;
+	slb_sched_sample(&d, 1000000, 0);
+	assert_int_equal(d.connect_us, 1375);
+	for (k = 0; k < 200; k++)
+		slb_sched_sample(&d, 1000000, 0);
+	assert_int_equal(d.connect_us, 1000000);
+	d.connect_us = 0x3fffffffu;
 	slb_sched_sample(&d, 0xffffffffu, 0);
-	assert_true(d.connect_us > 0x1f000000u);
+	assert_true(d.connect_us > 0x47000000u);
 }
 
 /*
  * lt: with held connections, a backend 100 times slower gets a new one
- * only once the fast ones hold about a hundred each: its share is ~1%.
+ * only once the fast ones hold about a hundred each, and besides as the
+ * probe of 1 in 8n + 8 picks that keeps its average fresh: some 3.5%.
  */
 static void test_lt_slow_backend(void **ts)
 {
+	static const u32 connect[] = { 150, 150, 15000 };
+	static const u32 rtt[] = { 50, 50, 5000 };
 	struct fx *f = *ts;
 	unsigned int k, count[3] = { 0 };
+	int b;
 
 	fx_start(f, &slb_sched_lt);
-	fx_add(f, 0, 1);
-	fx_add(f, 1, 1);
-	fx_add(f, 2, 1);
-	f->store[0].connect_us = 150;
-	f->store[0].rtt_us = 50;
-	f->store[1].connect_us = 150;
-	f->store[1].rtt_us = 50;
-	f->store[2].connect_us = 15000;
-	f->store[2].rtt_us = 5000;
-	for (k = 0; k < 1000; k++)
-		count[fx_pick(f, NULL)]++;
-	/* (a + 1) * 200 vs (b + 1) * 20000: b = 0 until a reaches 99. */
-	assert_in_range(count[2], 4, 6);
-	assert_in_range(count[0], 497, 498);
-	assert_in_range(count[1], 497, 498);
+	for (k = 0; k < 3; k++) {
+		fx_add(f, k, 1);
+		slb_sched_sample(&f->store[k], connect[k], rtt[k]);
+	}
+	for (k = 0; k < 1000; k++) {
+		b = fx_pick(f, NULL);
+		count[b]++;
+		slb_sched_sample(&f->store[b], connect[b], rtt[b]);
+	}
+	assert_in_range(count[2], 25, 45);
+	assert_true(count[0] + 1 >= count[1] && count[1] + 1 >= count[0]);
 	fx_stop(f);
 }
 
@@ -1710,7 +1718,7 @@ static void test_lt_weights_unmeasured(void **ts)
 		count[fx_pick(f, NULL)]++;
 	assert_in_range(count[0], 99, 101);
 	assert_in_range(count[1], 299, 301);
-	/* A newcomer, unmeasured, of the mean latency: it catches up. */
+	/* A newcomer, unmeasured, is taken at the least latency: it catches up. */
 	fx_add(f, 2, 1);
 	for (k = 0; k < 100; k++)
 		count[fx_pick(f, NULL)]++;
@@ -1720,6 +1728,52 @@ static void test_lt_weights_unmeasured(void **ts)
 	fx_add(f, 0, 1);
 	fx_add(f, 1, 1);
 	EXPECT(f, 0, 1, 0, 1);
+	fx_stop(f);
+}
+
+/*
+ * lt: one slow sample does not starve a backend for ever.  Backend 0's
+ * one connect of 50 ms keeps it out while the others answer in 0.2 ms,
+ * but only for 8n + 8 picks: then it has forgotten that, gets the next
+ * connection and its fresh sample, and is back in the rotation.  One
+ * truly slow gets one connection in 8n + 8.
+ */
+static void lt_run(struct fx *f, unsigned int picks, unsigned int *count,
+		   unsigned int slow)
+{
+	unsigned int k;
+	int b;
+
+	for (k = 0; k < picks; k++) {
+		b = fx_pick(f, NULL);
+		f->store[b].active--;
+		count[b]++;
+		slb_sched_sample(&f->store[b], (unsigned int)b == slow ?
+				 50000 : 200, 0);
+	}
+}
+
+static void test_lt_forgets_stale(void **ts)
+{
+	struct fx *f = *ts;
+	unsigned int k, count[3] = { 0 };
+
+	fx_start(f, &slb_sched_lt);
+	for (k = 0; k < 3; k++)
+		fx_add(f, k, 1);
+	lt_run(f, 3, count, 3);
+	f->store[0].connect_us = 50000;
+	memset(count, 0, sizeof(count));
+	lt_run(f, 32, count, 3);
+	assert_int_equal(count[0], 0);
+	lt_run(f, 1, count, 3);
+	assert_int_equal(count[0], 1);
+	assert_int_equal(f->store[0].connect_us, 200);
+	lt_run(f, 999, count, 3);
+	assert_in_range(count[0], 320, 345);
+	memset(count, 0, sizeof(count));
+	lt_run(f, 3300, count, 2);
+	assert_in_range(count[2], 95, 105);
 	fx_stop(f);
 }
 
@@ -1819,6 +1873,7 @@ int main(void)
 		cmocka_unit_test(test_sample),
 		T(test_lt_slow_backend),
 		T(test_lt_weights_unmeasured),
+		T(test_lt_forgets_stale),
 		T(test_sh_mh_no_history),
 		T(test_sh_mh_one_left),
 		T(test_maxconn_every_scheduler),
