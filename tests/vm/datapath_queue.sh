@@ -230,7 +230,7 @@ free_slot
 
 # 5. A waiter that closes before sending a byte has given up.
 conf 3 30s down
-hold_slot
+hold_slot || { echo "# held1 $(held1)"; in_ns "$(ns_be 1)" ss -tan; cat "$tmp/hold"; exit 1; }
 mkfifo "$tmp/go"
 ip netns exec "$NS_CLI" bash -c "exec 3<>/dev/tcp/$VIP4/80
 	read -r _ <$tmp/go
@@ -238,8 +238,8 @@ ip netns exec "$NS_CLI" bash -c "exec 3<>/dev/tcp/$VIP4/80
 	sleep 60" &
 quitter=$!
 _bg_pids+=("$quitter")
-wait_for 60 stat_is queue_len 1
-timeout 10 bash -c "echo >$tmp/go"
+wait_for 60 stat_is queue_len 1 || { echo "# queue_len $(stat queue_len) held1 $(held1)"; exit 1; }
+timeout 10 bash -c "echo >$tmp/go" || { echo "# fifo"; exit 1; }
 check "a waiter closing before a byte leaves the queue at once" \
 	wait_for 10 stat_is queue_len 0
 check "not by timing out, and the slot stays held" \
