@@ -139,8 +139,8 @@ check_clients() {
 
 ktap_plan 18
 topo_setup
-serve 1 -n 16k -s "$HOLD_MS" -t 60000
-serve 2 -n 16k -s "$HOLD_MS" -t 60000
+serve 1 -n 16k -s "$HOLD_MS" -t 600000
+serve 2 -n 16k -s "$HOLD_MS" -t 600000
 clients=()
 
 # 1. Six clients, two slots, four wait.
