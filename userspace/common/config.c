@@ -103,6 +103,16 @@ static int split(struct words *ws, const char *line)
 	return 0;
 }
 
+/* The decimal a word starts with (no sign, no blank); *end after it. */
+static int parse_leading(const char *s, unsigned long *v, char **end)
+{
+	if (*s < '0' || *s > '9')
+		return -1;
+	errno = 0;
+	*v = strtoul(s, end, 10);
+	return errno ? -1 : 0;
+}
+
 /* Decimal in [min, max], nothing else on the word. */
 static int parse_uint(const char *s, unsigned long min, unsigned long max,
 		      unsigned int *out)
@@ -110,11 +120,7 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 	unsigned long v;
 	char *end;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || *end || v < min || v > max)
+	if (parse_leading(s, &v, &end) || *end || v < min || v > max)
 		return -1;
 	*out = (unsigned int)v;
 	return 0;
@@ -128,11 +134,7 @@ int slb_cfg_parse_timeout(const char *s, unsigned int *ms)
 	unsigned long v;
 	char *end;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno)
+	if (parse_leading(s, &v, &end))
 		return -1;
 	if (!strcmp(end, "s")) {
 		if (v > SPLICELB_QUEUE_TIMEOUT_MAX_MS / 1000)
