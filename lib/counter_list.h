@@ -17,5 +17,9 @@ SLB_COUNTER(COUNT, bytes_in, BYTES_IN, BYTES, "bytes in")
 SLB_COUNTER(COUNT, bytes_out, BYTES_OUT, BYTES, "out")
 SLB_COUNTER(COUNT, bytes_by_ref, BYTES_BY_REF, BYTES, "by_ref")
 SLB_COUNTER(COUNT, bytes_copied, BYTES_COPIED, BYTES, "copied")
+SLB_COUNTER(COUNT, checks, CHECKS, CHECKS, "checks")
+SLB_COUNTER(COUNT, check_fails, CHECK_FAILS, CHECKS, "failed")
+SLB_COUNTER(COUNT, health_changes, HEALTH_CHANGES, CHECKS, "health_changes")
+SLB_COUNTER(COUNT, observe_downs, OBSERVE_DOWNS, CHECKS, "observe_downs")
 
 #undef SLB_COUNTER

@@ -13,7 +13,7 @@
  *        COUNT: cumulative, zeroed by "lbctl zero"
  * name   its key in /proc/net/splicelb/stats and in lbctl's JSON
  * ATTR   its attribute, SPLICELB_STATS_A_<ATTR>
- * line   the line of lbctl's text output it is on: CONNS or BYTES
+ * line   the line of lbctl's text output it is on: CONNS, BYTES or CHECKS
  * label  its word on that line
  *
  * Listings follow the order of the list.  To expand it, define

@@ -73,9 +73,10 @@ static int slb_backend_reserve(struct slb_service *svc)
 	return 0;
 }
 
-static bool slb_backend_available(u8 state)
+bool slb_backend_available(const struct slb_backend *be)
 {
-	return state == SPLICELB_BACKEND_UP;
+	lockdep_assert_held(&be->svc->sched_lock);
+	return be->admin_up && !be->check.down;
 }
 
 /*
@@ -175,7 +176,11 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	be->dest.weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
 	be->dest.table_weight = be->dest.weight;
 	be->dest.maxconn = cfg->set & SLB_BE_SET_MAXCONN ? cfg->maxconn : 0;
-	be->dest.available = slb_backend_available(be->state);
+	be->check_port = cfg->set & SLB_BE_SET_CHECK_PORT ? cfg->check_port : 0;
+	be->admin_up = be->state == SPLICELB_BACKEND_UP;
+	/* Its checks, if any, have not found it down yet. */
+	be->dest.available = be->admin_up;
+	slb_health_backend_init(be);
 	slb_addr_sched_id(&be->addr, be->dest.id);
 	table = slb_backend_table_with(svc, be);
 	if (IS_ERR(table)) {
@@ -194,6 +199,7 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	list_add_tail(&be->node, &svc->backends);
 	svc->nbackends++;
 	sn->nbackends++;
+	slb_health_update(be);
 	return be;
 }
 
@@ -288,7 +294,8 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	}
 
 	spin_lock(&svc->sched_lock);
-	be->dest.available = slb_backend_available(state);
+	be->admin_up = state == SPLICELB_BACKEND_UP;
+	be->dest.available = slb_backend_available(be);
 	if (cfg->set & SLB_BE_SET_MAXCONN)
 		WRITE_ONCE(be->dest.maxconn, cfg->maxconn);
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
@@ -297,6 +304,11 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 
+	if (cfg->set & SLB_BE_SET_CHECK_PORT &&
+	    cfg->check_port != be->check_port) {
+		WRITE_ONCE(be->check_port, cfg->check_port);
+		slb_health_update(be);
+	}
 	slb_netns_changed(sn);
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET_NTF);
 	if (drained)
@@ -337,6 +349,8 @@ static void slb_backend_unlink(struct slb_backend *be, bool cut, void *table)
 	list_del(&be->node);
 	svc->nbackends--;
 	svc->sn->nbackends--;
+	/* Its checks end; they hold their own reference meanwhile. */
+	slb_health_update(be);
 	if (cut)
 		slb_conn_cut(svc->sn, NULL, be);
 	slb_backend_put(be);

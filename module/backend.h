@@ -8,6 +8,7 @@
 #include <uapi/linux/splicelb.h>
 
 #include "addr.h"
+#include "health.h"
 #include "sched.h"
 #include "stats.h"
 
@@ -21,8 +22,11 @@ struct slb_backend {
 	union slb_addr addr;
 	u8 state;			/* enum splicelb_backend_state */
 	bool removed;
+	u16 check_port;			/* 0: addr's; under sn->lock */
 	/* Under svc->sched_lock; dest.table_weight under sn->lock. */
+	bool admin_up;			/* state is up */
 	struct slb_sched_dest dest;
+	struct slb_check check;
 	struct slb_stats stats;
 };
 
@@ -31,12 +35,14 @@ struct slb_backend_cfg {
 	u32 weight;
 	u8 state;
 	u32 maxconn;
+	u16 check_port;
 	u32 set;
 };
 
 #define SLB_BE_SET_WEIGHT	BIT(0)
 #define SLB_BE_SET_STATE	BIT(1)
 #define SLB_BE_SET_MAXCONN	BIT(2)
+#define SLB_BE_SET_CHECK_PORT	BIT(3)
 
 /* All of these take sn->lock themselves. */
 int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
@@ -77,6 +83,11 @@ void slb_backend_conn_done(struct slb_backend *be, u32 rtt_us);
  * deletion's cut will see.
  */
 bool slb_backend_live(struct slb_backend *be);
+/*
+ * Caller holds the service's sched_lock: may the scheduler give it new
+ * connections, as its admin state and its health say?
+ */
+bool slb_backend_available(const struct slb_backend *be);
 /* A measurement of the backend for least time: lib/sched.h's sample. */
 void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us);
 void slb_backend_put(struct slb_backend *be);

@@ -25,6 +25,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "conn.h"
+#include "health.h"
 #include "netns.h"
 #include "relay.h"
 #include "service.h"
@@ -117,8 +118,9 @@ static void slb_conn_state_change(struct sock *sk)
 	slb_conn_sk_event(sk);
 }
 
-static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
-			    struct slb_sk_callbacks *saved)
+void slb_conn_sk_attach(struct socket *sock, void *owner,
+			const struct slb_sk_callbacks *ours,
+			struct slb_sk_callbacks *saved)
 {
 	struct sock *sk = sock->sk;
 
@@ -127,17 +129,16 @@ static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
 	saved->write_space = sk->sk_write_space;
 	saved->state_change = sk->sk_state_change;
 	saved->error_report = sk->sk_error_report;
-	sk->sk_user_data = conn;
-	sk->sk_data_ready = slb_conn_sk_event;
-	sk->sk_write_space = slb_conn_write_space;
-	sk->sk_state_change = slb_conn_state_change;
-	sk->sk_error_report = slb_conn_sk_event;
+	sk->sk_user_data = owner;
+	sk->sk_data_ready = ours->data_ready;
+	sk->sk_write_space = ours->write_space;
+	sk->sk_state_change = ours->state_change;
+	sk->sk_error_report = ours->error_report;
 	write_unlock_bh(&sk->sk_callback_lock);
 }
 
-/* After this no callback of ours runs for @sock, nor can it queue work. */
-static void slb_conn_detach(struct socket *sock,
-			    const struct slb_sk_callbacks *saved)
+void slb_conn_sk_detach(struct socket *sock,
+			const struct slb_sk_callbacks *saved)
 {
 	struct sock *sk = sock->sk;
 
@@ -148,6 +149,19 @@ static void slb_conn_detach(struct socket *sock,
 	sk->sk_state_change = saved->state_change;
 	sk->sk_error_report = saved->error_report;
 	write_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void slb_conn_attach(struct slb_conn *conn, struct socket *sock,
+			    struct slb_sk_callbacks *saved)
+{
+	static const struct slb_sk_callbacks ours = {
+		.data_ready = slb_conn_sk_event,
+		.write_space = slb_conn_write_space,
+		.state_change = slb_conn_state_change,
+		.error_report = slb_conn_sk_event,
+	};
+
+	slb_conn_sk_attach(sock, conn, &ours, saved);
 }
 
 /* A reset for the peer when @abort, otherwise an orderly close. */
@@ -248,9 +262,9 @@ static void slb_conn_close(struct slb_conn *conn, bool abort)
 	set_bit(SLB_CONN_F_DEAD, &conn->flags);
 	client = conn->client;
 	server = conn->server;
-	slb_conn_detach(client, &conn->client_cbs);
+	slb_conn_sk_detach(client, &conn->client_cbs);
 	if (server)
-		slb_conn_detach(server, &conn->server_cbs);
+		slb_conn_sk_detach(server, &conn->server_cbs);
 	timer_delete_sync(&conn->timer);
 
 	mutex_lock(&conn->sock_lock);
@@ -280,7 +294,7 @@ static void slb_conn_drop_backend(struct slb_conn *conn, bool failed)
 	struct slb_backend *be = conn->be;
 
 	if (server)
-		slb_conn_detach(server, &conn->server_cbs);
+		slb_conn_sk_detach(server, &conn->server_cbs);
 	mutex_lock(&conn->sock_lock);
 	conn->server = NULL;
 	conn->be = NULL;
@@ -354,6 +368,8 @@ static bool slb_conn_try(struct slb_conn *conn, struct slb_backend *be)
 		timer_reduce(&conn->timer, slb_conn_connect_deadline(conn));
 		return true;
 	}
+	if (ret != -ESTALE)
+		slb_health_observe(be, -ret);
 	slb_conn_drop_backend(conn, ret != -ESTALE);
 	return false;
 }
@@ -468,7 +484,7 @@ static void slb_conn_sample_rtt(struct slb_conn *conn)
 static bool slb_conn_connecting(struct slb_conn *conn)
 {
 	struct sock *client = conn->client->sk;
-	int state;
+	int state, err;
 
 	if (READ_ONCE(client->sk_err) ||
 	    READ_ONCE(client->sk_state) == TCP_CLOSE) {
@@ -491,6 +507,7 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		slb_stats_inc(&conn->be->stats, SLB_CTR_CONNS_TOTAL);
 		conn->last_active = jiffies;
 		slb_conn_sample_connect(conn);
+		slb_health_observe(conn->be, 0);
 		return true;
 	}
 	if (state == TCP_SYN_SENT &&
@@ -499,8 +516,10 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		return false;
 	}
 	/* Refused, unreachable, or no answer in time: the next one. */
+	err = READ_ONCE(conn->server->sk->sk_err);
 	net_dbg_ratelimited("splicelb: backend %pISpc: connect failed (%d)\n",
-			    &conn->be->addr.sa, -conn->server->sk->sk_err);
+			    &conn->be->addr.sa, -err);
+	slb_health_observe(conn->be, err ?: ETIMEDOUT);
 	slb_conn_drop_backend(conn, true);
 	slb_conn_connect_next(conn);
 	return false;

@@ -86,7 +86,18 @@ struct slb_conn_info {
 	u32 backend_retrans;
 };
 
-/* The module's workqueue: connection and accept work. */
+/*
+ * @ours in place of @sock's callbacks, with @owner as its sk_user_data,
+ * its own kept in @saved; and back.  After the detach no callback of ours
+ * runs for @sock, nor can it queue work.
+ */
+void slb_conn_sk_attach(struct socket *sock, void *owner,
+			const struct slb_sk_callbacks *ours,
+			struct slb_sk_callbacks *saved);
+void slb_conn_sk_detach(struct socket *sock,
+			const struct slb_sk_callbacks *saved);
+
+/* The module's workqueue: connection, accept and health check work. */
 extern struct workqueue_struct *slb_wq;
 
 int slb_conn_init(void);

@@ -19,8 +19,10 @@
 #include <uapi/linux/splicelb.h>
 
 #include "backend.h"
+#include "check.h"
 #include "compat.h"
 #include "conn.h"
+#include "health.h"
 #include "netlink.h"
 #include "netns.h"
 #include "service.h"
@@ -71,6 +73,22 @@ static struct netlink_range_validation slb_nl_queue_timeout_range = {
 };
 
 /*
+ * A check's intervals and timeout: 0 where it stands for the interval
+ * (all but inter itself), else from the shortest to an hour.  What lies
+ * between 0 and the shortest is refused by slb_check_params_invalid, with
+ * the rest of the check: the policy takes the spec's ranges as they are.
+ */
+static struct netlink_range_validation slb_nl_check_inter_range = {
+	.min = SPLICELB_CHECK_INTER_MIN_MS,
+	.max = SPLICELB_CHECK_INTER_MAX_MS,
+};
+
+static struct netlink_range_validation slb_nl_check_ms_range = {
+	.min = 0,
+	.max = SPLICELB_CHECK_INTER_MAX_MS,
+};
+
+/*
  * Counters and other attributes the kernel only reports have no entry:
  * strict validation rejects them in a request.
  */
@@ -90,6 +108,26 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 	[SPLICELB_SVC_A_MAXQUEUE] = { .type = NLA_U32 },
 	[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&slb_nl_queue_timeout_range),
+	[SPLICELB_SVC_A_CHECK_TYPE] = NLA_POLICY_MAX(NLA_U8,
+					SPLICELB_CHECK_SEND_EXPECT),
+	[SPLICELB_SVC_A_CHECK_SEND] = { .type = NLA_BINARY,
+					.len = SPLICELB_CHECK_DATA_MAX },
+	[SPLICELB_SVC_A_CHECK_EXPECT] = { .type = NLA_BINARY,
+					  .len = SPLICELB_CHECK_DATA_MAX },
+	[SPLICELB_SVC_A_CHECK_INTER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_check_inter_range),
+	[SPLICELB_SVC_A_CHECK_TIMEOUT_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_check_ms_range),
+	[SPLICELB_SVC_A_CHECK_RISE] = NLA_POLICY_RANGE(NLA_U32, 1,
+					SPLICELB_CHECK_COUNT_MAX),
+	[SPLICELB_SVC_A_CHECK_FALL] = NLA_POLICY_RANGE(NLA_U32, 1,
+					SPLICELB_CHECK_COUNT_MAX),
+	[SPLICELB_SVC_A_CHECK_FASTINTER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_check_ms_range),
+	[SPLICELB_SVC_A_CHECK_DOWNINTER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_check_ms_range),
+	[SPLICELB_SVC_A_CHECK_OBSERVE] = NLA_POLICY_MAX(NLA_U32,
+					SPLICELB_CHECK_COUNT_MAX),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -99,6 +137,8 @@ static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
 	/* DRAINED is the kernel's to set, when a draining backend empties. */
 	[SPLICELB_BE_A_STATE] = NLA_POLICY_MAX(NLA_U8, SPLICELB_BACKEND_DOWN),
 	[SPLICELB_BE_A_MAXCONN] = { .type = NLA_U32 },
+	/* 0: the backend's own port. */
+	[SPLICELB_BE_A_CHECK_PORT] = { .type = NLA_U16 },
 };
 
 static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
@@ -271,12 +311,78 @@ static void slb_nl_get_sched_opts(struct nlattr **tb,
 	}
 }
 
+/* The numeric parameters of a check: their attributes and fields. */
+static const struct {
+	u16 attr;
+	u32 set;			/* SLB_CHECK_SET_* */
+	size_t off;			/* of the u32 in the params */
+} slb_nl_check_params[] = {
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	{ SPLICELB_SVC_A_CHECK_##ATTR, SLB_CHECK_SET_##SET,		\
+	  offsetof(struct slb_check_params, field) },
+#include "check_list.h"
+};
+
+static u32 slb_nl_check_value(const struct slb_check_params *p,
+			      unsigned int i)
+{
+	return *(const u32 *)((const u8 *)p + slb_nl_check_params[i].off);
+}
+
+/*
+ * The check of a service nest, as far as it goes: whether the whole, with
+ * what the service has for the rest, can run is service.c's to say.
+ */
+static void slb_nl_get_check(struct nlattr **tb, struct slb_service_cfg *cfg)
+{
+	struct slb_check_params *p = &cfg->check;
+	unsigned int i;
+
+	if (tb[SPLICELB_SVC_A_CHECK_TYPE]) {
+		p->type = nla_get_u8(tb[SPLICELB_SVC_A_CHECK_TYPE]);
+		cfg->check_given |= SLB_CHECK_SET_TYPE;
+	}
+	/* The policy holds both strings to the size of their buffers. */
+	if (tb[SPLICELB_SVC_A_CHECK_SEND]) {
+		p->send_len = nla_memcpy(p->send, tb[SPLICELB_SVC_A_CHECK_SEND],
+					 sizeof(p->send));
+		cfg->check_given |= SLB_CHECK_SET_SEND;
+	}
+	if (tb[SPLICELB_SVC_A_CHECK_EXPECT]) {
+		p->expect_len = nla_memcpy(p->expect,
+					   tb[SPLICELB_SVC_A_CHECK_EXPECT],
+					   sizeof(p->expect));
+		cfg->check_given |= SLB_CHECK_SET_EXPECT;
+	}
+	for (i = 0; i < ARRAY_SIZE(slb_nl_check_params); i++) {
+		if (!tb[slb_nl_check_params[i].attr])
+			continue;
+		*(u32 *)((u8 *)p + slb_nl_check_params[i].off) =
+			nla_get_u32(tb[slb_nl_check_params[i].attr]);
+		cfg->check_given |= slb_nl_check_params[i].set;
+	}
+}
+
+/* The check's attributes of a service nest. */
+#define SLB_NL_SVC_CHECK						\
+	(BIT(SPLICELB_SVC_A_CHECK_TYPE) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_SEND) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_EXPECT) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_INTER_MS) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_TIMEOUT_MS) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_RISE) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_FALL) |				\
+	 BIT(SPLICELB_SVC_A_CHECK_FASTINTER_MS) |			\
+	 BIT(SPLICELB_SVC_A_CHECK_DOWNINTER_MS) |			\
+	 BIT(SPLICELB_SVC_A_CHECK_OBSERVE))
+
 /* The attributes of a service nest that SERVICE_NEW and _SET may carry. */
 #define SLB_NL_SVC_SETTINGS						\
 	(BIT(SPLICELB_SVC_A_SCHED) | BIT(SPLICELB_SVC_A_BACKLOG) |	\
 	 BIT(SPLICELB_SVC_A_MAXCONN) | BIT(SPLICELB_SVC_A_HASH_KEY) |	\
 	 BIT(SPLICELB_SVC_A_SEED) | BIT(SPLICELB_SVC_A_TABLE_SIZE) |	\
-	 BIT(SPLICELB_SVC_A_MAXQUEUE) | BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS))
+	 BIT(SPLICELB_SVC_A_MAXQUEUE) |					\
+	 BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS) | SLB_NL_SVC_CHECK)
 
 /*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
@@ -339,8 +445,14 @@ static int slb_nl_get_service(struct nlattr **attrs,
 		cfg->set |= SLB_SVC_SET_QUEUE_TIMEOUT;
 	}
 	slb_nl_get_sched_opts(tb, cfg);
+	slb_nl_get_check(tb, cfg);
 	return 0;
 }
+
+/* The attributes of a backend nest that BACKEND_NEW and _SET may carry. */
+#define SLB_NL_BE_SETTINGS						\
+	(BIT(SPLICELB_BE_A_WEIGHT) | BIT(SPLICELB_BE_A_STATE) |		\
+	 BIT(SPLICELB_BE_A_MAXCONN) | BIT(SPLICELB_BE_A_CHECK_PORT))
 
 /* A backend nest of a request; @settings as for the service. */
 static int slb_nl_get_backend_nest(const struct nlattr *nest,
@@ -357,9 +469,7 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 		return err;
 	err = slb_nl_check_allowed(tb, SPLICELB_BE_A_MAX,
 				   BIT(SPLICELB_BE_A_EP) |
-				   (settings ? BIT(SPLICELB_BE_A_WEIGHT) |
-					       BIT(SPLICELB_BE_A_STATE) |
-					       BIT(SPLICELB_BE_A_MAXCONN) : 0),
+				   (settings ? SLB_NL_BE_SETTINGS : 0),
 				   extack);
 	if (err)
 		return err;
@@ -380,6 +490,10 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 	if (tb[SPLICELB_BE_A_MAXCONN]) {
 		cfg->maxconn = nla_get_u32(tb[SPLICELB_BE_A_MAXCONN]);
 		cfg->set |= SLB_BE_SET_MAXCONN;
+	}
+	if (tb[SPLICELB_BE_A_CHECK_PORT]) {
+		cfg->check_port = nla_get_u16(tb[SPLICELB_BE_A_CHECK_PORT]);
+		cfg->set |= SLB_BE_SET_CHECK_PORT;
 	}
 	return 0;
 }
@@ -515,6 +629,24 @@ static int slb_nl_put_sched_opts(struct sk_buff *skb,
 	return 0;
 }
 
+/* A service's check, as set: a 0 that stands for the interval stays 0. */
+static int slb_nl_put_check(struct sk_buff *skb,
+			    const struct slb_check_params *p)
+{
+	unsigned int i;
+
+	if (nla_put_u8(skb, SPLICELB_SVC_A_CHECK_TYPE, p->type) ||
+	    nla_put(skb, SPLICELB_SVC_A_CHECK_SEND, p->send_len, p->send) ||
+	    nla_put(skb, SPLICELB_SVC_A_CHECK_EXPECT, p->expect_len,
+		    p->expect))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(slb_nl_check_params); i++)
+		if (nla_put_u32(skb, slb_nl_check_params[i].attr,
+				slb_nl_check_value(p, i)))
+			return -EMSGSIZE;
+	return 0;
+}
+
 /* SPLICELB_A_SERVICE; @full: its settings and counters, not only its name. */
 static int slb_nl_put_service(struct sk_buff *skb,
 			      const struct slb_service *svc, bool full,
@@ -537,6 +669,7 @@ static int slb_nl_put_service(struct sk_buff *skb,
 			 READ_ONCE(svc->maxqueue)) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
 			 READ_ONCE(svc->queue_timeout_ms)) ||
+	     slb_nl_put_check(skb, &svc->check) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
 		goto cancel;
 	if (stats && slb_nl_put_stats(skb, SPLICELB_SVC_A_STATS, &svc->stats))
@@ -549,8 +682,24 @@ cancel:
 	return -EMSGSIZE;
 }
 
-static int slb_nl_put_backend(struct sk_buff *skb,
-			      const struct slb_backend *be, bool stats)
+/* What the checks found of @be, and where they connect. */
+static int slb_nl_put_health(struct sk_buff *skb, struct slb_backend *be)
+{
+	struct slb_check_info info;
+
+	slb_health_info(be, &info);
+	if (nla_put_u16(skb, SPLICELB_BE_A_CHECK_PORT, be->check_port) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_HEALTH, info.health) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_CHECK_RESULT, info.result) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_CHECK_COUNT, info.count) ||
+	    nla_put_u64_64bit(skb, SPLICELB_BE_A_HEALTH_AGE_MS, info.age_ms,
+			      SPLICELB_BE_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int slb_nl_put_backend(struct sk_buff *skb, struct slb_backend *be,
+			      bool stats)
 {
 	struct nlattr *nest;
 
@@ -563,6 +712,7 @@ static int slb_nl_put_backend(struct sk_buff *skb,
 	    nla_put_u8(skb, SPLICELB_BE_A_STATE, READ_ONCE(be->state)) ||
 	    nla_put_u32(skb, SPLICELB_BE_A_MAXCONN,
 			READ_ONCE(be->dest.maxconn)) ||
+	    slb_nl_put_health(skb, be) ||
 	    (stats && slb_nl_put_stats(skb, SPLICELB_BE_A_STATS, &be->stats))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
@@ -576,7 +726,7 @@ static int slb_nl_put_backend(struct sk_buff *skb,
  * service then only named).  Caller holds sn->lock.
  */
 static int slb_nl_fill(struct sk_buff *skb, const struct slb_service *svc,
-		       const struct slb_backend *be, u32 portid, u32 seq,
+		       struct slb_backend *be, u32 portid, u32 seq,
 		       int flags, u8 cmd, bool stats,
 		       struct netlink_callback *cb)
 {

@@ -18,9 +18,9 @@ void slb_netlink_uninit(void);
 /*
  * Events on the "events" multicast group of svc->sn->net.  @cmd is
  * SPLICELB_CMD_SERVICE_NEW, _SET or _DEL for a service, and
- * SPLICELB_CMD_BACKEND_NEW, _SET, _DEL or _STATE for a backend (whose
- * message names its service too).  The caller holds sn->lock; process
- * context.  Cheap when nobody listens.
+ * SPLICELB_CMD_BACKEND_NEW, _SET, _DEL, _STATE or _HEALTH for a backend
+ * (whose message names its service too).  The caller holds sn->lock;
+ * process context.  Cheap when nobody listens.
  */
 void slb_netlink_notify_service(struct slb_service *svc, u8 cmd);
 void slb_netlink_notify_backend(struct slb_backend *be, u8 cmd);

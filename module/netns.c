@@ -5,6 +5,7 @@
  * takes its services and connections with it.
  */
 #include "conn.h"
+#include "health.h"
 #include "netns.h"
 #include "proc.h"
 #include "service.h"
@@ -55,6 +56,7 @@ static void __net_exit slb_netns_pre_exit_net(struct net *net)
 
 	slb_service_flush(sn, true);
 	slb_conn_flush_net(sn);
+	slb_health_flush_net(sn);
 }
 
 static void __net_exit slb_netns_exit_net(struct net *net)

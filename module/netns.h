@@ -24,6 +24,7 @@ struct slb_tunables {
 	int max_backends;		/* in this netns, all services */
 	int default_backlog;
 	int relay_quantum;		/* bytes per direction per relay run */
+	int check_max_inflight;		/* health checks at once, in this netns */
 	char default_scheduler[16];
 };
 
@@ -50,6 +51,8 @@ struct slb_net {
 	struct xarray conns;		/* conn id -> struct slb_conn */
 	u32 next_conn_id;
 	atomic_t nconns;		/* allocated; wake_up_var() at 0 */
+	atomic_t nchecks;		/* backends checked; wake_up_var() at 0 */
+	atomic_t checks_inflight;	/* against check_max_inflight */
 	bool dying;			/* no new connections */
 
 	struct slb_stats stats;		/* whole netns, deleted services too */

@@ -16,7 +16,9 @@
 #include <uapi/linux/splicelb.h>
 
 #include "backend.h"
+#include "check.h"
 #include "conn.h"
+#include "health.h"
 #include "netlink.h"
 #include "netns.h"
 #include "proc.h"
@@ -52,6 +54,15 @@ static const char *slb_proc_conn_state(u8 state)
 	};
 
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
+}
+
+/* The last check's result as one word, "unexpected_reply": scripts split. */
+static void slb_proc_check_result(struct seq_file *seq, u8 result)
+{
+	const char *s;
+
+	for (s = slb_check_result_name(result); *s; s++)
+		seq_putc(seq, *s == ' ' ? '_' : *s);
 }
 
 /* ---- services ----------------------------------------------------------- */
@@ -139,6 +150,7 @@ static void slb_proc_svc_stop(struct seq_file *seq, void *v)
 static int slb_proc_svc_show(struct seq_file *seq, void *v)
 {
 	struct slb_proc_svc_iter *it = v;
+	struct slb_check_info info;
 	struct slb_stats_snap s;
 	u32 timeout;
 
@@ -146,7 +158,7 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq,
 			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen\n"
-			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn\n");
+			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck\n");
 		return 0;
 	}
 	if (!it->be) {
@@ -161,13 +173,17 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 		return 0;
 	}
 	slb_stats_read(&it->be->stats, &s);
-	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu %u\n",
+	slb_health_info(it->be, &info);
+	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu %u %s ",
 		   &it->be->addr.sa, it->be->dest.weight,
 		   slb_proc_backend_state(READ_ONCE(it->be->state)),
 		   s.ctr[SLB_CTR_CONNS_ACTIVE], s.ctr[SLB_CTR_CONNS_INACTIVE],
 		   s.ctr[SLB_CTR_CONNS_TOTAL], s.ctr[SLB_CTR_BYTES_IN],
 		   s.ctr[SLB_CTR_BYTES_OUT], s.ctr[SLB_CTR_CONNECT_FAILS],
-		   READ_ONCE(it->be->dest.maxconn));
+		   READ_ONCE(it->be->dest.maxconn),
+		   info.health == SPLICELB_HEALTH_DOWN ? "down" : "up");
+	slb_proc_check_result(seq, info.result);
+	seq_putc(seq, '\n');
 	return 0;
 }
 

@@ -15,6 +15,7 @@
 #include "backend.h"
 #include "compat.h"
 #include "conn.h"
+#include "health.h"
 #include "listener.h"
 #include "netlink.h"
 #include "netns.h"
@@ -347,10 +348,44 @@ static int slb_service_table_first(struct slb_service *svc)
 	return 0;
 }
 
+/*
+ * The check a request asks for: @base, the service's (NULL before it has
+ * one: the defaults), with what the request gives.  ERR_PTR, with the
+ * reason in @extack, when it cannot run.  The caller frees it.
+ */
+static struct slb_check_params *
+slb_service_check(const struct slb_check_params *base,
+		  const struct slb_service_cfg *cfg,
+		  struct netlink_ext_ack *extack)
+{
+	struct slb_check_params *p;
+	const char *why;
+	u32 field;
+
+	p = kmalloc(sizeof(*p), GFP_KERNEL);
+	if (!p)
+		return ERR_PTR(-ENOMEM);
+	if (base)
+		*p = *base;
+	else
+		slb_check_params_init(p);
+	slb_check_params_apply(p, &cfg->check, cfg->check_given);
+	why = slb_check_params_invalid(p, &field);
+	if (why) {
+		/* What NL_SET_ERR_MSG does, for a string not a literal. */
+		if (extack)
+			extack->_msg = why;
+		kfree(p);
+		return ERR_PTR(-EINVAL);
+	}
+	return p;
+}
+
 int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		    const struct slb_backend_cfg *backends,
 		    unsigned int nbackends, struct netlink_ext_ack *extack)
 {
+	struct slb_check_params *check = NULL;
 	const struct slb_sched_ops *ops;
 	struct slb_sched_opts opts;
 	struct slb_service *svc;
@@ -374,6 +409,12 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	ret = -EINVAL;
 	if (!slb_service_opts(NULL, ops, cfg, &opts, extack))
 		goto out;
+	check = slb_service_check(NULL, cfg, extack);
+	if (IS_ERR(check)) {
+		ret = PTR_ERR(check);
+		check = NULL;
+		goto out;
+	}
 	ret = -ENOMEM;
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
@@ -393,6 +434,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->queue_timeout_ms = cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT ?
 				cfg->queue_timeout_ms :
 				SPLICELB_QUEUE_TIMEOUT_DEF_MS;
+	svc->check = *check;
 	spin_lock_init(&svc->sched_lock);
 	INIT_LIST_HEAD(&svc->queue);
 	svc->sched = ops;
@@ -415,6 +457,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	slb_service_notify_new(svc);
 out:
 	mutex_unlock(&sn->lock);
+	kfree(check);
 	return ret;
 }
 
@@ -463,6 +506,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 {
 	const struct slb_sched_ops *ops;
 	struct slb_sched_opts opts;
+	struct slb_check_params *check = NULL;
 	struct slb_service *svc;
 	void *table = NULL;
 	bool resched;
@@ -490,6 +534,14 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		goto out;
 	}
 	/* What can fail comes first, so that a failure changes nothing. */
+	if (cfg->check_given) {
+		check = slb_service_check(&svc->check, cfg, extack);
+		if (IS_ERR(check)) {
+			ret = PTR_ERR(check);
+			check = NULL;
+			goto out;
+		}
+	}
 	resched = ops != svc->sched ||
 		  memcmp(&opts, &svc->sched_opts, sizeof(opts));
 	if (resched) {
@@ -520,10 +572,13 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		WRITE_ONCE(svc->maxqueue, cfg->maxqueue);
 	if (cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT)
 		slb_service_set_queue_timeout(svc, cfg->queue_timeout_ms);
+	if (check)
+		slb_health_service_set(svc, check);
 	slb_netns_changed(svc->sn);
 	slb_netlink_notify_service(svc, SPLICELB_CMD_SERVICE_SET_NTF);
 out:
 	mutex_unlock(&sn->lock);
+	kfree(check);
 	return ret;
 }
 

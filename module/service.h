@@ -9,6 +9,7 @@
 #include <linux/workqueue.h>
 
 #include "addr.h"
+#include "check.h"
 #include "sched.h"
 #include "stats.h"
 
@@ -56,6 +57,8 @@ struct slb_service {
 	u32 maxconn;			/* 0: no limit of its own */
 	u32 maxqueue;			/* clients that may wait; 0: none */
 	u32 queue_timeout_ms;		/* how long one may wait */
+	/* Its backends' checks; changed under sched_lock too. */
+	struct slb_check_params check;
 
 	struct socket *listener;
 	void (*listener_data_ready)(struct sock *sk);	/* the original */
@@ -90,6 +93,8 @@ struct slb_service_cfg {
 	u32 set;
 	struct slb_sched_opts opts;
 	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
+	struct slb_check_params check;
+	u32 check_given;		/* SLB_CHECK_SET_* the request carries */
 };
 
 #define SLB_SVC_SET_SCHED	BIT(0)

@@ -35,6 +35,7 @@ enum {
 	SLB_SYSCTL_MAX_BACKENDS,
 	SLB_SYSCTL_DEFAULT_BACKLOG,
 	SLB_SYSCTL_RELAY_QUANTUM,
+	SLB_SYSCTL_CHECK_MAX_INFLIGHT,
 	SLB_SYSCTL_NINTS,
 	/* Not an int: a name slb_sched_find() knows. */
 	SLB_SYSCTL_DEFAULT_SCHEDULER = SLB_SYSCTL_NINTS,
@@ -89,6 +90,9 @@ static const struct slb_sysctl_int slb_sysctl_ints[SLB_SYSCTL_NINTS] = {
 	/* A longer run delays every other namespace's connections. */
 	[SLB_SYSCTL_RELAY_QUANTUM] =
 		SLB_SYSCTL_LIMIT(relay_quantum, 262144, 4096, 16777216),
+	/* Each check in flight is a socket, and its work shares the queue. */
+	[SLB_SYSCTL_CHECK_MAX_INFLIGHT] =
+		SLB_SYSCTL_LIMIT(check_max_inflight, 64, 1, 65536),
 };
 
 static bool slb_sysctl_tenant(const struct slb_net *sn)
@@ -235,6 +239,8 @@ static const struct ctl_table slb_sysctl_template[SLB_SYSCTL_COUNT + 1] = {
 		SLB_SYSCTL_TBL_INT(DEFAULT_BACKLOG, default_backlog),
 	[SLB_SYSCTL_RELAY_QUANTUM] =
 		SLB_SYSCTL_TBL_INT(RELAY_QUANTUM, relay_quantum),
+	[SLB_SYSCTL_CHECK_MAX_INFLIGHT] =
+		SLB_SYSCTL_TBL_INT(CHECK_MAX_INFLIGHT, check_max_inflight),
 	[SLB_SYSCTL_DEFAULT_SCHEDULER] = {
 		.procname = "default_scheduler",
 		.maxlen = sizeof_field(struct slb_tunables, default_scheduler),

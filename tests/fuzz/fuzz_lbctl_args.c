@@ -68,7 +68,7 @@ static void fuzz_check_attrs(const unsigned char *p, size_t len, int depth)
 static void fuzz_check_msg(const struct lbctl_req *req, uint8_t cmd,
 			   uint16_t flags)
 {
-	static unsigned char buf[1024];
+	static unsigned char buf[LBCTL_MSG_MAX];
 	const struct nlmsghdr *nlh = (const void *)buf;
 	const struct genlmsghdr *g;
 	size_t len;
@@ -223,6 +223,11 @@ static const char *const fuzz_seeds[] = {
 	"service change 10.0.0.1:80 scheduler sh seed 4294967295",
 	"service add 10.0.0.1:80 maxconn 10 maxqueue 100 queue-timeout 5s",
 	"service change 10.0.0.1:80 queue-timeout 250ms maxqueue 0",
+	"service add 10.0.0.1:6379 check send PING\\r\\n expect +PONG inter 1s",
+	"service change 10.0.0.1:80 check tcp timeout 0 rise 1 fall 100",
+	"service change 10.0.0.1:80 check expect SSH- fastinter 10ms "
+	"downinter 3600s",
+	"backend change 10.0.1.1:80 service 10.0.0.1:80 check-port 8080",
 	"service del 10.0.0.1:80 cut",
 	"service show 10.0.0.1:80",
 	"s a 10.0.0.1:80 sch wrr",
@@ -251,6 +256,10 @@ static const char *const fuzz_tokens[] = {
 	"[::1", "::1:80", "[]:80", "[1.2.3.4]:80", "256.1.1.1:80",
 	"[ffff:ffff:ffff:ffff:ffff:ffff:255.255.255.255]:65535",
 	"abcdefghijklmnop", "s", "b", "sh", "st", "sa", "r", "m", "h", "z", "f",
+	"check", "check-port", "tcp", "none", "send", "expect", "inter",
+	"timeout", "rise", "fall", "fastinter", "downinter", "c", "t", "e",
+	"\"", "\"a b\"", "\\", "\\x", "\\xzz", "\\x00", "\\r\\n", "-ERR",
+	"9ms", "10ms", "101", "100",
 };
 
 static unsigned int fuzz_rand(unsigned int *state)

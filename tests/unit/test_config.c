@@ -3,9 +3,9 @@
  * Unit tests of the configuration file parser (userspace/common/config.c)
  * that lbctl restore and lbselect -c share: whole keywords, the kernel's
  * defaults and limits, the scheduler options, references to services the
- * kernel has, the queue and its timeouts with their units, a refused
- * line leaving the configuration as it was, and what slb_cfg_write()
- * writes reading back the same.
+ * kernel has, the queue and its timeouts with their units, the check with
+ * its quoted strings, a refused line leaving the configuration as it
+ * was, and what slb_cfg_write() writes reading back the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +50,39 @@ static int teardown(void **state)
 	(void)state;
 	slb_cfg_free(&cfg);
 	return 0;
+}
+
+/*
+ * @text, read into cfg, is written as @want, which read back is written
+ * the same again.
+ */
+static void assert_round_trip(const char *text, const char *want)
+{
+	char out[2048], again[2048];
+	struct slb_cfg back;
+	FILE *f;
+
+	f = fmemopen((void *)text, strlen(text), "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&cfg, f, "t.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &cfg);
+	fclose(f);
+	assert_string_equal(out, want);
+
+	slb_cfg_init(&back, 0);
+	f = fmemopen(out, strlen(out), "r");
+	assert_non_null(f);
+	assert_int_equal(slb_cfg_read(&back, f, "out.conf", stderr), 0);
+	fclose(f);
+	f = fmemopen(again, sizeof(again), "w");
+	assert_non_null(f);
+	slb_cfg_write(f, &back);
+	fclose(f);
+	slb_cfg_free(&back);
+	assert_string_equal(again, want);
 }
 
 /* What a file leaves out is what the kernel does without it. */
@@ -180,32 +213,8 @@ static void test_sched_opts_round_trip(void **state)
 		"maxqueue 0 queue-timeout 5s\n"
 		"service add 10.0.0.4:80 scheduler nosuch seed 3 backlog 511 "
 		"maxconn 0 maxqueue 0 queue-timeout 5s\n";
-	char out[1024], again[1024];
-	struct slb_cfg back;
-	FILE *f;
-
 	(void)state;
-	f = fmemopen((void *)text, sizeof(text) - 1, "r");
-	assert_non_null(f);
-	assert_int_equal(slb_cfg_read(&cfg, f, "t.conf", stderr), 0);
-	fclose(f);
-	f = fmemopen(out, sizeof(out), "w");
-	assert_non_null(f);
-	slb_cfg_write(f, &cfg);
-	fclose(f);
-	assert_string_equal(out, want);
-
-	slb_cfg_init(&back, 0);
-	f = fmemopen(out, strlen(out), "r");
-	assert_non_null(f);
-	assert_int_equal(slb_cfg_read(&back, f, "out.conf", stderr), 0);
-	fclose(f);
-	f = fmemopen(again, sizeof(again), "w");
-	assert_non_null(f);
-	slb_cfg_write(f, &back);
-	fclose(f);
-	slb_cfg_free(&back);
-	assert_string_equal(again, want);
+	assert_round_trip(text, want);
 }
 
 /* A hash key without a word, a newer kernel's, is written to fail. */
@@ -344,37 +353,253 @@ static void test_queue_round_trip(void **state)
 		"maxqueue 0 queue-timeout 1001ms\n"
 		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 "
 		"state up maxconn 3\n";
-	char out[1024], again[1024], t[SLB_CFG_TIMEOUT_STRLEN];
-	struct slb_cfg back;
-	FILE *f;
+	char t[SLB_CFG_TIMEOUT_STRLEN];
 
 	(void)state;
-	f = fmemopen((void *)text, sizeof(text) - 1, "r");
-	assert_non_null(f);
-	assert_int_equal(slb_cfg_read(&cfg, f, "t.conf", stderr), 0);
-	fclose(f);
-	f = fmemopen(out, sizeof(out), "w");
-	assert_non_null(f);
-	slb_cfg_write(f, &cfg);
-	fclose(f);
-	assert_string_equal(out, want);
-
-	slb_cfg_init(&back, 0);
-	f = fmemopen(out, strlen(out), "r");
-	assert_non_null(f);
-	assert_int_equal(slb_cfg_read(&back, f, "out.conf", stderr), 0);
-	fclose(f);
-	f = fmemopen(again, sizeof(again), "w");
-	assert_non_null(f);
-	slb_cfg_write(f, &back);
-	fclose(f);
-	slb_cfg_free(&back);
-	assert_string_equal(again, want);
+	assert_round_trip(text, want);
 
 	assert_string_equal(slb_cfg_timeout_str(SPLICELB_QUEUE_TIMEOUT_MAX_MS,
 						t, sizeof(t)), "3600s");
 	assert_string_equal(slb_cfg_timeout_str(1, t, sizeof(t)), "1ms");
-	assert_string_equal(slb_cfg_timeout_str(0, t, sizeof(t)), "0ms");
+	assert_string_equal(slb_cfg_timeout_str(0, t, sizeof(t)), "0");
+}
+
+/* A check's string is the @n bytes @want. */
+static void assert_bytes(const u8 *got, u16 len, const char *want, size_t n)
+{
+	assert_int_equal(len, n);
+	assert_memory_equal(got, want, n);
+}
+
+/* A service's check: the clause, its parameters, the defaults. */
+static void test_check(void **state)
+{
+	const struct slb_cfg_service *s;
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	s = &cfg.svc[0];
+	assert_int_equal(s->check.type, SPLICELB_CHECK_NONE);
+	assert_int_equal(s->check.inter_ms, SPLICELB_CHECK_INTER_DEF_MS);
+	assert_int_equal(s->check.rise, SPLICELB_CHECK_RISE_DEF);
+	assert_int_equal(s->check.fall, SPLICELB_CHECK_FALL_DEF);
+	assert_int_equal(s->check.timeout_ms, 0);
+	assert_int_equal(s->check_given, 0);
+
+	assert_int_equal(line("service add 10.0.0.2:80 check tcp inter 5s "
+			      "timeout 250 rise 1 fall 100 fastinter 10ms "
+			      "downinter 3600s"), 0);
+	s = &cfg.svc[1];
+	assert_int_equal(s->check.type, SPLICELB_CHECK_TCP);
+	assert_int_equal(s->check.inter_ms, 5000);
+	assert_int_equal(s->check.timeout_ms, 250);
+	assert_int_equal(s->check.rise, 1);
+	assert_int_equal(s->check.fall, 100);
+	assert_int_equal(s->check.fastinter_ms, 10);
+	assert_int_equal(s->check.downinter_ms, 3600000);
+	assert_int_equal(s->check_given, SLB_CHECK_SET_TYPE |
+			 SLB_CHECK_SET_SEND | SLB_CHECK_SET_EXPECT |
+			 SLB_CHECK_SET_INTER | SLB_CHECK_SET_TIMEOUT |
+			 SLB_CHECK_SET_RISE | SLB_CHECK_SET_FALL |
+			 SLB_CHECK_SET_FASTINTER | SLB_CHECK_SET_DOWNINTER);
+	assert_int_equal(s->has, 0);
+
+	/* Redis: escapes in a quoted string, the reply a plain word. */
+	assert_int_equal(line("service add 10.0.0.3:6379 check send "
+			      "\"PING\\r\\n\" expect +PONG timeout 0"), 0);
+	s = &cfg.svc[2];
+	assert_int_equal(s->check.type, SPLICELB_CHECK_SEND_EXPECT);
+	assert_bytes(s->check.send, s->check.send_len, "PING\r\n", 6);
+	assert_bytes(s->check.expect, s->check.expect_len, "+PONG", 5);
+	/* A banner: nothing sent. */
+	assert_int_equal(line("service add 10.0.0.4:22 check expect SSH-"), 0);
+	s = &cfg.svc[3];
+	assert_int_equal(s->check.type, SPLICELB_CHECK_SEND_EXPECT);
+	assert_int_equal(s->check.send_len, 0);
+	assert_bytes(s->check.expect, s->check.expect_len, "SSH-", 4);
+	/* The check may come anywhere among the other options. */
+	assert_int_equal(line("service add 10.0.0.5:80 inter 1s check none "
+			      "scheduler wrr"), 0);
+	assert_int_equal(cfg.svc[4].check.inter_ms, 1000);
+	assert_string_equal(cfg.svc[4].sched, "wrr");
+	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			      "check-port 8080"), 0);
+	assert_int_equal(cfg.be[0].check_port, 8080);
+	assert_int_equal(cfg.be[0].has, SLB_CFG_HAS_CHECK_PORT);
+	assert_int_equal(line("backend add 10.0.1.2:80 service 10.0.0.1:80 "
+			      "check-port 0"), 0);
+	assert_int_equal(cfg.be[1].check_port, 0);
+}
+
+/* Strings: blanks, '#' and quotes inside them, as bytes of every value. */
+static void test_check_strings(void **state)
+{
+	const struct slb_check_params *c;
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80 check send "
+			      "\"GET /health HTTP/1.0\\r\\n\\r\\n\" expect "
+			      "\" 200 \"  # an HTTP check"), 0);
+	c = &cfg.svc[0].check;
+	assert_bytes(c->send, c->send_len, "GET /health HTTP/1.0\r\n\r\n", 24);
+	assert_bytes(c->expect, c->expect_len, " 200 ", 5);
+	assert_int_equal(line("service add 10.0.0.2:80 check send "
+			      "\"say \\\"#1\\\"\\t\\x00\\xff\"\t"
+			      "expect \"\\\\\"#comment"), 0);
+	c = &cfg.svc[1].check;
+	assert_bytes(c->send, c->send_len, "say \"#1\"\t\0\xff", 11);
+	assert_bytes(c->expect, c->expect_len, "\\", 1);
+	/* An empty send is a banner check's. */
+	assert_int_equal(line("service add 10.0.0.3:80 check send \"\" "
+			      "expect ok"), 0);
+	assert_int_equal(cfg.svc[2].check.send_len, 0);
+	/* Outside quotes, '#' still starts a comment. */
+	assert_int_equal(line("service add 10.0.0.4:80 check expect ok#no"),
+			 0);
+	assert_int_equal(cfg.svc[3].check.expect_len, 2);
+	assert_refused("service add 10.0.0.9:80 check expect \"open",
+		       "a string without its closing quote");
+	assert_refused("service add 10.0.0.9:80 check expect \"a\\\"",
+		       "a string without its closing quote");
+	assert_refused("service add 10.0.0.9:80 check expect \"a\"b",
+		       "a closing quote not followed by a blank");
+	assert_refused("service add 10.0.0.9:80 check expect \"\\q\"",
+		       "bad check expect string \"\\q\" (at most 512 bytes, "
+		       "escapes \\r \\n \\t \\0 \\\\ \\\" \\xHH)");
+	assert_refused("service add 10.0.0.9:80 check expect \\x4",
+		       "bad check expect string");
+}
+
+/* The longest strings, each byte an escape, fit a line; one more not. */
+static void test_check_longest(void **state)
+{
+	static char text[8192];
+	size_t n;
+	int i;
+
+	(void)state;
+	n = (size_t)snprintf(text, sizeof(text), "service add 10.0.0.1:80 "
+			     "scheduler mh hash-key addr-port seed 4294967295 "
+			     "table-size 4194301 backlog 65535 maxconn "
+			     "4294967295 maxqueue 4294967295 queue-timeout "
+			     "3600s inter 3600s timeout 3600s rise 100 "
+			     "fall 100 fastinter 3600s downinter 3600s check "
+			     "send \"");
+	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\\x01");
+	n += (size_t)snprintf(text + n, sizeof(text) - n, "\" expect \"");
+	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
+		n += (size_t)snprintf(text + n, sizeof(text) - n, "\\xff");
+	snprintf(text + n, sizeof(text) - n, "\"");
+	assert_int_equal(line(text), 0);
+	assert_int_equal(cfg.svc[0].check.send_len, SPLICELB_CHECK_DATA_MAX);
+	assert_int_equal(cfg.svc[0].check.expect_len, SPLICELB_CHECK_DATA_MAX);
+	/* A byte too many: the string's bytes, not the line, are too long. */
+	memcpy(strstr(text, "10.0.0.1"), "10.0.0.2", 8);
+	strcpy(text + strlen(text) - 1, "x\"");
+	assert_refused(text, "bad check expect string");
+}
+
+static void test_check_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("service add 10.0.0.9:80 check",
+		       "\"check\" needs tcp, none, send STR expect STR or "
+		       "expect STR");
+	assert_refused("service add 10.0.0.9:80 check http",
+		       "bad check \"http\" (tcp, none, send STR expect STR "
+		       "or expect STR)");
+	/* Whole words in files. */
+	assert_refused("service add 10.0.0.9:80 check t", "bad check \"t\"");
+	assert_refused("service add 10.0.0.9:80 int 2s",
+		       "unknown service option \"int\"");
+	assert_refused("service add 10.0.0.9:80 check send PING",
+		       "\"check send\" needs STR expect STR");
+	assert_refused("service add 10.0.0.9:80 check send PING inter 2s",
+		       "\"check send\" needs STR expect STR");
+	assert_refused("service add 10.0.0.9:80 check expect",
+		       "\"check expect\" needs STR");
+	assert_refused("service add 10.0.0.9:80 check send x expect \"\"",
+		       "a send-expect check needs an expect string");
+	assert_refused("service add 10.0.0.9:80 check tcp check none",
+		       "\"check\" given twice");
+	assert_refused("service add 10.0.0.9:80 rise 2 rise 3",
+		       "\"rise\" given twice");
+	assert_refused("service add 10.0.0.9:80 inter 9",
+		       "bad inter \"9\": check inter must be 10 ms to 1 hour");
+	assert_refused("service add 10.0.0.9:80 inter 0",
+		       "bad inter \"0\": check inter must be");
+	assert_refused("service add 10.0.0.9:80 inter 3601s",
+		       "bad inter \"3601s\": check inter must be");
+	assert_refused("service add 10.0.0.9:80 inter 2m",
+		       "bad inter \"2m\" (TIME: 250, 250ms or 5s)");
+	assert_refused("service add 10.0.0.9:80 timeout 9ms",
+		       "bad timeout \"9ms\": check timeout must be");
+	assert_refused("service add 10.0.0.9:80 fastinter 5",
+		       "bad fastinter \"5\"");
+	assert_refused("service add 10.0.0.9:80 downinter 99999999999s",
+		       "bad downinter");
+	assert_refused("service add 10.0.0.9:80 rise 0",
+		       "bad rise \"0\": check rise must be 1 to 100");
+	assert_refused("service add 10.0.0.9:80 fall 101",
+		       "bad fall \"101\": check fall must be 1 to 100");
+	assert_refused("service add 10.0.0.9:80 fall 1s",
+		       "bad fall \"1s\" (a number)");
+	assert_refused("service add 10.0.0.9:80 fall",
+		       "\"fall\" needs a value");
+	assert_refused("service add 10.0.0.9:80 check-port 80",
+		       "unknown service option \"check-port\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "check tcp", "unknown backend option \"check\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "inter 1s", "unknown backend option \"inter\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "check-port 65536",
+		       "bad check-port \"65536\" (0-65535, 0 = its own)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "check-port 1 check-port 2",
+		       "\"check-port\" given twice");
+}
+
+/*
+ * What slb_cfg_write() writes of a check reads back the same: every
+ * parameter once there is a check, none where there never was, strings
+ * escaped in quotes, a check-port only when set.
+ */
+static void test_check_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 check tcp\n"
+		"service add 10.0.0.2:80 inter 500 check send "
+		"\"GET / HTTP/1.0\\r\\n\\r\\n\" expect \" 200 \" fastinter 1s\n"
+		"service add 10.0.0.3:22 check expect \"SSH-\\x00\\\"#\"\n"
+		"service add 10.0.0.4:80 check none\n"
+		"service add 10.0.0.5:80 rise 5\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 check-port 81\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 check-port 0\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s check tcp inter 2s timeout 0 "
+		"rise 2 fall 3 fastinter 0 downinter 0 observe 0\n"
+		"service add 10.0.0.2:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s check send "
+		"\"GET / HTTP/1.0\\r\\n\\r\\n\" expect \" 200 \" inter 500ms "
+		"timeout 0 rise 2 fall 3 fastinter 1s downinter 0 observe 0\n"
+		"service add 10.0.0.3:22 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s check expect \"SSH-\\x00\\\"#\" "
+		"inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 observe 0\n"
+		"service add 10.0.0.4:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s\n"
+		"service add 10.0.0.5:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s check none inter 2s timeout 0 "
+		"rise 5 fall 3 fastinter 0 downinter 0 observe 0\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0 check-port 81\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0\n";
+	(void)state;
+	assert_round_trip(text, want);
 }
 
 /* lbselect's files add every service they use. */
@@ -462,6 +687,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_queue_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_queue_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_check_strings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_check_longest, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_check_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_check_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),

@@ -281,7 +281,143 @@ static void test_queue_errors(void **state)
 	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
 			   "maxconn 1", "unexpected \"maxconn\"");
 	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80",
-			   "nothing to change (weight, state or maxconn)");
+			   "nothing to change (weight, state, maxconn or "
+			   "check-port)");
+}
+
+/* An argument vector as the shell gives it: quotes gone, escapes kept. */
+static int parse_argv(const char *const *words)
+{
+	int argc = 0;
+
+	while (words[argc])
+		argc++;
+	return lbctl_parse(argc, (char *const *)words, &req, err, sizeof(err));
+}
+
+/* A service's check, its strings one word each however they are made. */
+static void test_check(void **state)
+{
+	static const char *const redis[] = {
+		"service", "add", "10.0.0.1:6379", "check", "send",
+		"PING\\r\\n", "expect", "+PONG", "inter", "5s", NULL,
+	};
+	static const char *const http[] = {
+		"service", "change", "10.0.0.1:80", "check", "send",
+		"GET /health HTTP/1.0\\r\\n\\r\\n", "expect", " 200 ", NULL,
+	};
+	/* Spelled out, send and expect take a string that starts with -. */
+	static const char *const dash[] = {
+		"-j", "service", "add", "10.0.0.1:80", "check", "send", "-x",
+		"expect", "-ERR", "-s", NULL,
+	};
+
+	(void)state;
+	assert_int_equal(parse_argv(redis), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_ADD);
+	assert_int_equal(req.check.type, SPLICELB_CHECK_SEND_EXPECT);
+	assert_int_equal(req.check.send_len, 6);
+	assert_memory_equal(req.check.send, "PING\r\n", 6);
+	assert_int_equal(req.check.expect_len, 5);
+	assert_int_equal(req.check.inter_ms, 5000);
+	assert_int_equal(req.check_given, SLB_CHECK_SET_TYPE |
+			 SLB_CHECK_SET_SEND | SLB_CHECK_SET_EXPECT |
+			 SLB_CHECK_SET_INTER);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR);
+	assert_int_equal(parse_argv(http), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_int_equal(req.check.send_len, 24);
+	assert_memory_equal(req.check.expect, " 200 ", 5);
+	assert_int_equal(parse_argv(dash), 0);
+	assert_true(req.json && req.stats);
+	assert_memory_equal(req.check.send, "-x", 2);
+	assert_memory_equal(req.check.expect, "-ERR", 4);
+
+	/* Words and parameters by prefix; the clause takes what it needs. */
+	assert_int_equal(parse("se c 10.0.0.1:80 ch t i 250 ti 0 r 3 fal 4 "
+			       "fas 1s d 10s"), 0);
+	assert_int_equal(req.check.type, SPLICELB_CHECK_TCP);
+	assert_int_equal(req.check.inter_ms, 250);
+	assert_int_equal(req.check.timeout_ms, 0);
+	assert_int_equal(req.check.rise, 3);
+	assert_int_equal(req.check.fall, 4);
+	assert_int_equal(req.check.fastinter_ms, 1000);
+	assert_int_equal(req.check.downinter_ms, 10000);
+	assert_int_equal(parse("service add 10.0.0.1:80 check e SSH- maxc 3"),
+			 0);
+	assert_int_equal(req.check.type, SPLICELB_CHECK_SEND_EXPECT);
+	assert_int_equal(req.check.send_len, 0);
+	assert_int_equal(req.maxconn, 3);
+	assert_int_equal(parse("service change 10.0.0.1:80 check n"), 0);
+	assert_int_equal(req.check.type, SPLICELB_CHECK_NONE);
+	/* A parameter alone is a change; "t" is still table-size. */
+	assert_int_equal(parse("service change 10.0.0.1:80 fall 1"), 0);
+	assert_int_equal(req.check_given, SLB_CHECK_SET_FALL);
+	assert_int_equal(parse("service add 10.0.0.1:80 sc mh t 7"), 0);
+	assert_int_equal(req.opts.table_size, 7);
+	assert_int_equal(req.check_given, 0);
+
+	/* A backend's check-port; "c" is it there, and cut on a del. */
+	assert_int_equal(parse("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			       "check-port 8080"), 0);
+	assert_int_equal(req.check_port, 8080);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SVC |
+			 LBCTL_HAS_CHECK_PORT);
+	assert_int_equal(parse("b c 10.0.1.1:80 se 10.0.0.1:80 c 0"), 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_CHANGE);
+	assert_int_equal(req.check_port, 0);
+	assert_true(req.has & LBCTL_HAS_CHECK_PORT);
+	assert_int_equal(parse("b d 10.0.1.1:80 se 10.0.0.1:80 c"), 0);
+	assert_true(req.has & LBCTL_HAS_CUT);
+}
+
+static void test_check_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("service add 10.0.0.1:80 check",
+			   "\"check\" needs tcp, none, send STR expect STR or "
+			   "expect STR");
+	assert_parse_error("service add 10.0.0.1:80 check http",
+			   "bad check \"http\"");
+	assert_parse_error("service add 10.0.0.1:80 check send PING",
+			   "\"check send\" needs STR expect STR");
+	assert_parse_error("service add 10.0.0.1:80 check send PING maxconn 1",
+			   "\"check send\" needs STR expect STR");
+	assert_parse_error("service change 10.0.0.1:80 check expect \\q",
+			   "bad check expect string \"\\q\"");
+	assert_parse_error("service change 10.0.0.1:80 check send x expect "
+			   "\\x", "bad check expect string");
+	assert_parse_error("service add 10.0.0.1:80 check tcp ch none",
+			   "\"check\" given twice");
+	assert_parse_error("service add 10.0.0.1:80 inter 1s i 2s",
+			   "\"inter\" given twice");
+	assert_parse_error("service change 10.0.0.1:80 timeout 5",
+			   "bad timeout \"5\": check timeout must be 10 ms to "
+			   "1 hour");
+	assert_parse_error("service add 10.0.0.1:80 rise 101",
+			   "bad rise \"101\": check rise must be 1 to 100");
+	assert_parse_error("service add 10.0.0.1:80 inter 1m",
+			   "bad inter \"1m\" (TIME: 250, 250ms or 5s)");
+	assert_parse_error("service add 10.0.0.1:80 f 1",
+			   "ambiguous \"f\": fall, fastinter");
+	assert_parse_error("service add 10.0.0.1:80 ti",
+			   "\"timeout\" needs a value");
+	assert_parse_error("service del 10.0.0.1:80 check tcp",
+			   "unexpected \"check\"");
+	assert_parse_error("service add 10.0.0.1:80 check-port 80",
+			   "unexpected \"check-port\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "inter 1s", "unexpected \"inter\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "check-port 65536", "bad check-port \"65536\" "
+			   "(0-65535)");
+	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			   "check-port 1", "unexpected \"check-port\"");
+	assert_parse_error("service change 10.0.0.1:80",
+			   "nothing to change (scheduler, hash-key, seed, "
+			   "table-size, backlog, maxconn, maxqueue, "
+			   "queue-timeout, check, inter, timeout, rise, fall, "
+			   "fastinter or downinter)");
 }
 
 static void test_options(void **state)
@@ -570,6 +706,85 @@ static void test_msg(void **state)
 				   SPLICELB_CMD_BACKEND_NEW, 0, 1, &req), 0);
 }
 
+/*
+ * The top-level nest @type of the request lbctl sends for req, built in a
+ * buffer of the size lbctl sends from.
+ */
+static const struct nlattr *req_nest(uint16_t type)
+{
+	static unsigned char buf[LBCTL_MSG_MAX];
+	size_t len;
+
+	len = lbctl_msg(buf, sizeof(buf), 42, lbctl_op_cmd(req.op), 0, 1,
+			&req);
+	assert_true(len > NLMSG_HDRLEN + GENL_HDRLEN);
+	return find_attr(buf + NLMSG_HDRLEN + GENL_HDRLEN,
+			 len - NLMSG_HDRLEN - GENL_HDRLEN, type);
+}
+
+/* The check goes as given, strings as their bytes; check-port as a u16. */
+static void test_check_msg(void **state)
+{
+	static const char *const big[] = {
+		"service", "add", "10.0.0.1:80", "check", "send", NULL,
+		"expect", NULL, "inter", "3600s", "timeout", "3600s", "rise",
+		"100", "fall", "100", "fastinter", "3600s", "downinter",
+		"3600s", NULL,
+	};
+	static char send[4 * SPLICELB_CHECK_DATA_MAX + 1];
+	static char expect[SPLICELB_CHECK_DATA_MAX + 1];
+	const char *words[sizeof(big) / sizeof(big[0])];
+	const struct nlattr *svc, *be, *a;
+	uint32_t u32;
+	uint16_t u16;
+	int i;
+
+	(void)state;
+	assert_int_equal(parse("service change 10.0.0.1:80 check e +OK "
+			       "fall 2"), 0);
+	svc = req_nest(SPLICELB_A_SERVICE);
+	assert_int_equal(*(const uint8_t *)payload(nested(svc,
+						SPLICELB_SVC_A_CHECK_TYPE)),
+			 SPLICELB_CHECK_SEND_EXPECT);
+	/* The clause says the whole check: an empty send clears it. */
+	assert_int_equal(nested(svc, SPLICELB_SVC_A_CHECK_SEND)->nla_len,
+			 NLA_HDRLEN);
+	a = nested(svc, SPLICELB_SVC_A_CHECK_EXPECT);
+	assert_int_equal(a->nla_len, NLA_HDRLEN + 3);
+	assert_memory_equal(payload(a), "+OK", 3);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_CHECK_FALL)), 4);
+	assert_int_equal(u32, 2);
+	assert_null(nested(svc, SPLICELB_SVC_A_CHECK_INTER_MS));
+	assert_null(nested(svc, SPLICELB_SVC_A_CHECK_TIMEOUT_MS));
+
+	/* A service add at its longest fits the buffer lbctl sends from. */
+	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
+		memcpy(send + 4 * i, "\\xff", 4);
+	memset(expect, 'e', SPLICELB_CHECK_DATA_MAX);
+	memcpy(words, big, sizeof(big));
+	words[5] = send;
+	words[7] = expect;
+	assert_int_equal(parse_argv(words), 0);
+	svc = req_nest(SPLICELB_A_SERVICE);
+	a = nested(svc, SPLICELB_SVC_A_CHECK_SEND);
+	assert_int_equal(a->nla_len, NLA_HDRLEN + SPLICELB_CHECK_DATA_MAX);
+	assert_int_equal(((const uint8_t *)payload(a))[511], 0xff);
+	memcpy(&u32, payload(nested(svc, SPLICELB_SVC_A_CHECK_DOWNINTER_MS)),
+	       4);
+	assert_int_equal(u32, SPLICELB_CHECK_INTER_MAX_MS);
+
+	assert_int_equal(parse("backend change 10.0.1.1:80 service "
+			       "10.0.0.1:80 check-port 9000"), 0);
+	be = req_nest(SPLICELB_A_BACKEND);
+	a = nested(be, SPLICELB_BE_A_CHECK_PORT);
+	assert_int_equal(a->nla_len, NLA_HDRLEN + 2);
+	memcpy(&u16, payload(a), 2);
+	assert_int_equal(u16, 9000);
+	assert_null(nested(be, SPLICELB_BE_A_MAXCONN));
+	svc = req_nest(SPLICELB_A_SERVICE);
+	assert_null(nested(svc, SPLICELB_SVC_A_CHECK_TYPE));
+}
+
 /* What "lbctl save" writes, lbctl restore and lbselect both read back. */
 static void test_save_format(void **state)
 {
@@ -629,6 +844,9 @@ int main(void)
 		cmocka_unit_test(test_ambiguous),
 		cmocka_unit_test(test_queue),
 		cmocka_unit_test(test_queue_errors),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_check_errors),
+		cmocka_unit_test(test_check_msg),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

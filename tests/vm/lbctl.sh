@@ -4,11 +4,13 @@
 # lbctl end to end in one namespace: each command and its output, text and
 # JSON, save -> flush -> restore -> save byte for byte, restore as one
 # transaction (an error anywhere changes nothing), monitor's events, and the /proc and /proc/sys files
-# the same configuration shows up in.
+# the same configuration shows up in; a service's health checks likewise.
 #
 #   init netns
 #     lo: services 127.0.0.1:8080, [::1]:8080 (listening, never connected)
 #         backends 10.0.1.1:80, [2001:db8::1]:80 (never contacted)
+#         service 127.0.0.1:8092, checking backend 127.0.0.1:1 at port 2
+#         (nothing listens: refused)
 
 source "$(dirname "$0")/lib.sh"
 
@@ -43,7 +45,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 48
+ktap_plan 64
 modprobe splicelb
 ip link set lo up
 
@@ -120,7 +122,7 @@ check "zero" lbctl zero
 
 check "/proc/net/splicelb/services" \
 	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0$" /proc/net/splicelb/services &&
-	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3$" /proc/net/splicelb/services &&
+	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none$" /proc/net/splicelb/services &&
 	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0$" /proc/net/splicelb/services'
 check "/proc/net/splicelb/stats" \
 	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
@@ -217,6 +219,72 @@ check "monitor prints the events" \
 	bash -c "grep -v '^del backend' $tmp/mon | diff -u $tmp/mon_want -"
 check "monitor -j prints JSON lines" \
 	bash -c "[ \$(wc -l <$tmp/monj) -ge 4 ] && jsoncheck -l $tmp/monj"
+
+# Health checks: the options as show and save write them and restore
+# reads them back, and what the checks find of a backend nothing listens
+# at (127.0.0.1:1, checked at port 2: refused at once), in show, JSON,
+# the counters, /proc and monitor's health event.
+check "usage error: check send without expect" \
+	expect_fail 2 '^lbctl: "check send" needs STR expect STR$' \
+	lbctl service add 127.0.0.1:8092 check send x
+check "usage error: a timeout under 10ms, as lib/check.c says" \
+	expect_fail 2 '^lbctl: bad timeout "5": check timeout must be 10 ms to 1 hour$' \
+	lbctl service add 127.0.0.1:8092 timeout 5
+check "service add with a send-expect check" \
+	lbctl service add 127.0.0.1:8092 check send 'PING\r\n' expect '+PONG' \
+	inter 500ms fall 2 downinter 1s
+cat >"$tmp/check_svc" <<'EOF'
+service 127.0.0.1:8092 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s check send "PING\r\n" expect "+PONG" inter 500ms timeout 500ms rise 2 fall 2 fastinter 500ms downinter 1s observe 0
+EOF
+check "service show: the check, with the intervals in effect" \
+	same "$tmp/check_svc" lbctl service show 127.0.0.1:8092
+check "service show -j: the check, escaped strings, milliseconds" \
+	json_has <(lbctl -j service show 127.0.0.1:8092) \
+	'j[0]["check"] == {"type": "send-expect", "send": "PING\\r\\n",
+	 "expect": "+PONG", "inter_ms": 500, "timeout_ms": 500, "rise": 2,
+	 "fall": 2, "fastinter_ms": 500, "downinter_ms": 1000,
+	 "observe": 0}'
+lbctl monitor >"$tmp/monh" &
+mon_pid=$!
+wait_for 10 subscribed "$mon_pid"
+check "backend add with a check-port" \
+	lbctl backend add 127.0.0.1:1 service 127.0.0.1:8092 check-port 2
+down_refused() {
+	lbctl backend show service 127.0.0.1:8092 |
+		grep -q '^backend 127.0.0.1:1 service 127.0.0.1:8092 weight 1 state up maxconn 0 check-port 2 health down check refused 0/2 since [0-9]'
+}
+check "backend show: down, refused, 0 of the 2 to rise, since when" \
+	wait_for 10 down_refused
+check "monitor: the health event, with the check's result" \
+	wait_for 10 grep -q '^health backend 127.0.0.1:1 service 127.0.0.1:8092 weight 1 state up maxconn 0 check-port 2 health down check refused 0 since ' "$tmp/monh"
+kill "$mon_pid" 2>/dev/null || true
+wait "$mon_pid" 2>/dev/null || true
+mon_pid=
+check "backend show -j: check_port, health, check_result, check_count" \
+	json_has <(lbctl -j backend show service 127.0.0.1:8092) \
+	'j[0]["check_port"] == 2 and j[0]["health"] == "down" and
+	 j[0]["check_result"] == "refused" and j[0]["check_count"] == 0 and
+	 j[0]["health_age_ms"] >= 0'
+check "show -s: failed checks, one change of health" \
+	bash -c 'lbctl -s service show 127.0.0.1:8092 | grep -q "^    checks [1-9][0-9]* failed [1-9][0-9]* health_changes 1 observe_downs 0$"'
+check "/proc/net/splicelb/services: the backend's health and last check" \
+	grep -q '^  -> 127.0.0.1:1 1 up 0 0 0 0 0 0 0 down refused$' \
+	/proc/net/splicelb/services
+lbctl save >"$tmp/save_check"
+check "save writes every check option, the strings quoted, 0 for inter's" \
+	grep -qxF 'service add 127.0.0.1:8092 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s check send "PING\r\n" expect "+PONG" inter 500ms timeout 0 rise 2 fall 2 fastinter 0 downinter 1s observe 0' \
+	"$tmp/save_check"
+check "save writes a backend's check-port" \
+	grep -qxF 'backend add 127.0.0.1:1 service 127.0.0.1:8092 weight 1 state up maxconn 0 check-port 2' \
+	"$tmp/save_check"
+check "flush, restore, save: the checks byte for byte" \
+	bash -c "lbctl flush cut && lbctl restore $tmp/save_check &&
+	       lbctl save | cmp - $tmp/save_check"
+check "check tcp leaves no string of the send-expect check behind" \
+	bash -c "lbctl service change 127.0.0.1:8092 check tcp &&
+	       lbctl save | grep -qxF 'service add 127.0.0.1:8092 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s check tcp inter 500ms timeout 0 rise 2 fall 2 fastinter 0 downinter 1s observe 0'"
+check "a service whose checks run is deleted" \
+	lbctl service del 127.0.0.1:8092 cut
 
 # The tunables: range checked, per namespace.
 sysctl_dir=/proc/sys/net/splicelb

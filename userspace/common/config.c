@@ -4,14 +4,22 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "addr.h"
 #include "config.h"
 
-/* The longest line: a service add with every option once. */
-#define MAX_WORDS 24
+/*
+ * The longest line: a service add with every option once, its check
+ * "check send STR expect STR", of strings that take up to 4 characters a
+ * byte written with escapes.
+ */
+#define MAX_WORDS 36
+#define MAX_LINE (1024 + 2 * (4 * SLB_CHECK_DATA_MAX + 2))
+
+#define BLANKS " \t\r\n\v\f"
 
 static const char *const state_names[] = {
 	[SPLICELB_BACKEND_UP] = "up",
@@ -28,7 +36,7 @@ static const char *const hash_key_names[] = {
 #define NHASH_KEYS (sizeof(hash_key_names) / sizeof(hash_key_names[0]))
 
 struct words {
-	char buf[1024];
+	char buf[MAX_LINE];
 	char *w[MAX_WORDS];
 	unsigned int n;
 };
@@ -82,25 +90,66 @@ int slb_cfg_find_service(const struct slb_cfg *cfg,
 	return -1;
 }
 
-/* Split at blanks, dropping a '#' comment; -1 if too long or too many. */
-static int split(struct words *ws, const char *line)
+/* The closing quote of a string whose text starts at @s, or NULL. */
+static char *closing_quote(char *s)
 {
-	char *p, *save;
+	for (; *s && *s != '"'; s++)
+		if (*s == '\\' && s[1])
+			s++;
+	return *s ? s : NULL;
+}
+
+/*
+ * The word at *@p, ended in place, and *@p moved past it; NULL at the end
+ * of the line, or at a '#', which starts a comment.  A word that starts
+ * with '"' is a string: it runs to the next '"' that no '\' escapes,
+ * blanks and '#' included, and comes without its quotes, its escapes left
+ * for slb_cfg_parse_check() to read.  *@why says what is wrong with a
+ * string that is not closed, or not followed by a blank.
+ */
+static char *next_word(char **p, const char **why)
+{
+	char *w = *p + strspn(*p, BLANKS), *end;
+
+	if (!*w || *w == '#')
+		return NULL;
+	if (*w == '"') {
+		end = closing_quote(++w);
+		if (!end) {
+			*why = "a string without its closing quote";
+			return NULL;
+		}
+		*end++ = '\0';
+		if (*end && !strchr(BLANKS "#", *end)) {
+			*why = "a closing quote not followed by a blank";
+			return NULL;
+		}
+		*p = end;
+		return w;
+	}
+	end = w + strcspn(w, BLANKS "#");
+	/* A '#' right after the word starts a comment: the line ends there. */
+	if (*end == '#')
+		*end = '\0';
+	else if (*end)
+		*end++ = '\0';
+	*p = end;
+	return w;
+}
+
+/* Split at blanks, dropping a '#' comment: NULL, or what is wrong. */
+static const char *split(struct words *ws, const char *line)
+{
+	const char *why = NULL;
+	char *p = ws->buf, *w;
 
 	if (strlen(line) >= sizeof(ws->buf))
-		return -1;
+		return "line too long";
 	strcpy(ws->buf, line);
-	p = strchr(ws->buf, '#');
-	if (p)
-		*p = '\0';
-	ws->n = 0;
-	for (p = strtok_r(ws->buf, " \t\r\n\v\f", &save); p;
-	     p = strtok_r(NULL, " \t\r\n\v\f", &save)) {
+	for (ws->n = 0; (w = next_word(&p, &why)); ws->w[ws->n++] = w)
 		if (ws->n == MAX_WORDS)
-			return -1;
-		ws->w[ws->n++] = p;
-	}
-	return 0;
+			return "line too long";
+	return why;
 }
 
 /* The decimal a word starts with (no sign, no blank); *end after it. */
@@ -129,7 +178,8 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 _Static_assert(SPLICELB_QUEUE_TIMEOUT_MAX_MS == 3600 * 1000,
 	       "SLB_CFG_TIMEOUT_RANGE names another longest queue-timeout");
 
-int slb_cfg_parse_timeout(const char *s, unsigned int *ms)
+int slb_cfg_parse_time(const char *s, unsigned int min, unsigned int max,
+		       unsigned int *ms)
 {
 	unsigned long v;
 	char *end;
@@ -137,13 +187,13 @@ int slb_cfg_parse_timeout(const char *s, unsigned int *ms)
 	if (parse_leading(s, &v, &end))
 		return -1;
 	if (!strcmp(end, "s")) {
-		if (v > SPLICELB_QUEUE_TIMEOUT_MAX_MS / 1000)
+		if (v > max / 1000)
 			return -1;
 		v *= 1000;
 	} else if (*end && strcmp(end, "ms")) {
 		return -1;
 	}
-	if (v < 1 || v > SPLICELB_QUEUE_TIMEOUT_MAX_MS)
+	if (v < min || v > max)
 		return -1;
 	*ms = (unsigned int)v;
 	return 0;
@@ -151,7 +201,9 @@ int slb_cfg_parse_timeout(const char *s, unsigned int *ms)
 
 const char *slb_cfg_timeout_str(unsigned int ms, char *buf, size_t len)
 {
-	if (ms && !(ms % 1000))
+	if (!ms)
+		snprintf(buf, len, "0");
+	else if (!(ms % 1000))
 		snprintf(buf, len, "%us", ms / 1000);
 	else
 		snprintf(buf, len, "%ums", ms);
@@ -195,6 +247,204 @@ static int parse_hash_key(const char *s, unsigned int *key)
 	return -1;
 }
 
+/* ---- a service's check -------------------------------------------------- */
+
+#define CHECK_USAGE "tcp, none, send STR expect STR or expect STR"
+
+enum { CHECK_TIME, CHECK_COUNT };
+
+static const struct check_param {
+	const char *word;
+	unsigned int bit;		/* SLB_CHECK_SET_* */
+	size_t off;			/* of the u32 in the params */
+	int kind;			/* CHECK_TIME or CHECK_COUNT */
+} check_params[] = {
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	{ word, SLB_CHECK_SET_##SET,					\
+	  offsetof(struct slb_check_params, field), CHECK_##kind },
+#include "check_list.h"
+};
+
+#define NCHECK_PARAMS (sizeof(check_params) / sizeof(check_params[0]))
+
+static const char *const check_type_names[] = {
+	[SPLICELB_CHECK_NONE] = "none",
+	[SPLICELB_CHECK_TCP] = "tcp",
+	[SPLICELB_CHECK_SEND_EXPECT] = "send-expect",
+};
+
+const char *slb_cfg_check_type_name(unsigned int type)
+{
+	if (type >= sizeof(check_type_names) / sizeof(check_type_names[0]))
+		return NULL;
+	return check_type_names[type];
+}
+
+static u32 *check_field(struct slb_check_params *p,
+			const struct check_param *cp)
+{
+	return (u32 *)((char *)p + cp->off);
+}
+
+static u32 check_value(const struct slb_check_params *p,
+		       const struct check_param *cp)
+{
+	return *(const u32 *)((const char *)p + cp->off);
+}
+
+int slb_cfg_check_param(struct slb_check_params *p, unsigned int *given,
+			const char *key, const char *val, char *err,
+			size_t errlen)
+{
+	const struct check_param *cp = check_params;
+	struct slb_check_params one;
+	unsigned int v;
+	const char *why;
+	u32 field;
+
+	while (cp < check_params + NCHECK_PARAMS && strcmp(key, cp->word))
+		cp++;
+	if (cp == check_params + NCHECK_PARAMS)
+		return 1;
+	if (*given & cp->bit)
+		return errf(err, errlen, "\"%s\" given twice", key);
+	if (cp->kind == CHECK_TIME ?
+	    slb_cfg_parse_time(val, 0, 0xffffffffU, &v) :
+	    parse_uint(val, 0, 0xffffffffUL, &v))
+		return errf(err, errlen, "bad %s \"%s\" (%s)", key, val,
+			    cp->kind == CHECK_TIME ? "TIME: 250, 250ms or 5s" :
+			    "a number");
+	/* Its range is lib/check.c's to say: the value among defaults. */
+	slb_check_params_init(&one);
+	one.type = SPLICELB_CHECK_TCP;	/* a check that observe may follow */
+	*check_field(&one, cp) = v;
+	why = slb_check_params_invalid(&one, &field);
+	if (why)
+		return errf(err, errlen, "bad %s \"%s\": %s", key, val, why);
+	*check_field(p, cp) = v;
+	*given |= cp->bit;
+	return 0;
+}
+
+/* A check's string @s, with its escapes, into @out as bytes. */
+static int check_string(u8 *out, u16 *len, const char *what, const char *s,
+			char *err, size_t errlen)
+{
+	int n = slb_check_unescape(s, out, SLB_CHECK_DATA_MAX);
+
+	if (n < 0)
+		return errf(err, errlen, "bad check %s string \"%.32s\" (at "
+			    "most %u bytes, escapes \\r \\n \\t \\0 \\\\ \\\" "
+			    "\\xHH)", what, s, SLB_CHECK_DATA_MAX);
+	*len = (u16)n;
+	return 0;
+}
+
+int slb_cfg_parse_check(struct slb_check_params *p, unsigned int *given,
+			const char *const *w, unsigned int n,
+			bool (*is)(const char *word, const char *keyword),
+			char *err, size_t errlen)
+{
+	unsigned int used = 1;
+
+	if (*given & SLB_CHECK_SET_TYPE)
+		return errf(err, errlen, "\"check\" given twice");
+	if (!n)
+		return errf(err, errlen, "\"check\" needs " CHECK_USAGE);
+	/* The clause says the whole check: no string of another stays. */
+	p->send_len = 0;
+	p->expect_len = 0;
+	if (is(w[0], "tcp")) {
+		p->type = SPLICELB_CHECK_TCP;
+	} else if (is(w[0], "none")) {
+		p->type = SPLICELB_CHECK_NONE;
+	} else if (is(w[0], "send")) {
+		if (n < 4 || !is(w[2], "expect"))
+			return errf(err, errlen,
+				    "\"check send\" needs STR expect STR");
+		if (check_string(p->send, &p->send_len, "send", w[1], err,
+				 errlen) ||
+		    check_string(p->expect, &p->expect_len, "expect", w[3],
+				 err, errlen))
+			return -1;
+		p->type = SPLICELB_CHECK_SEND_EXPECT;
+		used = 4;
+	} else if (is(w[0], "expect")) {
+		if (n < 2)
+			return errf(err, errlen, "\"check expect\" needs STR");
+		if (check_string(p->expect, &p->expect_len, "expect", w[1],
+				 err, errlen))
+			return -1;
+		p->type = SPLICELB_CHECK_SEND_EXPECT;
+		used = 2;
+	} else {
+		return errf(err, errlen, "bad check \"%s\" (" CHECK_USAGE ")",
+			    w[0]);
+	}
+	*given |= SLB_CHECK_SET_TYPE | SLB_CHECK_SET_SEND |
+		  SLB_CHECK_SET_EXPECT;
+	return (int)used;
+}
+
+int slb_cfg_check_invalid(const struct slb_check_params *p, char *err,
+			  size_t errlen)
+{
+	const char *why;
+	u32 field;
+
+	why = slb_check_params_invalid(p, &field);
+	return why ? errf(err, errlen, "%s", why) : 0;
+}
+
+/* A check's string, escaped and quoted, after " @what ". */
+static void write_check_string(FILE *f, const char *what, const u8 *s,
+			       size_t len)
+{
+	char esc[SLB_CFG_CHECK_STRLEN];
+
+	slb_check_escape(s, len, esc, sizeof(esc));
+	fprintf(f, " %s \"%s\"", what, esc);
+}
+
+void slb_cfg_write_check(FILE *f, const struct slb_check_params *p)
+{
+	const char *type = slb_cfg_check_type_name(p->type);
+	char t[SLB_CFG_TIMEOUT_STRLEN];
+	const struct check_param *cp;
+	struct slb_check_params def;
+
+	slb_check_params_init(&def);
+	if (slb_check_params_same(p, &def))
+		return;
+	/* A type this file has no word for (a newer kernel's) fails to read. */
+	if (p->type == SPLICELB_CHECK_SEND_EXPECT)
+		fputs(" check", f);
+	else if (type)
+		fprintf(f, " check %s", type);
+	else
+		fprintf(f, " check %u", p->type);
+	if (p->type == SPLICELB_CHECK_SEND_EXPECT && p->send_len)
+		write_check_string(f, "send", p->send, p->send_len);
+	if (p->type == SPLICELB_CHECK_SEND_EXPECT)
+		write_check_string(f, "expect", p->expect, p->expect_len);
+	for (cp = check_params; cp < check_params + NCHECK_PARAMS; cp++) {
+		if (cp->kind == CHECK_TIME)
+			fprintf(f, " %s %s", cp->word,
+				slb_cfg_timeout_str(check_value(p, cp), t,
+						    sizeof(t)));
+		else
+			fprintf(f, " %s %u", cp->word, check_value(p, cp));
+	}
+}
+
+void slb_cfg_write_check_port(FILE *f, unsigned int port)
+{
+	if (port)
+		fprintf(f, " check-port %u", port);
+}
+
+/* ---- lines -------------------------------------------------------------- */
+
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
 static int service_option(struct slb_cfg_service *s, const char *key,
 			  const char *val, char *err, size_t errlen)
@@ -225,7 +475,8 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 				    "bad maxqueue \"%s\" (0 = no queue)", val);
 	} else if (!strcmp(key, "queue-timeout")) {
 		bit = SLB_CFG_HAS_QUEUE_TIMEOUT;
-		if (slb_cfg_parse_timeout(val, &s->queue_timeout_ms))
+		if (slb_cfg_parse_time(val, 1, SPLICELB_QUEUE_TIMEOUT_MAX_MS,
+				       &s->queue_timeout_ms))
 			return errf(err, errlen, "bad queue-timeout \"%s\" ("
 				    SLB_CFG_TIMEOUT_RANGE ")", val);
 	} else if (!strcmp(key, "hash-key")) {
@@ -283,6 +534,38 @@ static int service_sched_opts(const struct slb_cfg_service *s, char *err,
 		    s->has & SLB_CFG_HAS_SCHED ? "" : " (the default)", why);
 }
 
+static bool whole_word(const char *word, const char *keyword)
+{
+	return !strcmp(word, keyword);
+}
+
+/*
+ * The option of a service line at word @i: the check clause, or a
+ * "KEYWORD VALUE" pair.  Returns how many words it took, or -1.
+ */
+static int service_words(struct slb_cfg_service *s, const struct words *ws,
+			 unsigned int i, char *err, size_t errlen)
+{
+	const char *key = ws->w[i], *val;
+	int ret;
+
+	if (!strcmp(key, "check")) {
+		ret = slb_cfg_parse_check(&s->check, &s->check_given,
+					  (const char *const *)&ws->w[i + 1],
+					  ws->n - i - 1, whole_word, err,
+					  errlen);
+		return ret < 0 ? -1 : ret + 1;
+	}
+	if (i + 1 == ws->n)
+		return errf(err, errlen, "\"%s\" needs a value", key);
+	val = ws->w[i + 1];
+	ret = slb_cfg_check_param(&s->check, &s->check_given, key, val, err,
+				  errlen);
+	if (ret == 1)
+		ret = service_option(s, key, val, err, errlen);
+	return ret ? -1 : 2;
+}
+
 static int append_service(struct slb_cfg *cfg,
 			  const struct slb_cfg_service *s, char *err,
 			  size_t errlen)
@@ -303,13 +586,16 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 	struct slb_cfg_service s;
 	char a[SLB_ADDR_STRLEN];
 	unsigned int i;
-	int dup;
+	int dup, used;
 
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: service add ADDR:PORT "
 			    "[scheduler NAME] [hash-key addr|addr-port] "
 			    "[seed N] [table-size N] [backlog N] [maxconn N] "
-			    "[maxqueue N] [queue-timeout TIME]");
+			    "[maxqueue N] [queue-timeout TIME] [check "
+			    CHECK_USAGE "] [inter TIME] [timeout TIME] "
+			    "[rise N] [fall N] [fastinter TIME] "
+			    "[downinter TIME]");
 	memset(&s, 0, sizeof(s));
 	if (parse_addr_word("service address", ws->w[2], &s.addr, err, errlen))
 		return -1;
@@ -317,15 +603,15 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 	slb_sched_opts_default(&s.opts);
 	s.backlog = SPLICELB_DEFAULT_BACKLOG;
 	s.queue_timeout_ms = SPLICELB_QUEUE_TIMEOUT_DEF_MS;
+	slb_check_params_init(&s.check);
 	s.line = lineno;
-	for (i = 3; i < ws->n; i += 2) {
-		if (i + 1 == ws->n)
-			return errf(err, errlen, "\"%s\" needs a value",
-				    ws->w[i]);
-		if (service_option(&s, ws->w[i], ws->w[i + 1], err, errlen))
+	for (i = 3; i < ws->n; i += (unsigned int)used) {
+		used = service_words(&s, ws, i, err, errlen);
+		if (used < 0)
 			return -1;
 	}
-	if (service_sched_opts(&s, err, errlen))
+	if (service_sched_opts(&s, err, errlen) ||
+	    slb_cfg_check_invalid(&s.check, err, errlen))
 		return -1;
 	dup = slb_cfg_find_service(cfg, &s.addr);
 	if (dup >= 0 && cfg->svc[dup].external)
@@ -409,6 +695,11 @@ static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
 		if (parse_uint(val, 0, 0xffffffffUL, &b->maxconn))
 			return errf(err, errlen,
 				    "bad maxconn \"%s\" (0 = unlimited)", val);
+	} else if (!strcmp(key, "check-port")) {
+		bit = SLB_CFG_HAS_CHECK_PORT;
+		if (parse_uint(val, 0, 65535, &b->check_port))
+			return errf(err, errlen, "bad check-port \"%s\" "
+				    "(0-65535, 0 = its own)", val);
 	} else {
 		return errf(err, errlen, "unknown backend option \"%s\"", key);
 	}
@@ -429,7 +720,7 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: backend add ADDR:PORT service "
 			    "ADDR:PORT [weight N] [state up|drain|down] "
-			    "[maxconn N]");
+			    "[maxconn N] [check-port N]");
 	memset(&b, 0, sizeof(b));
 	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
 		return -1;
@@ -475,9 +766,11 @@ int slb_cfg_parse_line(struct slb_cfg *cfg, const char *line,
 		       unsigned int lineno, char *err, size_t errlen)
 {
 	struct words ws;
+	const char *why;
 
-	if (split(&ws, line))
-		return errf(err, errlen, "line too long");
+	why = split(&ws, line);
+	if (why)
+		return errf(err, errlen, "%s", why);
 	if (ws.n == 0)
 		return 0;
 	if (ws.n < 2 || strcmp(ws.w[1], "add"))
@@ -572,18 +865,22 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 		ops = slb_sched_find(sv->sched);
 		slb_cfg_write_sched_opts(f, &sv->opts, ops ? ops->options :
 					 sched_opts_given(sv->has));
-		fprintf(f, " backlog %u maxconn %u maxqueue %u queue-timeout %s\n",
+		fprintf(f, " backlog %u maxconn %u maxqueue %u queue-timeout %s",
 			sv->backlog, sv->maxconn, sv->maxqueue,
 			slb_cfg_timeout_str(sv->queue_timeout_ms, t,
 					    sizeof(t)));
+		slb_cfg_write_check(f, &sv->check);
+		fputc('\n', f);
 	}
 	for (i = 0; i < cfg->nbe; i++) {
 		b = &cfg->be[i];
 		sv = &cfg->svc[b->service];
 		fprintf(f, "backend add %s service %s weight %u state %s "
-			"maxconn %u\n",
+			"maxconn %u",
 			slb_addr_format(&b->addr, a, sizeof(a)),
 			slb_addr_format(&sv->addr, s, sizeof(s)), b->weight,
 			slb_cfg_state_name(b->state), b->maxconn);
+		slb_cfg_write_check_port(f, b->check_port);
+		fputc('\n', f);
 	}
 }

@@ -7,10 +7,16 @@
  *   service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]
  *               [seed N] [table-size N] [backlog N] [maxconn N]
  *               [maxqueue N] [queue-timeout TIME]
+ *               [check tcp|none|send STR expect STR|expect STR]
+ *               [inter TIME] [timeout TIME] [rise N] [fall N]
+ *               [fastinter TIME] [downinter TIME]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
- *               [maxconn N]
+ *               [maxconn N] [check-port N]
  *
- * TIME is in milliseconds, or has a unit: "250", "250ms", "5s".
+ * TIME is in milliseconds, or has a unit: "250", "250ms", "5s".  STR is a
+ * word, or a string in double quotes that may hold blanks and '#'; either
+ * way its bytes are written with C escapes (\r \n \t \0 \\ \" \xHH), a
+ * quote inside quotes as \".
  *
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
@@ -28,6 +34,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "check.h"
 #include "sched.h"
 #include "uapi/linux/splicelb.h"
 
@@ -46,6 +53,8 @@
 /* The queue of a service; a backend's maxconn is SLB_CFG_HAS_MAXCONN. */
 #define SLB_CFG_HAS_MAXQUEUE	(1u << 8)
 #define SLB_CFG_HAS_QUEUE_TIMEOUT	(1u << 9)
+/* A backend's check-port; a service's check options are its check_given. */
+#define SLB_CFG_HAS_CHECK_PORT	(1u << 10)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -58,6 +67,9 @@ struct slb_cfg_service {
 	unsigned int maxconn;		/* 0 = unlimited */
 	unsigned int maxqueue;		/* clients that may wait; 0 = none */
 	unsigned int queue_timeout_ms;	/* how long each may wait */
+	/* slb_check_params_init()'s where the line gives none */
+	struct slb_check_params check;
+	unsigned int check_given;	/* SLB_CHECK_SET_* the line gave */
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;		/* where it was added, for messages */
 	/* Not added by the file: named by the backend of line @line. */
@@ -70,6 +82,7 @@ struct slb_cfg_backend {
 	unsigned int weight;
 	unsigned int state;		/* SPLICELB_BACKEND_UP/DRAIN/DOWN */
 	unsigned int maxconn;		/* its active connections; 0 = no limit */
+	unsigned int check_port;	/* the checks' port; 0 = its own */
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;
 };
@@ -107,16 +120,60 @@ int slb_cfg_find_service(const struct slb_cfg *cfg,
 			 const struct sockaddr_storage *addr);
 
 /*
- * A queue-timeout TIME into *@ms, in milliseconds.  Returns 0, or -1 when
- * it is not one or outside 1 ms .. SPLICELB_QUEUE_TIMEOUT_MAX_MS.  lbctl's
- * command line takes the same.
+ * A TIME into *@ms, in milliseconds.  Returns 0, or -1 when it is not one
+ * or outside @min .. @max.  lbctl's command line takes the same.
  */
-int slb_cfg_parse_timeout(const char *s, unsigned int *ms);
+int slb_cfg_parse_time(const char *s, unsigned int min, unsigned int max,
+		       unsigned int *ms);
+/* What a queue-timeout may be, 1 .. SPLICELB_QUEUE_TIMEOUT_MAX_MS. */
 #define SLB_CFG_TIMEOUT_RANGE	"1ms-3600s, as 250, 250ms or 5s"
 
-/* @ms as TIME, the shortest way: "5s", "250ms"; returns @buf. */
+/* @ms as TIME, the shortest way: "5s", "250ms", "0"; returns @buf. */
 #define SLB_CFG_TIMEOUT_STRLEN	16
 const char *slb_cfg_timeout_str(unsigned int ms, char *buf, size_t len);
+
+/*
+ * A service's check, shared with lbctl's command line, which matches its
+ * words by prefix where files take whole words: @is says which.
+ *
+ * slb_cfg_parse_check() reads the words @w[0 .. @n) after "check": "tcp",
+ * "none", "send STR expect STR" or "expect STR" (send nothing, expect a
+ * banner).  It sets the type and both strings, and returns how many
+ * words it took, or -1 with the reason in @err.
+ *
+ * slb_cfg_check_param() reads one "KEYWORD VALUE" of the numeric
+ * parameters, check_list.h's (inter, timeout, rise, ...): 0, -1 with the
+ * reason, or 1 when @key is not one of them.
+ *
+ * Both refuse what the line gave already (*@given, SLB_CHECK_SET_*), and
+ * values lib/check.c refuses; slb_cfg_check_invalid() checks the whole,
+ * as the kernel does: 0, or -1 with the reason.
+ */
+int slb_cfg_parse_check(struct slb_check_params *p, unsigned int *given,
+			const char *const *w, unsigned int n,
+			bool (*is)(const char *word, const char *keyword),
+			char *err, size_t errlen);
+int slb_cfg_check_param(struct slb_check_params *p, unsigned int *given,
+			const char *key, const char *val, char *err,
+			size_t errlen);
+int slb_cfg_check_invalid(const struct slb_check_params *p, char *err,
+			  size_t errlen);
+
+/* "none", "tcp", "send-expect"; NULL for an unknown SPLICELB_CHECK_*. */
+const char *slb_cfg_check_type_name(unsigned int type);
+
+/* A check's string as slb_check_escape() writes it, with its NUL. */
+#define SLB_CFG_CHECK_STRLEN	(4 * SLB_CHECK_DATA_MAX + 1)
+
+/*
+ * @p as a service line has it, every parameter written out: " check tcp
+ * inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0"; nothing
+ * for a service that was never given a check, whose parameters are all
+ * slb_check_params_init()'s.
+ */
+void slb_cfg_write_check(FILE *f, const struct slb_check_params *p);
+/* A backend's " check-port N", nothing for 0 (its own port). */
+void slb_cfg_write_check_port(FILE *f, unsigned int port);
 
 /* "up", "drain", "down", "drained"; NULL for an unknown state. */
 const char *slb_cfg_state_name(unsigned int state);

@@ -53,16 +53,25 @@ static int fail(struct parser *p, const char *fmt, ...)
 	return -1;
 }
 
-/* "-x", "--long": an option, where a lone "-" is a word (stdin). */
-static bool is_option(const char *w)
+/*
+ * "-x", "--long": an option, where a lone "-" is a word (stdin), and so is
+ * the string after "send" or "expect" spelled out, which may start with a
+ * '-' as Redis's errors do.
+ */
+static bool is_option(char *const *argv, int i)
 {
+	const char *w = argv[i];
+
+	if (i > 0 && (!strcmp(argv[i - 1], "send") ||
+		      !strcmp(argv[i - 1], "expect")))
+		return false;
 	return w[0] == '-' && w[1] != '\0';
 }
 
 /* The next word that is not an option, or NULL at the end. */
 static const char *peek(struct parser *p)
 {
-	while (p->i < p->argc && is_option(p->argv[p->i]))
+	while (p->i < p->argc && is_option(p->argv, p->i))
 		p->i++;
 	return p->i < p->argc ? p->argv[p->i] : NULL;
 }
@@ -190,7 +199,16 @@ enum {
 	KW_TABLE_SIZE,
 	KW_MAXQUEUE,
 	KW_QUEUE_TIMEOUT,
+	KW_CHECK_PORT,
+	/* A service's check, the clause and its parameters, come last. */
+	KW_CHECK,
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) KW_CHECK_##SET,
+#include "check_list.h"
+	KW_MAX
 };
+
+#define KW_CHECK_ALL	((1u << KW_MAX) - (1u << KW_CHECK))
+_Static_assert(KW_MAX < 32, "a keyword mask holds 32 keywords");
 
 static const struct lbctl_word keywords[] = {
 	{ "service", KW_SERVICE },
@@ -199,16 +217,23 @@ static const struct lbctl_word keywords[] = {
 	{ "state", KW_STATE },
 	{ "hash-key", KW_HASH_KEY },
 	{ "table-size", KW_TABLE_SIZE },
+	/* What "t" named before timeout came, and still does. */
+	{ "t", KW_TABLE_SIZE },
 	{ "backlog", KW_BACKLOG },
 	{ "maxconn", KW_MAXCONN },
 	{ "maxqueue", KW_MAXQUEUE },
 	{ "queue-timeout", KW_QUEUE_TIMEOUT },
 	{ "weight", KW_WEIGHT },
 	{ "cut", KW_CUT },
+	/* On a service, or check-port on a backend: never both in a place. */
+	{ "check", KW_CHECK },
+	{ "check-port", KW_CHECK_PORT },
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) { word, KW_CHECK_##SET },
+#include "check_list.h"
 	{ NULL, 0 },
 };
 
-static const unsigned int kw_has[] = {
+static const unsigned int kw_has[KW_MAX] = {
 	[KW_SCHED] = LBCTL_HAS_SCHED,
 	[KW_BACKLOG] = LBCTL_HAS_BACKLOG,
 	[KW_MAXCONN] = LBCTL_HAS_MAXCONN,
@@ -221,6 +246,8 @@ static const unsigned int kw_has[] = {
 	[KW_TABLE_SIZE] = LBCTL_HAS_TABLE_SIZE,
 	[KW_MAXQUEUE] = LBCTL_HAS_MAXQUEUE,
 	[KW_QUEUE_TIMEOUT] = LBCTL_HAS_QUEUE_TIMEOUT,
+	[KW_CHECK_PORT] = LBCTL_HAS_CHECK_PORT,
+	/* Those of the check are counted in check_given, by config.c. */
 };
 
 static int parse_sched(struct parser *p, const char *v)
@@ -255,6 +282,29 @@ static int parse_hash_key(struct parser *p, const char *v)
 	return 0;
 }
 
+/*
+ * The clause after "check", as config.c reads it but by prefix: of the
+ * next four words, options aside, it takes those it needs.
+ */
+static int parse_check(struct parser *p)
+{
+	const char *w[4];
+	int at[4], n = 0, used;
+
+	while (n < 4 && peek(p)) {
+		at[n] = p->i;
+		w[n++] = next(p);
+	}
+	used = slb_cfg_parse_check(&p->req->check, &p->req->check_given, w,
+				   (unsigned int)n, matches, p->err,
+				   p->errlen);
+	if (used < 0)
+		return -1;
+	if (used < n)
+		p->i = at[used];
+	return 0;
+}
+
 /* KEYWORD [VALUE] pairs up to the end, each of the mask at most once. */
 static int parse_keywords(struct parser *p, unsigned int allowed)
 {
@@ -275,9 +325,21 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 		r->has |= kw_has[kw->val];
 		if (kw->val == KW_CUT)
 			continue;
+		if (kw->val == KW_CHECK) {
+			if (parse_check(p))
+				return -1;
+			continue;
+		}
 		v = next(p);
 		if (!v)
 			return fail(p, "\"%s\" needs a value", kw->name);
+		if ((1u << kw->val) & KW_CHECK_ALL) {
+			if (slb_cfg_check_param(&r->check, &r->check_given,
+						kw->name, v, p->err,
+						p->errlen))
+				return -1;
+			continue;
+		}
 		switch (kw->val) {
 		case KW_SCHED:
 			if (parse_sched(p, v))
@@ -299,13 +361,20 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return -1;
 			break;
 		case KW_QUEUE_TIMEOUT:
-			if (slb_cfg_parse_timeout(v, &r->queue_timeout_ms))
+			if (slb_cfg_parse_time(v, 1,
+					       SPLICELB_QUEUE_TIMEOUT_MAX_MS,
+					       &r->queue_timeout_ms))
 				return fail(p, "bad queue-timeout \"%s\" ("
 					    SLB_CFG_TIMEOUT_RANGE ")", v);
 			break;
 		case KW_SERVICE:
 			if (parse_addr(p, "service", v, &r->svc))
 				return -1;
+			break;
+		case KW_CHECK_PORT:
+			if (parse_uint(p, "check-port", v, 0, 65535, &n))
+				return -1;
+			r->check_port = (uint16_t)n;
 			break;
 		case KW_WEIGHT:
 			if (parse_uint(p, "weight", v, 0, SPLICELB_WEIGHT_MAX,
@@ -377,6 +446,25 @@ static int check_sched_opts(struct parser *p)
 	return why ? fail(p, "scheduler %s: %s", r->sched, why) : 0;
 }
 
+/*
+ * The settings of a service add or change as a whole: the scheduler's
+ * options, and the check.  Of its rules across fields, a send-expect
+ * check expecting something binds fields the check clause gives
+ * together; observe needing a check binds it to the type, which a change
+ * that does not give it leaves to the kernel, who judges.
+ */
+static int check_service(struct parser *p)
+{
+	struct slb_check_params c = p->req->check;
+
+	if (check_sched_opts(p))
+		return -1;
+	if (p->req->op == LBCTL_SERVICE_CHANGE &&
+	    !(p->req->check_given & SLB_CHECK_SET_TYPE))
+		c.type = SPLICELB_CHECK_TCP;
+	return slb_cfg_check_invalid(&c, p->err, p->errlen);
+}
+
 enum { CMD_ADD, CMD_CHANGE, CMD_DEL, CMD_SHOW };
 
 static const char *const cmd_names[] = {
@@ -427,7 +515,7 @@ static int parse_service(struct parser *p)
 				      1u << KW_SEED | 1u << KW_TABLE_SIZE |
 				      1u << KW_BACKLOG | 1u << KW_MAXCONN |
 				      1u << KW_MAXQUEUE |
-				      1u << KW_QUEUE_TIMEOUT;
+				      1u << KW_QUEUE_TIMEOUT | KW_CHECK_ALL;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -449,19 +537,21 @@ static int parse_service(struct parser *p)
 	case CMD_ADD:
 		if (parse_keywords(p, settings))
 			return -1;
-		return check_sched_opts(p);
+		return check_service(p);
 	case CMD_CHANGE:
 		if (parse_keywords(p, settings))
 			return -1;
 		if (!(r->has & (LBCTL_HAS_SCHED | LBCTL_HAS_HASH_KEY |
 				LBCTL_HAS_SEED | LBCTL_HAS_TABLE_SIZE |
 				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN |
-				LBCTL_HAS_MAXQUEUE | LBCTL_HAS_QUEUE_TIMEOUT)))
+				LBCTL_HAS_MAXQUEUE |
+				LBCTL_HAS_QUEUE_TIMEOUT)) && !r->check_given)
 			return fail(p, "service change: nothing to change "
 				    "(scheduler, hash-key, seed, table-size, "
-				    "backlog, maxconn, maxqueue or "
-				    "queue-timeout)");
-		return check_sched_opts(p);
+				    "backlog, maxconn, maxqueue, queue-timeout, "
+				    "check, inter, timeout, rise, fall, "
+				    "fastinter or downinter)");
+		return check_service(p);
 	case CMD_DEL:
 		return parse_keywords(p, 1u << KW_CUT);
 	default:
@@ -478,7 +568,8 @@ static int parse_backend(struct parser *p)
 		[CMD_SHOW] = LBCTL_BACKEND_SHOW,
 	};
 	const unsigned int settings = 1u << KW_SERVICE | 1u << KW_WEIGHT |
-				      1u << KW_STATE | 1u << KW_MAXCONN;
+				      1u << KW_STATE | 1u << KW_MAXCONN |
+				      1u << KW_CHECK_PORT;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "backend");
 	const char *w;
@@ -502,9 +593,10 @@ static int parse_backend(struct parser *p)
 		return fail(p, "backend %s: \"service ADDR:PORT\" missing", w);
 	if (cmd == CMD_CHANGE && !(r->has & (LBCTL_HAS_WEIGHT |
 					     LBCTL_HAS_STATE |
-					     LBCTL_HAS_MAXCONN)))
+					     LBCTL_HAS_MAXCONN |
+					     LBCTL_HAS_CHECK_PORT)))
 		return fail(p, "backend change: nothing to change "
-			    "(weight, state or maxconn)");
+			    "(weight, state, maxconn or check-port)");
 	return 0;
 }
 
@@ -569,17 +661,20 @@ static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
 	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME]\n"
+	  "      [queue-timeout TIME] [CHECK]\n"
 	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME]\n"
+	  "      [queue-timeout TIME] [CHECK]\n"
+	  "      CHECK: [check tcp|none|send STR expect STR|expect STR]\n"
+	  "      [inter TIME] [timeout TIME] [rise N] [fall N] [fastinter TIME]\n"
+	  "      [downinter TIME]\n"
 	  "service del ADDR:PORT [cut]\n"
 	  "service show [ADDR:PORT]" },
 	{ "backend", parse_backend,
 	  "backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
-	  "      [maxconn N]\n"
+	  "      [maxconn N] [check-port N]\n"
 	  "backend change ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
-	  "      [maxconn N]\n"
+	  "      [maxconn N] [check-port N]\n"
 	  "backend del ADDR:PORT service ADDR:PORT [cut]\n"
 	  "backend show [service ADDR:PORT]" },
 	{ "show", parse_show,
@@ -669,9 +764,10 @@ void lbctl_usage(FILE *f, const char *topic)
 	}
 	if (!topic)
 		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80; "
-			"TIME is 250 (milliseconds),\n250ms or 5s.  Objects "
-			"and keywords may be abbreviated where unambiguous,\n"
-			"on the command line (not in files).\n"
+			"TIME is 250 (milliseconds),\n250ms or 5s; STR has C "
+			"escapes (\\r \\n \\t \\0 \\\\ \\\" \\xHH).  "
+			"Objects and keywords\nmay be abbreviated where "
+			"unambiguous, on the command line (not in files).\n"
 			"  -s  counters   -j  JSON   -p  pretty JSON\n");
 }
 
@@ -684,7 +780,7 @@ static int parse_options(struct parser *p)
 
 	for (i = 0; i < p->argc; i++) {
 		w = p->argv[i];
-		if (!is_option(w))
+		if (!is_option(p->argv, i))
 			continue;
 		if (!strcmp(w, "--version")) {
 			r->op = LBCTL_VERSION;
@@ -739,6 +835,7 @@ int lbctl_parse(int argc, char *const argv[], struct lbctl_req *req,
 
 	memset(req, 0, sizeof(*req));
 	slb_sched_opts_default(&req->opts);
+	slb_check_params_init(&req->check);
 	if (errlen)
 		err[0] = '\0';
 	if (parse_options(&p))
@@ -839,6 +936,22 @@ static void put_ep(struct msgbuf *m, uint16_t type,
 	nest_end(m, nest);
 }
 
+/* The check options @given (SLB_CHECK_SET_*) of a service. */
+static void put_check(struct msgbuf *m, const struct slb_check_params *c,
+		      uint32_t given)
+{
+	if (given & SLB_CHECK_SET_TYPE)
+		put_u8(m, SPLICELB_SVC_A_CHECK_TYPE, c->type);
+	if (given & SLB_CHECK_SET_SEND)
+		put(m, SPLICELB_SVC_A_CHECK_SEND, c->send, c->send_len);
+	if (given & SLB_CHECK_SET_EXPECT)
+		put(m, SPLICELB_SVC_A_CHECK_EXPECT, c->expect, c->expect_len);
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	if (given & SLB_CHECK_SET_##SET)				\
+		put_u32(m, SPLICELB_SVC_A_CHECK_##ATTR, c->field);
+#include "check_list.h"
+}
+
 /* SPLICELB_A_SERVICE naming @ss, with the settings when @settings. */
 static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 			const struct lbctl_req *r, bool settings)
@@ -863,6 +976,8 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 	if (settings && (r->has & LBCTL_HAS_QUEUE_TIMEOUT))
 		put_u32(m, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
 			r->queue_timeout_ms);
+	if (settings)
+		put_check(m, &r->check, r->check_given);
 	nest_end(m, nest);
 }
 
@@ -879,6 +994,8 @@ static void put_backend(struct msgbuf *m, uint16_t type,
 		put_u8(m, SPLICELB_BE_A_STATE, r->state);
 	if (settings && (r->has & LBCTL_HAS_MAXCONN))
 		put_u32(m, SPLICELB_BE_A_MAXCONN, r->maxconn);
+	if (settings && (r->has & LBCTL_HAS_CHECK_PORT))
+		put_u16(m, SPLICELB_BE_A_CHECK_PORT, r->check_port);
 	nest_end(m, nest);
 }
 

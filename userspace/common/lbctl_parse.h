@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <sys/socket.h>
 
+#include "check.h"
 #include "sched.h"
 #include "uapi/linux/splicelb.h"
 
@@ -60,6 +61,8 @@ enum lbctl_op {
 #define LBCTL_HAS_TABLE_SIZE	(1u << 10)
 #define LBCTL_HAS_MAXQUEUE	(1u << 11)
 #define LBCTL_HAS_QUEUE_TIMEOUT	(1u << 12)
+#define LBCTL_HAS_CHECK_PORT	(1u << 13)
+/* A service's check options are in check_given, SLB_CHECK_SET_*. */
 
 struct lbctl_req {
 	enum lbctl_op op;
@@ -74,8 +77,11 @@ struct lbctl_req {
 	uint32_t maxconn;		/* the service's, or the backend's */
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
+	struct slb_check_params check;	/* the defaults where not given */
+	uint32_t check_given;		/* SLB_CHECK_SET_* */
 	uint32_t weight;
 	uint8_t state;			/* enum splicelb_backend_state */
+	uint16_t check_port;
 	const char *file;		/* restore: a path, or "-" */
 	const char *topic;		/* help: an object, or NULL */
 	/* Options: -s, -j, -p (each may stand anywhere on the line). */
@@ -94,6 +100,12 @@ int lbctl_parse(int argc, char *const argv[], struct lbctl_req *req,
 
 /* The usage text, the whole of it or one object's ("service", ...). */
 void lbctl_usage(FILE *f, const char *topic);
+
+/*
+ * The largest request lbctl_msg() builds of one command line: a service
+ * add with every option and both check strings at their longest.
+ */
+#define LBCTL_MSG_MAX	(1024 + 2 * SPLICELB_CHECK_DATA_MAX)
 
 /*
  * Build the request for req->op in buf: a generic netlink message of

@@ -23,7 +23,8 @@ int cmd_backend(struct lbctl *c, const struct lbctl_req *req)
 	for (i = 0; i < cfg.nsvc; i++)
 		for (j = 0; j < cfg.svc[i].nbe; j++) {
 			out_open_object(NULL);
-			print_backend(&cfg.svc[i].be[j], true, req->stats);
+			print_backend(&cfg.svc[i].be[j], &cfg.svc[i].check,
+				      true, req->stats);
 			out_close_object();
 		}
 	out_close_array();

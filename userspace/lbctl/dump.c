@@ -53,6 +53,14 @@ static int get_u8(const struct nlattr *a, uint8_t *v)
 	return 0;
 }
 
+static int get_u16(const struct nlattr *a, uint16_t *v)
+{
+	if (!a || mnl_attr_validate(a, MNL_TYPE_U16))
+		return -1;
+	*v = mnl_attr_get_u16(a);
+	return 0;
+}
+
 static int get_u32(const struct nlattr *a, uint32_t *v)
 {
 	if (!a || mnl_attr_validate(a, MNL_TYPE_U32))
@@ -150,6 +158,64 @@ static int parse_sched_opts(const struct attrs *a, struct lbctl_service *s)
 	return 0;
 }
 
+/* A check's string, when there: one longer than a check takes is no reply. */
+static int get_check_string(const struct nlattr *a, uint8_t *out,
+			    uint16_t *len)
+{
+	size_t n;
+
+	if (!a)
+		return 0;
+	n = mnl_attr_get_payload_len(a);
+	if (n > SLB_CHECK_DATA_MAX)
+		return -1;
+	memcpy(out, mnl_attr_get_payload(a), n);
+	*len = (uint16_t)n;
+	return 0;
+}
+
+/* The check of a service nest; a kernel without checks runs none. */
+static int parse_check(const struct attrs *a, struct slb_check_params *c)
+{
+	const struct nlattr *type = a->tb[SPLICELB_SVC_A_CHECK_TYPE];
+
+	slb_check_params_init(c);
+	if ((type && get_u8(type, &c->type)) ||
+	    get_check_string(a->tb[SPLICELB_SVC_A_CHECK_SEND], c->send,
+			     &c->send_len) ||
+	    get_check_string(a->tb[SPLICELB_SVC_A_CHECK_EXPECT], c->expect,
+			     &c->expect_len))
+		return -1;
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	if (a->tb[SPLICELB_SVC_A_CHECK_##ATTR] &&			\
+	    get_u32(a->tb[SPLICELB_SVC_A_CHECK_##ATTR], &c->field))	\
+		return -1;
+#include "check_list.h"
+	return 0;
+}
+
+/*
+ * What the checks found of a backend; absent from a kernel without
+ * checks, where every backend is healthy and none was checked.
+ */
+static int parse_health(const struct attrs *be, struct lbctl_backend *b)
+{
+	const struct nlattr *const *tb = be->tb;
+
+	if ((tb[SPLICELB_BE_A_CHECK_PORT] &&
+	     get_u16(tb[SPLICELB_BE_A_CHECK_PORT], &b->check_port)) ||
+	    (tb[SPLICELB_BE_A_HEALTH] &&
+	     get_u8(tb[SPLICELB_BE_A_HEALTH], &b->health)) ||
+	    (tb[SPLICELB_BE_A_CHECK_RESULT] &&
+	     get_u8(tb[SPLICELB_BE_A_CHECK_RESULT], &b->check_result)) ||
+	    (tb[SPLICELB_BE_A_CHECK_COUNT] &&
+	     get_u32(tb[SPLICELB_BE_A_CHECK_COUNT], &b->check_count)) ||
+	    (tb[SPLICELB_BE_A_HEALTH_AGE_MS] &&
+	     get_u64(tb[SPLICELB_BE_A_HEALTH_AGE_MS], &b->health_age_ms)))
+		return -1;
+	return 0;
+}
+
 static int parse_service_nest(const struct nlattr *nest,
 			      struct lbctl_service *s, bool full)
 {
@@ -178,8 +244,9 @@ static int parse_service_nest(const struct nlattr *nest,
 	     get_u32(a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS],
 		     &s->queue_timeout_ms)))
 		return -1;
-	if (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
-	    get_u32(a.tb[SPLICELB_SVC_A_NBACKENDS], &s->nbackends))
+	if (parse_check(&a, &s->check) ||
+	    (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
+	     get_u32(a.tb[SPLICELB_SVC_A_NBACKENDS], &s->nbackends)))
 		return -1;
 	return parse_counters(a.tb[SPLICELB_SVC_A_STATS], &s->st);
 }
@@ -207,8 +274,9 @@ int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b)
 	    get_u8(be.tb[SPLICELB_BE_A_STATE], &b->state))
 		return -1;
 	/* Absent from a kernel without the limit: 0, no limit. */
-	if (be.tb[SPLICELB_BE_A_MAXCONN] &&
-	    get_u32(be.tb[SPLICELB_BE_A_MAXCONN], &b->maxconn))
+	if ((be.tb[SPLICELB_BE_A_MAXCONN] &&
+	     get_u32(be.tb[SPLICELB_BE_A_MAXCONN], &b->maxconn)) ||
+	    parse_health(&be, b))
 		return -1;
 	b->svc = s.addr;
 	return parse_counters(be.tb[SPLICELB_BE_A_STATS], &b->st);

@@ -51,7 +51,8 @@ int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 /*
  * Largest SERVICE_NEW lbctl sends: within the default socket send buffer
  * (net.core.wmem_default, 212,992 bytes), room for some 2,300 IPv4
- * backends of 56 bytes, as save writes them (weight, state, maxconn).
+ * backends of 56 bytes, as save writes them (weight, state, maxconn; 64
+ * with a check-port).
  */
 #define LBCTL_SERVICE_NEW_MAX	(128 * 1024)
 
@@ -83,6 +84,12 @@ struct lbctl_backend {
 	uint32_t weight;
 	uint8_t state;
 	uint32_t maxconn;
+	uint16_t check_port;		/* 0: its own */
+	/* What its service's checks found: enum splicelb_health, ... */
+	uint8_t health;
+	uint8_t check_result;		/* enum splicelb_check_result */
+	uint32_t check_count;		/* towards rise or fall */
+	uint64_t health_age_ms;
 	struct lbctl_counters st;
 };
 
@@ -96,6 +103,7 @@ struct lbctl_service {
 	uint32_t maxconn;
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
+	struct slb_check_params check;
 	uint32_t nbackends;
 	struct lbctl_counters st;
 	struct lbctl_backend *be;
@@ -170,7 +178,14 @@ bool out_is_json(void);
 /* Shared printers (print.c). */
 void print_counters(const struct lbctl_counters *st, const char *indent);
 void print_service(const struct lbctl_service *s, bool stats);
-void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats);
+/*
+ * @check: its service's, for the count towards rise or fall; the text
+ * shows what the checks found only where it checks.  NULL where it is not
+ * known, in an event: the text shows it all, the count alone.
+ */
+void print_backend(const struct lbctl_backend *b,
+		   const struct slb_check_params *check, bool with_svc,
+		   bool stats);
 
 /* ---- commands: one file each ------------------------------------------- */
 

@@ -5,6 +5,11 @@
  *
  *   add service 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 ...
  *   state backend 10.0.1.1:80 service 10.0.0.1:80 weight 1 state drained ...
+ *   health backend 10.0.1.1:80 service 10.0.0.1:80 ... health down check
+ *       refused 0 since 0ms                                (one line)
+ *
+ * An event names a backend's service but not its check: the count of a
+ * health event stands alone, not against the service's rise or fall.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +33,8 @@ static const char *event_name(uint8_t cmd)
 		return "del";
 	case SPLICELB_CMD_BACKEND_STATE:
 		return "state";
+	case SPLICELB_CMD_BACKEND_HEALTH:
+		return "health";
 	}
 	return NULL;
 }
@@ -36,11 +43,17 @@ static void print_event(const struct nlmsghdr *nlh, const struct lbctl_req *req)
 {
 	const struct genlmsghdr *g = mnl_nlmsg_get_payload(nlh);
 	const char *ev = event_name(g->cmd);
+	struct slb_check_params none;
 	struct lbctl_service s;
 	struct lbctl_backend b;
 
 	if (!ev)
 		return;
+	/*
+	 * Only a health event is about what the checks found: the text of
+	 * the others leaves it out, as for a service that runs no check.
+	 */
+	slb_check_params_init(&none);
 	out_init(req->json, req->pretty);
 	out_open_object(NULL);
 	out_str(OUT_ANY, "event", "%s ", ev);
@@ -49,7 +62,8 @@ static void print_event(const struct nlmsghdr *nlh, const struct lbctl_req *req)
 		if (!lbctl_parse_service(nlh, &s))
 			print_service(&s, false);
 	} else if (!lbctl_parse_backend(nlh, &b)) {
-		print_backend(&b, true, false);
+		print_backend(&b, g->cmd == SPLICELB_CMD_BACKEND_HEALTH ? NULL :
+			      &none, true, false);
 	}
 	out_close_object();
 	out_finish();

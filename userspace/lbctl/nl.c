@@ -271,7 +271,7 @@ void lbctl_nl_close(struct lbctl *c)
 int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 		  const struct lbctl_req *req, lbctl_msg_cb cb, void *data)
 {
-	char buf[1024];
+	char buf[LBCTL_MSG_MAX];
 	size_t len;
 	int err;
 

@@ -195,10 +195,10 @@ void out_finish(void)
 
 /* ---- shared printers ---------------------------------------------------- */
 
-/* Two text lines, connections then bytes; one JSON object. */
+/* Text lines of connections, bytes and checks; one JSON object. */
 void print_counters(const struct lbctl_counters *st, const char *ind)
 {
-	enum { CONNS, BYTES };
+	enum { CONNS, BYTES, CHECKS };
 	static const struct {
 		int line;
 		const char *name, *label;
@@ -210,7 +210,7 @@ void print_counters(const struct lbctl_counters *st, const char *ind)
 	int line, i;
 
 	out_open_object("stats");
-	for (line = CONNS; line <= BYTES; line++) {
+	for (line = CONNS; line <= CHECKS; line++) {
 		const char *sep = "";
 
 		out_text("%s", ind);
@@ -240,6 +240,69 @@ static void print_sched_opts(const struct lbctl_service *s)
 			s->opts.table_size);
 }
 
+/* A check's string as save writes it, escaped; in JSON, the escaped text. */
+static void print_check_string(enum lbctl_out t, const char *key,
+			       const char *fmt, const uint8_t *s, size_t len)
+{
+	char esc[SLB_CFG_CHECK_STRLEN];
+
+	slb_check_escape(s, len, esc, sizeof(esc));
+	out_str(t, key, fmt, esc);
+}
+
+enum { CHECK_TIME, CHECK_COUNT };
+
+/*
+ * One numeric parameter of a check, its keyword in text: a TIME in
+ * effect, where 0 stands for @inter, in milliseconds in JSON.
+ */
+static void print_check_param(enum lbctl_out any, const char *key,
+			      const char *word, int kind, uint32_t v,
+			      uint32_t inter)
+{
+	char fmt[32], t[SLB_CFG_TIMEOUT_STRLEN];
+
+	if (kind == CHECK_COUNT) {
+		snprintf(fmt, sizeof(fmt), " %s %%" PRIu64, word);
+		out_u64(any, key, fmt, v);
+		return;
+	}
+	v = v ? v : inter;
+	snprintf(fmt, sizeof(fmt), " %s %%s", word);
+	out_str(any & OUT_TEXT, NULL, fmt,
+		slb_cfg_timeout_str(v, t, sizeof(t)));
+	out_u64(OUT_JSON, key, "", v);
+}
+
+/*
+ * A service's check, as save writes it but with the intervals in effect
+ * (the inter where a 0 stands for it); the text leaves out the check of a
+ * service that was never given one, JSON has it always.
+ */
+static void print_check(const struct slb_check_params *p)
+{
+	const char *type = slb_cfg_check_type_name(p->type);
+	bool se = p->type == SPLICELB_CHECK_SEND_EXPECT;
+	struct slb_check_params def;
+	enum lbctl_out any, text;
+
+	slb_check_params_init(&def);
+	any = slb_check_params_same(p, &def) ? OUT_JSON : OUT_ANY;
+	text = any & OUT_TEXT;
+	out_open_object("check");
+	out_str(OUT_JSON, "type", "", type ? type : "?");
+	out_str(text, NULL, se ? " check" : " check %s", type ? type : "?");
+	print_check_string(se && p->send_len ? any : OUT_JSON, "send",
+			   " send \"%s\"", p->send, p->send_len);
+	print_check_string(se ? any : OUT_JSON, "expect", " expect \"%s\"",
+			   p->expect, p->expect_len);
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	print_check_param(any, #field, word, CHECK_##kind, p->field,	\
+			  p->inter_ms);
+#include "check_list.h"
+	out_close_object();
+}
+
 void print_service(const struct lbctl_service *s, bool stats)
 {
 	char t[SLB_CFG_TIMEOUT_STRLEN];
@@ -254,13 +317,67 @@ void print_service(const struct lbctl_service *s, bool stats)
 	out_str(OUT_TEXT, NULL, " queue-timeout %s",
 		slb_cfg_timeout_str(s->queue_timeout_ms, t, sizeof(t)));
 	out_u64(OUT_JSON, "queue_timeout_ms", "", s->queue_timeout_ms);
+	print_check(&s->check);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);
 	out_nl();
 	if (stats && s->st.present)
 		print_counters(&s->st, "    ");
 }
 
-void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats)
+/* @ms in its two largest units: "850ms", "12s", "3m05s", "2h10m", "4d03h". */
+static const char *age_str(uint64_t ms, char *buf, size_t len)
+{
+	uint64_t s = ms / 1000;
+
+	if (!s)
+		snprintf(buf, len, "%" PRIu64 "ms", ms);
+	else if (s < 60)
+		snprintf(buf, len, "%" PRIu64 "s", s);
+	else if (s < 3600)
+		snprintf(buf, len, "%" PRIu64 "m%02" PRIu64 "s", s / 60,
+			 s % 60);
+	else if (s < 86400)
+		snprintf(buf, len, "%" PRIu64 "h%02" PRIu64 "m", s / 3600,
+			 s / 60 % 60);
+	else
+		snprintf(buf, len, "%" PRIu64 "d%02" PRIu64 "h", s / 86400,
+			 s / 3600 % 24);
+	return buf;
+}
+
+/*
+ * What the checks found: health, the last result, the checks in a row
+ * against the health out of the rise or fall that would change it, and
+ * since when.  Text leaves it out for a service known to run no check.
+ */
+static void print_health(const struct lbctl_backend *b,
+			 const struct slb_check_params *check)
+{
+	bool down = b->health == SPLICELB_HEALTH_DOWN;
+	enum lbctl_out any = OUT_ANY;
+	char count[32], age[32];
+
+	if (check && check->type == SPLICELB_CHECK_NONE)
+		any = OUT_JSON;
+	if (check)
+		snprintf(count, sizeof(count), "%" PRIu32 "/%" PRIu32,
+			 b->check_count, down ? check->rise : check->fall);
+	else
+		snprintf(count, sizeof(count), "%" PRIu32, b->check_count);
+	out_str(any, "health", " health %s", down ? "down" :
+		b->health == SPLICELB_HEALTH_UP ? "up" : "?");
+	out_str(any, "check_result", " check %s",
+		slb_check_result_name(b->check_result));
+	out_str(any & OUT_TEXT, NULL, " %s", count);
+	out_u64(OUT_JSON, "check_count", "", b->check_count);
+	out_str(any & OUT_TEXT, NULL, " since %s",
+		age_str(b->health_age_ms, age, sizeof(age)));
+	out_u64(OUT_JSON, "health_age_ms", "", b->health_age_ms);
+}
+
+void print_backend(const struct lbctl_backend *b,
+		   const struct slb_check_params *check, bool with_svc,
+		   bool stats)
 {
 	const char *state = slb_cfg_state_name(b->state);
 
@@ -271,6 +388,10 @@ void print_backend(const struct lbctl_backend *b, bool with_svc, bool stats)
 	out_u64(OUT_ANY, "weight", " weight %" PRIu64, b->weight);
 	out_str(OUT_ANY, "state", " state %s", state ? state : "?");
 	out_u64(OUT_ANY, "maxconn", " maxconn %" PRIu64, b->maxconn);
+	/* As save writes it: only when not the backend's own port. */
+	out_u64(b->check_port ? OUT_ANY : OUT_JSON, "check_port",
+		" check-port %" PRIu64, b->check_port);
+	print_health(b, check);
 	out_nl();
 	if (stats && b->st.present)
 		print_counters(&b->st, with_svc ? "    " : "      ");

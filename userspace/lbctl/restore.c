@@ -114,6 +114,7 @@ static void backend_req(const struct restore *r, unsigned int i,
 	req->weight = b->weight;
 	req->state = (uint8_t)b->state;
 	req->maxconn = b->maxconn;
+	req->check_port = (uint16_t)b->check_port;
 	/* Unset options are the kernel's defaults. */
 	if (b->has & SLB_CFG_HAS_WEIGHT)
 		req->has |= LBCTL_HAS_WEIGHT;
@@ -121,6 +122,8 @@ static void backend_req(const struct restore *r, unsigned int i,
 		req->has |= LBCTL_HAS_STATE;
 	if (b->has & SLB_CFG_HAS_MAXCONN)
 		req->has |= LBCTL_HAS_MAXCONN;
+	if (b->has & SLB_CFG_HAS_CHECK_PORT)
+		req->has |= LBCTL_HAS_CHECK_PORT;
 }
 
 static int restore_backend(struct restore *r, unsigned int i)
@@ -152,6 +155,8 @@ static int restore_service(struct restore *r, unsigned int i)
 		.maxconn = sv->maxconn,
 		.maxqueue = sv->maxqueue,
 		.queue_timeout_ms = sv->queue_timeout_ms,
+		.check = sv->check,
+		.check_given = sv->check_given,
 	};
 	unsigned int *idx, n = 0, j;
 	struct lbctl_req *be;

@@ -4,13 +4,17 @@
  * format of userspace/common/config.h, which lbselect reads too:
  *
  *   service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0
- *       maxqueue 0 queue-timeout 5s                        (one line)
+ *       maxqueue 0 queue-timeout 5s check send "PING\r\n" expect "+PONG"
+ *       inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0
+ *                                                          (one line)
  *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0
  *
  * Every setting is written out, defaults included, so a restore on a host
  * with other defaults makes the same services; so is every scheduler
  * option the kernel reports, which are those the scheduler takes ("sh"
- * is followed by "hash-key addr seed 0").
+ * is followed by "hash-key addr seed 0").  The check's defaults are the
+ * same on every host: a service never given a check is written without
+ * one, a check with all its parameters, and a check-port only when set.
  */
 #include <stdio.h>
 
@@ -36,20 +40,24 @@ int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 		slb_addr_format(&sv->addr, s, sizeof(s));
 		printf("service add %s scheduler %s", s, sv->sched);
 		slb_cfg_write_sched_opts(stdout, &sv->opts, sv->opts_has);
-		printf(" backlog %u maxconn %u maxqueue %u queue-timeout %s\n",
+		printf(" backlog %u maxconn %u maxqueue %u queue-timeout %s",
 		       sv->backlog, sv->maxconn, sv->maxqueue,
 		       slb_cfg_timeout_str(sv->queue_timeout_ms, t,
 					   sizeof(t)));
+		slb_cfg_write_check(stdout, &sv->check);
+		putchar('\n');
 		for (j = 0; j < sv->nbe; j++) {
 			b = &sv->be[j];
 			/* Drained is where draining ends: restore drains. */
 			state = b->state == SPLICELB_BACKEND_DRAINED ?
 				SPLICELB_BACKEND_DRAIN : b->state;
 			printf("backend add %s service %s weight %u state %s "
-			       "maxconn %u\n",
+			       "maxconn %u",
 			       slb_addr_format(&b->addr, a, sizeof(a)), s,
 			       b->weight, slb_cfg_state_name(state) ?
 			       slb_cfg_state_name(state) : "up", b->maxconn);
+			slb_cfg_write_check_port(stdout, b->check_port);
+			putchar('\n');
 		}
 	}
 	lbctl_config_free(&cfg);

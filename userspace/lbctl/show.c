@@ -18,7 +18,8 @@ int cmd_show(struct lbctl *c, const struct lbctl_req *req)
 		out_open_array("backends");
 		for (j = 0; j < cfg.svc[i].nbe; j++) {
 			out_open_object(NULL);
-			print_backend(&cfg.svc[i].be[j], false, req->stats);
+			print_backend(&cfg.svc[i].be[j], &cfg.svc[i].check,
+				      false, req->stats);
 			out_close_object();
 		}
 		out_close_array();

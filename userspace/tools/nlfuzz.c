@@ -40,6 +40,7 @@
 #include <linux/netlink.h>
 
 #include "addr.h"
+#include "check.h"
 #include "counters.h"
 #include "sched.h"
 #include "uapi/linux/splicelb.h"
@@ -405,6 +406,135 @@ static int resolve(void)
 }
 
 /* ---- the cases ---------------------------------------------------------- */
+
+/* A SERVICE_SET of the setup's service: the caller ends the nest. */
+static void m_svc_set(void)
+{
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+}
+
+/* A request @cmd on the setup's backend: the caller ends its nest. */
+static void m_be_open(uint8_t cmd)
+{
+	m_init(cmd, 0);
+	m_svc();
+	m_nest(SPLICELB_A_BACKEND);
+	m_ep4(SPLICELB_BE_A_EP, BE_IP, BE_PORT);
+}
+
+/* A check setting @type of @v alone on the setup's service. */
+static void check_u32(const char *name, uint16_t type, uint32_t v,
+		      enum expect ex, int want_errno)
+{
+	m_svc_set();
+	m_u32(type, v);
+	m_end();
+	check(name, ex, want_errno);
+}
+
+/*
+ * The check's ranges are the policy's; what only the whole says (a
+ * send-expect check expects something, a timeout of 1 to 9 ms) is
+ * lib/check.c's, through service.c.
+ */
+static void cases_check(void)
+{
+	static unsigned char data[SPLICELB_CHECK_DATA_MAX + 1];
+
+	memset(data, 'x', sizeof(data));
+	m_svc_set();
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_SEND_EXPECT + 1);
+	m_end();
+	check("check-type past send-expect", EXPECT_MSG, ERANGE);
+	m_svc_set();
+	m_put(SPLICELB_SVC_A_CHECK_SEND, data, sizeof(data));
+	m_end();
+	check("check-send of 513 bytes", EXPECT_MSG, ERANGE);
+	m_svc_set();
+	m_put(SPLICELB_SVC_A_CHECK_EXPECT, data, sizeof(data));
+	m_end();
+	check("check-expect of 513 bytes", EXPECT_MSG, ERANGE);
+	check_u32("check-inter-ms 9", SPLICELB_SVC_A_CHECK_INTER_MS,
+		  SPLICELB_CHECK_INTER_MIN_MS - 1, EXPECT_MSG, ERANGE);
+	check_u32("check-inter-ms past an hour", SPLICELB_SVC_A_CHECK_INTER_MS,
+		  SPLICELB_CHECK_INTER_MAX_MS + 1, EXPECT_MSG, ERANGE);
+	check_u32("check-timeout-ms past an hour",
+		  SPLICELB_SVC_A_CHECK_TIMEOUT_MS,
+		  SPLICELB_CHECK_INTER_MAX_MS + 1, EXPECT_MSG, ERANGE);
+	check_u32("check-rise 0", SPLICELB_SVC_A_CHECK_RISE, 0, EXPECT_MSG,
+		  ERANGE);
+	check_u32("check-fall 101", SPLICELB_SVC_A_CHECK_FALL,
+		  SPLICELB_CHECK_COUNT_MAX + 1, EXPECT_MSG, ERANGE);
+	check_u32("check-downinter-ms past an hour",
+		  SPLICELB_SVC_A_CHECK_DOWNINTER_MS,
+		  SPLICELB_CHECK_INTER_MAX_MS + 1, EXPECT_MSG, ERANGE);
+	check_u32("check-timeout-ms 5 (in the policy's range)",
+		  SPLICELB_SVC_A_CHECK_TIMEOUT_MS, 5, EXPECT_MSG, EINVAL);
+	check_u32("check-fastinter-ms 9 (in the policy's range)",
+		  SPLICELB_SVC_A_CHECK_FASTINTER_MS, 9, EXPECT_MSG, EINVAL);
+	m_svc_opts_at(18090, "rr");
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_SEND_EXPECT);
+	m_put(SPLICELB_SVC_A_CHECK_SEND, "PING\r\n", 6);
+	m_end();
+	check("service add, send-expect with nothing to expect", EXPECT_MSG,
+	      EINVAL);
+	m_svc_set();
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_SEND_EXPECT);
+	m_put(SPLICELB_SVC_A_CHECK_EXPECT, "", 0);
+	m_end();
+	check("service change, send-expect expecting nothing", EXPECT_MSG,
+	      EINVAL);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_TCP);
+	m_end();
+	check("check-type on a service del", EXPECT_MSG, EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_DEL);
+	m_u16(SPLICELB_BE_A_CHECK_PORT, 80);
+	m_end();
+	check("check-port on a backend del", EXPECT_MSG, EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_HEALTH, SPLICELB_HEALTH_DOWN);
+	m_end();
+	check("report-only SPLICELB_BE_A_HEALTH in a request", EXPECT_MSG,
+	      EINVAL);
+	m_init(SPLICELB_CMD_BACKEND_HEALTH, 0);
+	m_svc();
+	m_be();
+	check("the health event as a request", EXPECT_ERR, EOPNOTSUPP);
+
+	/* The largest of everything, then no check again. */
+	m_svc_set();
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_SEND_EXPECT);
+	m_put(SPLICELB_SVC_A_CHECK_SEND, data, SPLICELB_CHECK_DATA_MAX);
+	m_put(SPLICELB_SVC_A_CHECK_EXPECT, data, SPLICELB_CHECK_DATA_MAX);
+	m_u32(SPLICELB_SVC_A_CHECK_INTER_MS, SPLICELB_CHECK_INTER_MAX_MS);
+	m_u32(SPLICELB_SVC_A_CHECK_TIMEOUT_MS, SPLICELB_CHECK_INTER_MAX_MS);
+	m_u32(SPLICELB_SVC_A_CHECK_RISE, SPLICELB_CHECK_COUNT_MAX);
+	m_u32(SPLICELB_SVC_A_CHECK_FALL, SPLICELB_CHECK_COUNT_MAX);
+	m_u32(SPLICELB_SVC_A_CHECK_FASTINTER_MS, SPLICELB_CHECK_INTER_MAX_MS);
+	m_u32(SPLICELB_SVC_A_CHECK_DOWNINTER_MS, SPLICELB_CHECK_INTER_MAX_MS);
+	m_end();
+	check("send-expect with every parameter at its largest", EXPECT_OK, 0);
+	m_svc_set();
+	m_u8(SPLICELB_SVC_A_CHECK_TYPE, SPLICELB_CHECK_NONE);
+	m_u32(SPLICELB_SVC_A_CHECK_INTER_MS, SPLICELB_CHECK_INTER_MIN_MS);
+	m_u32(SPLICELB_SVC_A_CHECK_TIMEOUT_MS, 0);
+	m_u32(SPLICELB_SVC_A_CHECK_RISE, 1);
+	m_end();
+	check("... and the smallest, with no check", EXPECT_OK, 0);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u16(SPLICELB_BE_A_CHECK_PORT, 65535);
+	m_end();
+	check("backend check-port 65535", EXPECT_OK, 0);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_CHECK_PORT, 80);
+	m_end();
+	check("check-port as a u32", EXPECT_MSG, EINVAL);
+}
 
 static void cases(void)
 {
@@ -845,6 +975,9 @@ static void cases(void)
 	m_end();
 	check("... deleted", EXPECT_OK, 0);
 
+	/* A service's check, a backend's check-port. */
+	cases_check();
+
 	/* Truncation inside the message. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
 	m_svc();
@@ -1133,7 +1266,7 @@ struct attr {
 	uint64_t min, max;	/* the valid values of an integer setting */
 };
 
-#define NATTR 16
+#define NATTR 24
 #define OTHER_ATTR NATTR	/* the tally of types the map does not know */
 
 static const char *const level_name[L_MAX] = {
@@ -1148,6 +1281,8 @@ static const int level_max[L_MAX] = {
 #define NEST(n, l, u)		{ n, K_NEST, u, l, 0, 0 }
 #define INT(n, k, lo, hi)	{ n, k, U_SETTING, L_TOP, lo, hi }
 #define REPORT(n, k)		{ n, k, U_REPORT, L_TOP, 0, 0 }
+/* Bytes of a setting, min to max of them. */
+#define BYTES(n, lo, hi)	{ n, K_BIN, U_SETTING, L_TOP, lo, hi }
 
 static const struct attr attrs[L_MAX][NATTR] = {
 	[L_TOP] = {
@@ -1185,6 +1320,31 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] =
 			INT("QUEUE_TIMEOUT_MS", K_U32, 1,
 			    SPLICELB_QUEUE_TIMEOUT_MAX_MS),
+		[SPLICELB_SVC_A_CHECK_TYPE] = INT("CHECK_TYPE", K_U8, 0,
+						  SPLICELB_CHECK_SEND_EXPECT),
+		[SPLICELB_SVC_A_CHECK_SEND] = BYTES("CHECK_SEND", 0,
+						    SPLICELB_CHECK_DATA_MAX),
+		[SPLICELB_SVC_A_CHECK_EXPECT] = BYTES("CHECK_EXPECT", 0,
+						      SPLICELB_CHECK_DATA_MAX),
+		[SPLICELB_SVC_A_CHECK_INTER_MS] =
+			INT("CHECK_INTER_MS", K_U32,
+			    SPLICELB_CHECK_INTER_MIN_MS,
+			    SPLICELB_CHECK_INTER_MAX_MS),
+		[SPLICELB_SVC_A_CHECK_TIMEOUT_MS] =
+			INT("CHECK_TIMEOUT_MS", K_U32, 0,
+			    SPLICELB_CHECK_INTER_MAX_MS),
+		[SPLICELB_SVC_A_CHECK_RISE] = INT("CHECK_RISE", K_U32, 1,
+						  SPLICELB_CHECK_COUNT_MAX),
+		[SPLICELB_SVC_A_CHECK_FALL] = INT("CHECK_FALL", K_U32, 1,
+						  SPLICELB_CHECK_COUNT_MAX),
+		[SPLICELB_SVC_A_CHECK_FASTINTER_MS] =
+			INT("CHECK_FASTINTER_MS", K_U32, 0,
+			    SPLICELB_CHECK_INTER_MAX_MS),
+		[SPLICELB_SVC_A_CHECK_DOWNINTER_MS] =
+			INT("CHECK_DOWNINTER_MS", K_U32, 0,
+			    SPLICELB_CHECK_INTER_MAX_MS),
+		[SPLICELB_SVC_A_CHECK_OBSERVE] =
+			INT("CHECK_OBSERVE", K_U32, 0, SPLICELB_CHECK_COUNT_MAX),
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1195,6 +1355,11 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_BE_A_STATS] = NEST("STATS", L_STATS, U_REPORT),
 		[SPLICELB_BE_A_PAD] = REPORT("PAD", K_PAD),
 		[SPLICELB_BE_A_MAXCONN] = INT("MAXCONN", K_U32, 0, UINT32_MAX),
+		[SPLICELB_BE_A_CHECK_PORT] = INT("CHECK_PORT", K_U16, 0, 65535),
+		[SPLICELB_BE_A_HEALTH] = REPORT("HEALTH", K_U8),
+		[SPLICELB_BE_A_CHECK_RESULT] = REPORT("CHECK_RESULT", K_U8),
+		[SPLICELB_BE_A_CHECK_COUNT] = REPORT("CHECK_COUNT", K_U32),
+		[SPLICELB_BE_A_HEALTH_AGE_MS] = REPORT("HEALTH_AGE_MS", K_U64),
 	},
 	[L_CONN] = {
 		[SPLICELB_CONN_A_ID] = REPORT("ID", K_U32),
@@ -1273,6 +1438,8 @@ static const struct cmd cmds[] = {
 	/* Events only: a request as an event looks is no operation. */
 	{ "BACKEND_STATE", SPLICELB_CMD_BACKEND_STATE, 0,
 	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, 0, B(EOPNOTSUPP), 1 },
+	{ "BACKEND_HEALTH", SPLICELB_CMD_BACKEND_HEALTH, 0,
+	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, 0, B(EOPNOTSUPP), 1 },
 	{ "UNSPEC", CMD_UNSPEC, 0, 0, 0, false, false, 0,
 	  B(EOPNOTSUPP), 1 },
 	{ "commands past the last", CMD_ABOVE, 0, TOP(SERVICE), 0,
@@ -1308,6 +1475,11 @@ struct gen {
 	struct slb_sched_opts opts;
 	bool opts_misfit;		/* so EINVAL, but for g->c->answers */
 	bool opts_unknown;		/* for the default or the service's */
+	/* The check of that nest, as far as in range: as the options. */
+	struct slb_check_params check;
+	u32 check_given;		/* SLB_CHECK_SET_* */
+	bool check_misfit;
+	bool check_unknown;
 	struct gen_tally *t;
 };
 
@@ -1521,6 +1693,99 @@ static void gen_sched_opts_judge(struct gen *g)
 							&g->opts);
 }
 
+/* Remember a check setting of a service nest, sent in range. */
+static void gen_check_record(struct gen *g, uint16_t type, uint64_t v,
+			     const unsigned char *s, size_t len)
+{
+	struct slb_check_params *p = &g->check;
+
+	switch (type) {
+	case SPLICELB_SVC_A_CHECK_TYPE:
+		p->type = (u8)v;
+		g->check_given |= SLB_CHECK_SET_TYPE;
+		break;
+	case SPLICELB_SVC_A_CHECK_SEND:
+		memcpy(p->send, s, len);
+		p->send_len = (u16)len;
+		g->check_given |= SLB_CHECK_SET_SEND;
+		break;
+	case SPLICELB_SVC_A_CHECK_EXPECT:
+		memcpy(p->expect, s, len);
+		p->expect_len = (u16)len;
+		g->check_given |= SLB_CHECK_SET_EXPECT;
+		break;
+#define SLB_CHECK_PARAM(field, SET, ATTR, kind, word)			\
+	case SPLICELB_SVC_A_CHECK_##ATTR:				\
+		p->field = (u32)v;					\
+		g->check_given |= SLB_CHECK_SET_##SET;			\
+		break;
+#include "check_list.h"
+	}
+}
+
+/*
+ * A check setting of a service: strings short mostly, now and then as
+ * long as they may be, or longer; numbers as gen_int() has them.
+ */
+static void gen_check_attr(struct gen *g, uint16_t type, const struct attr *a,
+			   enum class cl)
+{
+	unsigned char s[SPLICELB_CHECK_DATA_MAX + 16];
+	uint64_t v = valid_int(a);
+	size_t len, i;
+
+	if (a->kind != K_BIN) {
+		if (cl == C_BOUNDARY)
+			v = chance(50) ? a->min : a->max;
+		if (cl == C_VALID || cl == C_BOUNDARY)
+			gen_check_record(g, type, v, NULL, 0);
+		gen_int(g, type, a, cl == C_BOUNDARY ? C_VALID : cl, v);
+		return;
+	}
+	if (cl == C_TYPE) {
+		gen_misfit(g, type, 0, cl);
+		return;
+	}
+	if (cl == C_RANGE || cl == C_LEN)
+		len = a->max + 1 + rnd(16);
+	else if (cl == C_BOUNDARY)
+		len = chance(50) ? a->min : a->max;
+	else
+		len = rnd(chance(90) ? 16 : a->max + 1);
+	for (i = 0; i < len; i++)
+		s[i] = (unsigned char)random();
+	if (len > a->max)
+		g->fail |= E_POLICY;
+	else
+		gen_check_record(g, type, 0, s, len);
+	m_put(type, s, len);
+}
+
+/*
+ * Whether the check given is one service.c takes.  A service add's is
+ * the defaults with what was given; a change meets the service's own,
+ * which the generator does not know, so that only what is wrong whatever
+ * the service has (a value lib/check.c refuses alone) is sure to fail.
+ */
+static void gen_check_judge(struct gen *g)
+{
+	struct slb_check_params p;
+	u32 field;
+
+	if (!g->check_given)
+		return;
+	slb_check_params_init(&p);
+	slb_check_params_apply(&p, &g->check, g->check_given);
+	if (g->c->cmd == SPLICELB_CMD_SERVICE_NEW) {
+		g->check_misfit = !!slb_check_params_invalid(&p, &field);
+		return;
+	}
+	g->check_unknown = true;
+	/* A type that asks nothing of the others: refused alone or not. */
+	p.type = SPLICELB_CHECK_TCP;
+	g->check_misfit = !!slb_check_params_invalid(&p, &field);
+}
+
 static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
 		     enum class cl, bool settings)
 {
@@ -1544,11 +1809,14 @@ static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
 		g->sched = NULL;
 		g->opts_given = 0;
 		slb_sched_opts_default(&g->opts);
+		g->check_given = 0;
 	}
 	m_nest(type);
 	gen_level(g, a->holds, settings);
-	if (a->holds == L_SVC && settings)
+	if (a->holds == L_SVC && settings) {
 		gen_sched_opts_judge(g);
+		gen_check_judge(g);
+	}
 	if (cl == C_RANGE || cl == C_LEN) {
 		/* Fewer bytes than an attribute header, left over. */
 		g->fail |= E_POLICY;
@@ -1578,6 +1846,11 @@ static void gen_attr(struct gen *g, enum level l, uint16_t type)
 			   type == SPLICELB_SVC_A_SEED ||
 			   type == SPLICELB_SVC_A_TABLE_SIZE)) {
 		gen_sched_opt(g, type, a, cl);
+		return;
+	}
+	if (l == L_SVC && type >= SPLICELB_SVC_A_CHECK_TYPE &&
+	    type <= SPLICELB_SVC_A_CHECK_OBSERVE) {
+		gen_check_attr(g, type, a, cl);
 		return;
 	}
 	switch (a->kind) {
@@ -1777,13 +2050,14 @@ static void gen_judge(const struct gen *g, bool mutated,
 			ok = true;
 		else if (g->fail)
 			ok = r->error < 0 && err_in(-r->error, g->fail);
-		else if (g->opts_misfit)
+		else if (g->opts_misfit || g->check_misfit)
 			ok = r->error < 0 &&
 			     err_in(-r->error, answers | B(EINVAL));
 		else
 			ok = !r->error ||
 			     err_in(-r->error, answers |
-				    (g->opts_unknown ? B(EINVAL) : 0));
+				    (g->opts_unknown || g->check_unknown ?
+				     B(EINVAL) : 0));
 		t->wrong += !ok;
 	}
 	if (valid && r->got) {
@@ -1929,8 +2203,9 @@ static void gen_run(unsigned long n, unsigned int seed, unsigned int nproc)
  */
 
 enum race_op {
-	OP_SVC_ADD, OP_SVC_SET, OP_SCHED, OP_QUEUE, OP_SVC_DEL, OP_SVC_DEL_CUT,
-	OP_BE_ADD, OP_WEIGHT, OP_STATE, OP_MAXCONN, OP_BE_DEL, OP_BE_DEL_CUT,
+	OP_SVC_ADD, OP_SVC_SET, OP_SCHED, OP_QUEUE, OP_CHECK, OP_SVC_DEL,
+	OP_SVC_DEL_CUT, OP_BE_ADD, OP_WEIGHT, OP_STATE, OP_MAXCONN,
+	OP_CHECK_PORT, OP_BE_DEL, OP_BE_DEL_CUT,
 	OP_FLUSH, OP_FLUSH_CUT, OP_ZERO, OP_SVC_GET, OP_SVC_DUMP, OP_BE_DUMP,
 	OP_BE_DUMP_SVC, OP_CONN_DUMP, OP_CONN_DUMP_SVC, OP_STATS,
 	OP_MAX
@@ -1946,12 +2221,14 @@ static const struct {
 	[OP_SVC_SET] = { "service backlog, maxconn", 60, B(ENOENT) },
 	[OP_SCHED] = { "service scheduler", 60, B(ENOENT) },
 	[OP_QUEUE] = { "service queue", 40, B(ENOENT) },
+	[OP_CHECK] = { "service check", 40, B(ENOENT) },
 	[OP_SVC_DEL] = { "service del", 20, B(ENOENT) },
 	[OP_SVC_DEL_CUT] = { "service del cut", 5, B(ENOENT) },
 	[OP_BE_ADD] = { "backend add", 150, B(ENOENT) | B(EEXIST) },
 	[OP_WEIGHT] = { "backend weight", 100, B(ENOENT) },
 	[OP_STATE] = { "backend state", 100, B(ENOENT) },
 	[OP_MAXCONN] = { "backend maxconn", 60, B(ENOENT) },
+	[OP_CHECK_PORT] = { "backend check-port", 20, B(ENOENT) },
 	[OP_BE_DEL] = { "backend del", 30, B(ENOENT) },
 	[OP_BE_DEL_CUT] = { "backend del cut", 10, B(ENOENT) },
 	[OP_FLUSH] = { "flush", 2, 0 },
@@ -1993,6 +2270,15 @@ static void race_build(enum race_op op)
 	static const uint32_t maxqueues[] = { 0, 0, 2, 64 };
 	static const uint32_t timeouts_ms[] = { 1, 50, 500 };
 	static const uint32_t be_maxconns[] = { 0, 0, 0, 1, 4 };
+	/*
+	 * Checks that pass against the servers of -b, so that clients get
+	 * through: tcp, or none, at intervals that bring checks in flight
+	 * into the changes and deletions.
+	 */
+	static const uint8_t check_types[] = {
+		SPLICELB_CHECK_NONE, SPLICELB_CHECK_TCP, SPLICELB_CHECK_TCP,
+	};
+	static const uint32_t inters_ms[] = { 50, 200, 1000 };
 	const struct sockaddr_storage *svc = &svc_pool[rnd(nsvc_pool)];
 	const struct sockaddr_storage *be = &be_pool[rnd(nbe_pool)];
 
@@ -2020,12 +2306,25 @@ static void race_build(enum race_op op)
 			      timeouts_ms[rnd(3)]);
 		m_end();
 		break;
+	case OP_CHECK:
+		m_init(SPLICELB_CMD_SERVICE_SET, 0);
+		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
+		m_u8(SPLICELB_SVC_A_CHECK_TYPE, check_types[rnd(3)]);
+		m_u32(SPLICELB_SVC_A_CHECK_INTER_MS, inters_ms[rnd(3)]);
+		if (chance(50))
+			m_u32(SPLICELB_SVC_A_CHECK_FALL, 1 + (uint32_t)rnd(3));
+		m_end();
+		break;
 	case OP_MAXCONN:
+	case OP_CHECK_PORT:
 		m_init(SPLICELB_CMD_BACKEND_SET, 0);
 		m_obj(SPLICELB_A_SERVICE, SPLICELB_SVC_A_EP, svc);
 		m_end();
 		m_obj(SPLICELB_A_BACKEND, SPLICELB_BE_A_EP, be);
-		m_u32(SPLICELB_BE_A_MAXCONN, be_maxconns[rnd(5)]);
+		if (op == OP_MAXCONN)
+			m_u32(SPLICELB_BE_A_MAXCONN, be_maxconns[rnd(5)]);
+		else
+			m_u16(SPLICELB_BE_A_CHECK_PORT, 0);
 		m_end();
 		break;
 	case OP_SVC_DEL:

@@ -46,6 +46,63 @@ enum splicelb_hash_key {
 #define SPLICELB_MH_TABLE_MAX		4194301
 #define SPLICELB_QUEUE_TIMEOUT_DEF_MS	5000
 #define SPLICELB_QUEUE_TIMEOUT_MAX_MS	3600000
+#define SPLICELB_CHECK_DATA_MAX		512
+#define SPLICELB_CHECK_INTER_DEF_MS	2000
+#define SPLICELB_CHECK_INTER_MIN_MS	10
+#define SPLICELB_CHECK_INTER_MAX_MS	3600000
+#define SPLICELB_CHECK_RISE_DEF		2
+#define SPLICELB_CHECK_FALL_DEF		3
+#define SPLICELB_CHECK_COUNT_MAX	100
+
+/**
+ * enum splicelb_check_type - The active check a service runs against each of
+ *   its backends.
+ * @SPLICELB_CHECK_NONE: No check; every backend counts as healthy.
+ * @SPLICELB_CHECK_TCP: The connect succeeds.
+ * @SPLICELB_CHECK_SEND_EXPECT: After the connect, check-send is sent, and a
+ *   reply containing check-expect must come within the timeout.
+ */
+enum splicelb_check_type {
+	SPLICELB_CHECK_NONE,
+	SPLICELB_CHECK_TCP,
+	SPLICELB_CHECK_SEND_EXPECT,
+};
+
+/**
+ * enum splicelb_health - What the checks found of a backend, apart from its
+ *   state: it takes new connections only when both are up.
+ */
+enum splicelb_health {
+	SPLICELB_HEALTH_UP,
+	SPLICELB_HEALTH_DOWN,
+};
+
+/**
+ * enum splicelb_check_result - How the last check of a backend ended.
+ * @SPLICELB_CHECK_RESULT_NONE: No check has ended yet, or the service runs
+ *   none.
+ * @SPLICELB_CHECK_RESULT_REFUSED: The connect was refused.
+ * @SPLICELB_CHECK_RESULT_TIMEOUT: No connect, or no expected reply, within the
+ *   timeout.
+ * @SPLICELB_CHECK_RESULT_RESET: The connection was reset after it was made.
+ * @SPLICELB_CHECK_RESULT_CLOSED: The backend closed the connection before the
+ *   expected reply.
+ * @SPLICELB_CHECK_RESULT_UNEXPECTED: The reply did not contain check-expect.
+ * @SPLICELB_CHECK_RESULT_UNREACHABLE: No route to the backend, or its host did
+ *   not answer.
+ * @SPLICELB_CHECK_RESULT_ERROR: Any other error, on this host.
+ */
+enum splicelb_check_result {
+	SPLICELB_CHECK_RESULT_NONE,
+	SPLICELB_CHECK_RESULT_PASSED,
+	SPLICELB_CHECK_RESULT_REFUSED,
+	SPLICELB_CHECK_RESULT_TIMEOUT,
+	SPLICELB_CHECK_RESULT_RESET,
+	SPLICELB_CHECK_RESULT_CLOSED,
+	SPLICELB_CHECK_RESULT_UNEXPECTED,
+	SPLICELB_CHECK_RESULT_UNREACHABLE,
+	SPLICELB_CHECK_RESULT_ERROR,
+};
 
 /**
  * enum splicelb_conn_state
@@ -103,6 +160,16 @@ enum splicelb_svc_attr {
 	SPLICELB_SVC_A_TABLE_SIZE,
 	SPLICELB_SVC_A_MAXQUEUE,
 	SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
+	SPLICELB_SVC_A_CHECK_TYPE,
+	SPLICELB_SVC_A_CHECK_SEND,
+	SPLICELB_SVC_A_CHECK_EXPECT,
+	SPLICELB_SVC_A_CHECK_INTER_MS,
+	SPLICELB_SVC_A_CHECK_TIMEOUT_MS,
+	SPLICELB_SVC_A_CHECK_RISE,
+	SPLICELB_SVC_A_CHECK_FALL,
+	SPLICELB_SVC_A_CHECK_FASTINTER_MS,
+	SPLICELB_SVC_A_CHECK_DOWNINTER_MS,
+	SPLICELB_SVC_A_CHECK_OBSERVE,
 
 	__SPLICELB_SVC_A_MAX
 };
@@ -115,6 +182,11 @@ enum splicelb_be_attr {
 	SPLICELB_BE_A_STATS,
 	SPLICELB_BE_A_PAD,
 	SPLICELB_BE_A_MAXCONN,
+	SPLICELB_BE_A_CHECK_PORT,
+	SPLICELB_BE_A_HEALTH,
+	SPLICELB_BE_A_CHECK_RESULT,
+	SPLICELB_BE_A_CHECK_COUNT,
+	SPLICELB_BE_A_HEALTH_AGE_MS,
 
 	__SPLICELB_BE_A_MAX
 };
@@ -154,6 +226,10 @@ enum splicelb_stats_attr {
 	SPLICELB_STATS_A_QUEUED,
 	SPLICELB_STATS_A_QUEUE_TIMEOUTS,
 	SPLICELB_STATS_A_QUEUE_LEN,
+	SPLICELB_STATS_A_CHECK_FAILS,
+	SPLICELB_STATS_A_HEALTH_CHANGES,
+	SPLICELB_STATS_A_CHECKS,
+	SPLICELB_STATS_A_OBSERVE_DOWNS,
 	SPLICELB_STATS_A_PAD,
 
 	__SPLICELB_STATS_A_MAX
@@ -180,6 +256,7 @@ enum splicelb_cmd {
 	SPLICELB_CMD_ZERO,
 	SPLICELB_CMD_FLUSH,
 	SPLICELB_CMD_BACKEND_STATE,
+	SPLICELB_CMD_BACKEND_HEALTH,
 
 	__SPLICELB_CMD_MAX
 };

@@ -1,0 +1,573 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Active health checks of backends, from kernel sockets in the service's
+ * network namespace.
+ *
+ * Each backend of a service that checks has one delayed work, on the
+ * module's workqueue, that runs its checks one after another: a connect
+ * and, for a send-expect check, a send and reads until the reply holds
+ * the expected string, all non-blocking.  The socket's callbacks only pull
+ * the work forward; its timer is the check's deadline or the next check.
+ * Every queued instance of the work holds a reference on the backend, as a
+ * connection's does, so the configuration never waits for a check: it
+ * bumps check->wanted and pulls the work forward, and the work restarts,
+ * or ends when its backend is removed or the service checks no more.  A
+ * namespace that goes waits for the end of its checks (sn->nchecks), since
+ * kernel sockets hold no reference on it.
+ *
+ * Bounds: at most net.splicelb.check_max_inflight checks of a namespace
+ * have a socket at once, one over it tries again a few milliseconds later;
+ * a backend's first check comes at a random point of the interval, and
+ * every interval is shortened at random by up to a tenth (lib/check.h), so
+ * that checks spread out.  A check ends with a reset, as HAProxy's do, so
+ * that the balancer keeps no TIME_WAIT socket per check.
+ *
+ * Health is apart from the admin state: the scheduler sees a backend
+ * available only while both are up (slb_backend_available).  A change is
+ * counted, logged (rate limited) and sent as a backend-health event.
+ */
+#include <linux/random.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/wait_bit.h>
+#include <net/sock.h>
+#include <net/tcp.h>
+
+#include "backend.h"
+#include "health.h"
+#include "netlink.h"
+#include "netns.h"
+#include "service.h"
+#include "sysctl.h"
+
+#define SLB_HEALTH_REPLY_MAX	(2 * SLB_CHECK_DATA_MAX)
+#define SLB_HEALTH_BUSY_MS	10	/* too many in flight: wait this long */
+
+/* What a running check keeps: the parameters it runs with, one probe. */
+struct slb_check_probe {
+	struct slb_check_params params;	/* the service's, when it began */
+	struct socket *sock;		/* the probe in flight, if any */
+	struct slb_sk_callbacks cbs;
+	unsigned long deadline;		/* jiffies */
+	u16 sent;
+	u16 reply_len;
+	u8 reply[SLB_HEALTH_REPLY_MAX];
+};
+
+static struct slb_backend *slb_health_backend(struct slb_check *chk)
+{
+	return container_of(chk, struct slb_backend, check);
+}
+
+/* The work now; any timer it had is pulled in. */
+static void slb_health_kick(struct slb_check *chk)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+
+	slb_backend_get(be);
+	if (mod_delayed_work(slb_wq, &chk->work, 0))
+		slb_backend_put(be);
+}
+
+/* The work in @ms, unless it is pending already: then it comes sooner. */
+static void slb_health_arm(struct slb_check *chk, unsigned long ms)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+
+	slb_backend_get(be);
+	if (!queue_delayed_work(slb_wq, &chk->work, msecs_to_jiffies(ms)))
+		slb_backend_put(be);
+}
+
+/* The work at the probe's deadline, or sooner. */
+static void slb_health_arm_deadline(struct slb_check *chk)
+{
+	unsigned long left = chk->probe->deadline - jiffies;
+
+	if (time_after_eq(jiffies, chk->probe->deadline))
+		left = 0;
+	slb_health_arm(chk, jiffies_to_msecs(left));
+}
+
+static void slb_health_sk_event(struct sock *sk)
+{
+	struct slb_check *chk;
+
+	read_lock_bh(&sk->sk_callback_lock);
+	chk = sk->sk_user_data;
+	if (likely(chk))
+		slb_health_kick(chk);
+	read_unlock_bh(&sk->sk_callback_lock);
+}
+
+static void slb_health_attach(struct slb_check *chk, struct socket *sock,
+			      struct slb_sk_callbacks *saved)
+{
+	static const struct slb_sk_callbacks ours = {
+		.data_ready = slb_health_sk_event,
+		.write_space = slb_health_sk_event,
+		.state_change = slb_health_sk_event,
+		.error_report = slb_health_sk_event,
+	};
+
+	slb_conn_sk_attach(sock, chk, &ours, saved);
+}
+
+/* Ends the probe in flight, with a reset; no callback of it runs after. */
+static void slb_health_probe_close(struct slb_check *chk)
+{
+	struct slb_check_probe *probe = chk->probe;
+	struct slb_backend *be = slb_health_backend(chk);
+	struct socket *sock = probe->sock;
+
+	if (!sock)
+		return;
+	slb_conn_sk_detach(sock, &probe->cbs);
+	sock_no_linger(sock->sk);
+	sock_release(sock);
+	probe->sock = NULL;
+	atomic_dec(&be->svc->sn->checks_inflight);
+}
+
+/*
+ * Caller holds the service's sched_lock: the scheduler sees the backend
+ * as its admin state and health say.
+ */
+static void slb_health_apply(struct slb_backend *be)
+{
+	struct slb_service *svc = be->svc;
+
+	lockdep_assert_held(&svc->sched_lock);
+	if (be->removed)
+		return;
+	be->dest.available = slb_backend_available(be);
+	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
+			     &be->dest);
+	if (be->dest.available)
+		slb_service_dequeue(svc);
+}
+
+static void slb_health_count(struct slb_backend *be, enum slb_counter i)
+{
+	slb_stats_inc(&be->stats, i);
+	slb_stats_inc(&be->svc->stats, i);
+	slb_stats_inc(&be->svc->sn->stats, i);
+}
+
+static void slb_health_set_down(struct slb_check *chk, bool down)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+	struct slb_service *svc = be->svc;
+	struct slb_net *sn = svc->sn;
+
+	spin_lock(&svc->sched_lock);
+	WRITE_ONCE(chk->down, down);
+	slb_health_apply(be);
+	spin_unlock(&svc->sched_lock);
+	WRITE_ONCE(chk->changed, jiffies);
+	slb_health_count(be, SLB_CTR_HEALTH_CHANGES);
+	net_info_ratelimited("splicelb: backend %pISpc of service %pISpc: health %s (%s)\n",
+			     &be->addr.sa, &svc->addr.sa, down ? "down" : "up",
+			     slb_check_result_name(chk->result));
+	mutex_lock(&sn->lock);
+	if (!be->removed)
+		slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_HEALTH);
+	mutex_unlock(&sn->lock);
+}
+
+/* A probe ended with @result: counted towards rise or fall. */
+static void slb_health_conclude(struct slb_check *chk, u8 result)
+{
+	struct slb_check_probe *probe = chk->probe;
+	bool passed = result == SPLICELB_CHECK_RESULT_PASSED;
+	bool changed;
+
+	slb_health_probe_close(chk);
+	WRITE_ONCE(chk->result, result);
+	slb_health_count(slb_health_backend(chk), SLB_CTR_CHECKS);
+	if (!passed)
+		slb_health_count(slb_health_backend(chk), SLB_CTR_CHECK_FAILS);
+	changed = slb_health_record(&chk->health, &probe->params, passed);
+	WRITE_ONCE(chk->count, chk->health.count);
+	if (changed)
+		slb_health_set_down(chk, chk->health.down);
+	slb_health_arm(chk, slb_check_next_ms(&probe->params, &chk->health,
+					      get_random_u32()));
+}
+
+/* Where the checks of @be connect: its address, at its check port if set. */
+static void slb_health_target(struct slb_backend *be, union slb_addr *to)
+{
+	u16 port = READ_ONCE(be->check_port);
+
+	*to = be->addr;
+	if (!port)
+		return;
+	if (to->sa.sa_family == AF_INET6)
+		to->in6.sin6_port = htons(port);
+	else
+		to->in.sin_port = htons(port);
+}
+
+/* Starts a probe; 0, or a result when it ended at once. */
+static u8 slb_health_probe_open(struct slb_check *chk)
+{
+	struct slb_check_probe *probe = chk->probe;
+	struct slb_backend *be = slb_health_backend(chk);
+	struct slb_net *sn = be->svc->sn;
+	union slb_addr to;
+	int ret;
+
+	ret = sock_create_kern(sn->net, be->addr.sa.sa_family, SOCK_STREAM,
+			       IPPROTO_TCP, &probe->sock);
+	if (ret) {
+		probe->sock = NULL;
+		atomic_dec(&sn->checks_inflight);
+		return SPLICELB_CHECK_RESULT_ERROR;
+	}
+	tcp_sock_set_nodelay(probe->sock->sk);
+	slb_health_attach(chk, probe->sock, &probe->cbs);
+	probe->sent = 0;
+	probe->reply_len = 0;
+	probe->deadline = jiffies +
+			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
+	slb_health_target(be, &to);
+	ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
+			     O_NONBLOCK);
+	if (ret && ret != -EINPROGRESS)
+		return slb_check_result_of(-ret);
+	return 0;
+}
+
+/* The next probe, unless too many are in flight: then a little later. */
+static void slb_health_probe_start(struct slb_check *chk)
+{
+	struct slb_net *sn = slb_health_backend(chk)->svc->sn;
+	u8 result;
+
+	if (atomic_inc_return(&sn->checks_inflight) >
+	    slb_sysctl_limit(sn, check_max_inflight)) {
+		atomic_dec(&sn->checks_inflight);
+		slb_health_arm(chk, SLB_HEALTH_BUSY_MS +
+				    get_random_u32_below(SLB_HEALTH_BUSY_MS));
+		return;
+	}
+	result = slb_health_probe_open(chk);
+	if (result)
+		slb_health_conclude(chk, result);
+	else
+		slb_health_arm_deadline(chk);
+}
+
+/* Sends what a send-expect check sends: 0, or why it cannot yet (-EAGAIN). */
+static int slb_health_probe_send(struct slb_check_probe *probe)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	struct kvec vec;
+	int ret;
+
+	while (probe->sent < probe->params.send_len) {
+		vec.iov_base = probe->params.send + probe->sent;
+		vec.iov_len = probe->params.send_len - probe->sent;
+		ret = kernel_sendmsg(probe->sock, &msg, &vec, 1, vec.iov_len);
+		if (ret < 0)
+			return ret;
+		probe->sent += ret;
+	}
+	return 0;
+}
+
+/*
+ * Reads what came: a result once the reply holds the expected string, the
+ * connection ended or the buffer is full; 0 while it may still come.
+ */
+static u8 slb_health_probe_read(struct slb_check_probe *probe)
+{
+	const struct slb_check_params *p = &probe->params;
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec vec;
+	int ret;
+
+	for (;;) {
+		if (slb_check_match(probe->reply, probe->reply_len, p->expect,
+				    p->expect_len))
+			return SPLICELB_CHECK_RESULT_PASSED;
+		if (probe->reply_len == sizeof(probe->reply))
+			return SPLICELB_CHECK_RESULT_UNEXPECTED;
+		vec.iov_base = probe->reply + probe->reply_len;
+		vec.iov_len = sizeof(probe->reply) - probe->reply_len;
+		ret = kernel_recvmsg(probe->sock, &msg, &vec, 1, vec.iov_len,
+				     MSG_DONTWAIT);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret < 0)
+			return slb_check_result_of(-ret);
+		if (!ret)
+			return probe->reply_len ?
+			       SPLICELB_CHECK_RESULT_UNEXPECTED :
+			       SPLICELB_CHECK_RESULT_CLOSED;
+		probe->reply_len += ret;
+	}
+}
+
+/* The probe in flight, on an event or its deadline: a result, or 0. */
+static u8 slb_health_probe_step(struct slb_check_probe *probe)
+{
+	struct sock *sk = probe->sock->sk;
+	int err = READ_ONCE(sk->sk_err);
+	u8 result;
+
+	if (err)
+		return slb_check_result_of(err);
+	switch (READ_ONCE(sk->sk_state)) {
+	case TCP_SYN_SENT:
+		result = 0;
+		break;
+	case TCP_ESTABLISHED:
+	case TCP_CLOSE_WAIT:
+		if (probe->params.type == SPLICELB_CHECK_TCP)
+			return SPLICELB_CHECK_RESULT_PASSED;
+		err = slb_health_probe_send(probe);
+		if (err && err != -EAGAIN)
+			return slb_check_result_of(-err);
+		result = slb_health_probe_read(probe);
+		break;
+	default:
+		return SPLICELB_CHECK_RESULT_CLOSED;
+	}
+	if (!result && time_after_eq(jiffies, probe->deadline))
+		return SPLICELB_CHECK_RESULT_TIMEOUT;
+	return result;
+}
+
+static void slb_health_probe_continue(struct slb_check *chk)
+{
+	struct slb_check_probe *probe = chk->probe;
+	u8 result = slb_health_probe_step(probe);
+
+	if (result)
+		slb_health_conclude(chk, result);
+	else
+		slb_health_arm_deadline(chk);
+}
+
+/*
+ * The service's check as it is now, or false when the backend's checks
+ * must end: it was removed, or its service checks no more.
+ */
+static bool slb_health_params(struct slb_backend *be,
+			      struct slb_check_params *p)
+{
+	struct slb_service *svc = be->svc;
+
+	spin_lock(&svc->sched_lock);
+	*p = svc->check;
+	spin_unlock(&svc->sched_lock);
+	return !READ_ONCE(be->removed) && p->type != SPLICELB_CHECK_NONE;
+}
+
+/*
+ * The checks end: the backend is healthy again as far as they are
+ * concerned.  False when a change came meanwhile that wants them on.
+ */
+static bool slb_health_stop(struct slb_check *chk, u32 seen)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+	struct slb_net *sn = be->svc->sn;
+	bool was_down = chk->down;
+
+	spin_lock(&chk->lock);
+	if (chk->wanted != seen) {
+		spin_unlock(&chk->lock);
+		return false;
+	}
+	chk->running = false;
+	spin_unlock(&chk->lock);
+	kfree(chk->probe);
+	chk->probe = NULL;
+	WRITE_ONCE(chk->result, SPLICELB_CHECK_RESULT_NONE);
+	WRITE_ONCE(chk->count, 0);
+	if (was_down && !READ_ONCE(be->removed))
+		slb_health_set_down(chk, false);
+	/* sn may go once this is 0: the work's own reference is still held. */
+	if (atomic_dec_and_test(&sn->nchecks))
+		wake_up_var(&sn->nchecks);
+	return true;
+}
+
+/*
+ * A change of the configuration: the probe in flight is dropped, the
+ * parameters taken anew, and the next probe comes at a random point of
+ * the interval.  Health stays as it was, unless the checks end.
+ */
+static void slb_health_restart(struct slb_check *chk, u32 seen)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+	struct slb_check_params *p;
+
+	if (!chk->probe) {
+		chk->probe = kzalloc(sizeof(*chk->probe), GFP_KERNEL_ACCOUNT);
+		if (!chk->probe) {
+			/* Keeps seen behind wanted: tried again. */
+			slb_health_arm(chk, SLB_HEALTH_BUSY_MS);
+			return;
+		}
+		slb_health_init(&chk->health);
+	}
+	slb_health_probe_close(chk);
+	p = &chk->probe->params;
+	if (!slb_health_params(be, p)) {
+		if (!slb_health_stop(chk, seen))
+			slb_health_kick(chk);
+		return;
+	}
+	chk->seen = seen;
+	chk->health.count = 0;
+	WRITE_ONCE(chk->count, 0);
+	slb_health_arm(chk, get_random_u32_below(p->inter_ms));
+}
+
+/*
+ * Clients' connects failed observe times in a row: down now, whatever the
+ * checks said so far; they bring it back up.
+ */
+static bool slb_health_observed(struct slb_check *chk)
+{
+	if (!test_and_clear_bit(0, &chk->observed_down))
+		return false;
+	atomic_set(&chk->observed, 0);
+	if (!slb_health_force_down(&chk->health))
+		return false;
+	WRITE_ONCE(chk->count, 0);
+	WRITE_ONCE(chk->result, READ_ONCE(chk->observed_result));
+	slb_health_count(slb_health_backend(chk), SLB_CTR_OBSERVE_DOWNS);
+	slb_health_set_down(chk, true);
+	return true;
+}
+
+static void slb_health_step(struct slb_check *chk)
+{
+	u32 wanted;
+	bool running;
+
+	spin_lock(&chk->lock);
+	wanted = chk->wanted;
+	running = chk->running;
+	spin_unlock(&chk->lock);
+	if (!running)
+		return;		/* a kick that came after the end */
+	if (!chk->probe || wanted != chk->seen) {
+		slb_health_restart(chk, wanted);
+		return;
+	}
+	/*
+	 * The kick that brought the news took the place of the timer of the
+	 * next check: put it back, as the check of a down backend.
+	 */
+	if (slb_health_observed(chk) && !chk->probe->sock) {
+		slb_health_arm(chk, slb_check_next_ms(&chk->probe->params,
+						      &chk->health,
+						      get_random_u32()));
+		return;
+	}
+	if (chk->probe->sock)
+		slb_health_probe_continue(chk);
+	else
+		slb_health_probe_start(chk);
+}
+
+static void slb_health_work(struct work_struct *work)
+{
+	struct slb_check *chk = container_of(to_delayed_work(work),
+					     struct slb_check, work);
+	struct slb_backend *be = slb_health_backend(chk);
+	struct mem_cgroup *old;
+
+	old = set_active_memcg(be->svc->memcg);
+	slb_health_step(chk);
+	set_active_memcg(old);
+	slb_backend_put(be);
+}
+
+void slb_health_backend_init(struct slb_backend *be)
+{
+	struct slb_check *chk = &be->check;
+
+	INIT_DELAYED_WORK(&chk->work, slb_health_work);
+	spin_lock_init(&chk->lock);
+	chk->changed = jiffies;
+}
+
+void slb_health_update(struct slb_backend *be)
+{
+	struct slb_check *chk = &be->check;
+	struct slb_net *sn = be->svc->sn;
+	bool start;
+
+	lockdep_assert_held(&sn->lock);
+	spin_lock(&chk->lock);
+	chk->wanted++;
+	start = !chk->running && !be->removed &&
+		be->svc->check.type != SPLICELB_CHECK_NONE;
+	if (start) {
+		chk->running = true;
+		atomic_inc(&sn->nchecks);
+	}
+	if (chk->running)
+		slb_health_kick(chk);
+	spin_unlock(&chk->lock);
+}
+
+void slb_health_service_set(struct slb_service *svc,
+			    const struct slb_check_params *p)
+{
+	struct slb_backend *be;
+
+	lockdep_assert_held(&svc->sn->lock);
+	if (slb_check_params_same(&svc->check, p))
+		return;
+	spin_lock(&svc->sched_lock);
+	svc->check = *p;
+	spin_unlock(&svc->sched_lock);
+	list_for_each_entry(be, &svc->backends, node)
+		slb_health_update(be);
+}
+
+void slb_health_info(struct slb_backend *be, struct slb_check_info *info)
+{
+	struct slb_check *chk = &be->check;
+
+	info->health = READ_ONCE(chk->down) ? SPLICELB_HEALTH_DOWN :
+					      SPLICELB_HEALTH_UP;
+	info->result = READ_ONCE(chk->result);
+	info->count = READ_ONCE(chk->count);
+	info->age_ms = jiffies_to_msecs(jiffies - READ_ONCE(chk->changed));
+}
+
+void slb_health_observe(struct slb_backend *be, int err)
+{
+	struct slb_check *chk = &be->check;
+	u32 limit = READ_ONCE(be->svc->check.observe);
+
+	if (!limit)
+		return;
+	if (!err) {
+		if (atomic_read(&chk->observed))
+			atomic_set(&chk->observed, 0);
+		return;
+	}
+	if (atomic_inc_return(&chk->observed) != limit)
+		return;
+	WRITE_ONCE(chk->observed_result, slb_check_result_of(err));
+	set_bit(0, &chk->observed_down);
+	spin_lock(&chk->lock);
+	if (chk->running)
+		slb_health_kick(chk);
+	spin_unlock(&chk->lock);
+}
+
+void slb_health_flush_net(struct slb_net *sn)
+{
+	/* As for connections: the wait queue is not in *sn. */
+	wait_var_event(&sn->nchecks, !atomic_read(&sn->nchecks));
+}
