@@ -652,6 +652,355 @@ t_config_errors() {
 	[ "$rc" = 2 ]
 }
 
+# ---- health checks ---------------------------------------------------------
+
+# check_server MODE PORT: a send-expect peer on $IP:PORT, in python3.  It
+# reads a line, then: pong answers "+PONG" in two writes 50 ms apart (a
+# match across two reads), wrong answers an error, silent never answers,
+# close closes.
+check_server() {
+	command -v python3 >/dev/null || skip "no python3 for the check servers"
+	spawn "chk$2" python3 -c '
+import socket, sys, threading, time
+mode, port = sys.argv[1], int(sys.argv[3])
+ls = socket.socket()
+ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+ls.bind((sys.argv[2], port))
+ls.listen(64)
+def serve(c):
+    try:
+        buf = b""
+        while b"\n" not in buf:
+            d = c.recv(100)
+            if not d:
+                return
+            buf += d
+        if mode == "pong":
+            c.sendall(b"+PO")
+            time.sleep(0.05)
+            c.sendall(b"NG\r\n")
+        elif mode == "wrong":
+            c.sendall(b"-ERR unknown command\r\n")
+        elif mode == "silent":
+            time.sleep(30)
+        if mode != "close":
+            c.recv(100)
+    except OSError:
+        pass
+    finally:
+        c.close()
+while True:
+    c, _ = ls.accept()
+    threading.Thread(target=serve, args=(c,), daemon=True).start()
+' "$1" "$IP" "$2"
+	wait_port "$IP" "$2"
+}
+
+# server NAME PORT: an slbpeer serving every client on $IP:PORT (20 s at
+# most), once it listens; its pid in $SPAWNED.
+server() {
+	spawn "$1" "$PEER" -l "$IP:$2" -N 0 -t 20000
+	wait_port "$IP" "$2"
+}
+
+# restart_up NAME MS WHY: the server of backend $IP:47001 back (NAME), its
+# health up within MS (WHY: the bound expected), then its half of 10
+# clients of $IP:47000.
+restart_up() {
+	local t0 dt st
+	server "$1" 47001
+	t0=$(now_ms)
+	dt=$(log_since "$T/lb.log" \
+		"backend $IP:47001 of $IP:47000 health up (passed)" "$t0")
+	echo "up $dt ms after the restart ($3)"
+	[ "$dt" -le "$2" ]
+	"$PEER" -c "$IP:47000" -N 10 -P 1 -t 10000
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "backend $IP:47001" total)" = 5 ]
+}
+
+# log_since FILE PATTERN T0: ms from T0 until PATTERN is in FILE (3 s).
+log_since() {
+	log_wait "$1" "$2" 1
+	echo $(($(now_ms) - $3))
+}
+
+# fds PID: descriptors it holds.
+fds() { ls "/proc/$1/fd" | wc -l; }
+
+# fds_are PID N: it holds N descriptors (a check may be opening one).
+fds_are() {
+	local i
+	for i in $(seq 20); do
+		[ "$(fds "$1")" = "$2" ] && return 0
+		sleep 0.02
+	done
+	echo "$1 holds $(fds "$1") descriptors, not $2"
+	return 1
+}
+
+# checks_to ADDR:PORT N: until N connections go there (2 s).
+checks_to() {
+	local i
+	for i in $(seq 100); do
+		[ "$(ss -Htn state established "dst $1" | wc -l)" = "$2" ] &&
+			return 0
+		sleep 0.02
+	done
+	echo "not $2 connections to $1"
+	ss -tn "dst $1"
+	return 1
+}
+
+# A tcp check every 200 ms, rise 2, fall 3.  A killed server is down
+# within fall x inter + timeout and gets no client after; restarted, it is
+# up within rise x inter and gets its share again.
+t_check_tcp() {
+	local S1 S2 t0 dt st
+	LISTEN=$IP:47000
+	server s1 47001
+	S1=$SPAWNED
+	server s2 47002
+	printf '%s\n' \
+		"service add $IP:47000 check tcp inter 200ms rise 2 fall 3" \
+		"backend add $IP:47001 service $IP:47000" \
+		"backend add $IP:47002 service $IP:47000" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	sleep 0.5
+	kill -KILL "$S1"
+	t0=$(now_ms)
+	dt=$(log_since "$T/lb.log" \
+		"backend $IP:47001 of $IP:47000 health down (refused)" "$t0")
+	echo "down $dt ms after the kill (fall x inter + timeout: 800 ms)"
+	[ "$dt" -le 1000 ]
+	! grep -q "backend $IP:47002 of .* health" "$T/lb.log"
+	"$PEER" -c "$IP:47000" -N 10 -P 1 -t 10000
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "backend $IP:47001" total)" = 0 ]
+	[ "$(field "$st" "backend $IP:47001" connect_failures)" = 0 ]
+	[ "$(field "$st" "backend $IP:47002" total)" = 10 ]
+	grep -q "backend $IP:47001 state=up health=down last_check=refused" \
+		<<<"$st"
+	[ "$(field "$st" "backend $IP:47001" check_fails)" -ge 3 ]
+	restart_up s1b 800 "rise x inter: 400 ms"
+	st=$(lb_stats)
+	[ "$(field "$st" "backend $IP:47001" health_changes)" = 2 ]
+	[ "$(field "$st" "service " health_changes)" = 2 ]
+	grep -q "service $IP:47000 scheduler=rr check=tcp" <<<"$st"
+}
+
+# send/expect through check-port: a right answer (in two parts) keeps its
+# backend up; silence, a wrong answer or a close bring theirs down, each
+# with its reason, and the clients all go to the first.
+t_check_expect() {
+	local st t0 dt
+	LISTEN=$IP:47000
+	check_server pong 47011
+	check_server silent 47012
+	check_server wrong 47013
+	check_server close 47014
+	for p in 47001 47002 47003 47004; do
+		server "s$p" "$p"
+	done
+	echo "service add $IP:47000 check send \"PING\\r\\n\"" \
+		"expect \"+PONG\" inter 300ms timeout 200ms rise 1 fall 1" \
+		>"$T/lb.conf"
+	for i in 1 2 3 4; do
+		echo "backend add $IP:4700$i service $IP:47000" \
+			"check-port 4701$i" >>"$T/lb.conf"
+	done
+	cat "$T/lb.conf"
+	t0=$(now_ms)
+	lb_start -c "$T/lb.conf" -v
+	dt=$(log_since "$T/lb.log" "$IP:47002 .* health down (timeout)" "$t0")
+	echo "silent backend down $dt ms after the start"
+	log_wait "$T/lb.log" "$IP:47003 .* health down (unexpected reply)" 1
+	log_wait "$T/lb.log" "$IP:47004 .* health down (closed)" 1
+	sleep 0.5
+	"$PEER" -c "$IP:47000" -N 8 -P 2 -t 10000
+	st=$(lb_stats)
+	echo "$st"
+	grep -q "backend $IP:47001 state=up health=up last_check=passed" \
+		<<<"$st"
+	grep -q "backend $IP:47002 state=up health=down last_check=timeout" \
+		<<<"$st"
+	grep -q "$IP:47003 state=up health=down last_check=unexpected_reply" \
+		<<<"$st"
+	grep -q "backend $IP:47004 state=up health=down last_check=closed" \
+		<<<"$st"
+	[ "$(field "$st" "backend $IP:47001" total)" = 8 ]
+	[ "$(field "$st" "backend $IP:47001" check_fails)" = 0 ]
+	[ "$(field "$st" "service " health_changes)" = 3 ]
+	! grep -q "$IP:47001 of .* health" "$T/lb.log"
+}
+
+# Reloads in the middle of checks: a removed backend's check in flight is
+# cancelled, check none brings a down backend up, a check-port change
+# checks anew; descriptors come back each time.
+t_check_reload() {
+	local A=$IP:47000 n0 st
+	LISTEN=$A
+	check_server silent 47012
+	server s1 47001
+	server s2 47002
+	# 47001 is checked on a port that refuses, 47002 on one that never
+	# answers: its check is in flight 1 s of every 1.2.
+	printf '%s\n' "service add $A check tcp inter 300ms rise 1 fall 1" \
+		"backend add $IP:47001 service $A check-port 47011" \
+		"backend add $IP:47002 service $A check-port 47012" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	log_wait "$T/lb.log" "$IP:47001 of $A health down (refused)" 1
+	n0=$(fds "$LBPID")
+	hup "service add $A check send x expect y inter 1200ms timeout 1s
+backend add $IP:47001 service $A check-port 47011
+backend add $IP:47002 service $A check-port 47012"
+	log_wait "$T/lb.log" "$IP:47002 of $A health down (timeout)" 1
+	checks_to "$IP:47012" 1
+	hup "service add $A check send x expect y inter 1200ms timeout 1s
+backend add $IP:47001 service $A check-port 47011"
+	checks_to "$IP:47012" 0
+	fds_are "$LBPID" "$n0"
+	hup "service add $A check none
+backend add $IP:47001 service $A check-port 47011"
+	log_wait "$T/lb.log" "$IP:47001 of $A health up (check none)" 1
+	"$PEER" -c "$A" -N 2 -t 5000
+	hup "service add $A check tcp inter 300ms rise 1 fall 1
+backend add $IP:47001 service $A"
+	sleep 0.5
+	"$PEER" -c "$A" -N 2 -t 5000
+	st=$(lb_stats)
+	echo "$st"
+	grep -q "backend $IP:47001 state=up health=up last_check=passed" \
+		<<<"$st"
+	[ "$(field "$st" "backend $IP:47001" total)" = 4 ]
+	fds_are "$LBPID" "$n0"
+}
+
+# 500 backends that refuse, checked every 500 ms: the first checks spread
+# over the first interval, every backend is down after it, and the CPU
+# time of the 1,000 checks a second is measured.
+t_check_many() {
+	local i t0 dt c1 c2 n n0
+	LISTEN=$IP:47000
+	{
+		echo "service add $IP:47000 check tcp inter 500ms"
+		for i in $(seq 500); do
+			echo "backend add $IP:$((48000 + i)) service $IP:47000"
+		done
+	} >"$T/lb.conf"
+	t0=$(now_ms)
+	lb_start -c "$T/lb.conf"
+	n0=$(fds "$LBPID")
+	log_wait "$T/lb.log" "health down (refused)" 500
+	dt=$(($(now_ms) - t0))
+	echo "500 backends down $dt ms after the start"
+	[ "$dt" -le 1500 ]
+	c1=$(cpu_ticks "$LBPID")
+	sleep 2
+	c2=$(cpu_ticks "$LBPID")
+	n=$(field "$(lb_stats)" "service " check_fails)
+	echo "lbselect used $((c2 - c1)) ticks in 2 s for 1,000 checks a" \
+		"second ($n failed checks in all)"
+	[ "$((c2 - c1))" -le 100 ]
+	# Its checks' 32 are held from the start: no more come.
+	fds_are "$LBPID" "$n0"
+}
+
+# A pool of clients beyond FD_SETSIZE cannot starve the checks: their
+# descriptors are held from the start.  With 1,100 clients open, the
+# check target is killed and its backend still goes down in time.
+t_check_fd_setsize() {
+	local CHK CLI t0 dt
+	ulimit -n 4096 2>/dev/null || skip "cannot raise the open-file limit"
+	LISTEN=$IP:47000
+	spawn srv "$PEER" -l "$IP:47001" -n 100 -t 15000
+	spawn chk "$PEER" -l "$IP:47011" -N 0 -t 15000
+	CHK=$SPAWNED
+	wait_port "$IP" 47001
+	wait_port "$IP" 47011
+	printf '%s\n' \
+		"service add $IP:47000 backlog 2048 check tcp inter 200ms fall 2" \
+		"backend add $IP:47001 service $IP:47000 check-port 47011" \
+		>"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -m 1000
+	spawn cli "$PEER" -c "$IP:47000" -N 1100 -n 100 -s 3000 -t 12000
+	CLI=$SPAWNED
+	log_wait "$T/lb.log" "does not fit in an fd_set" 1
+	kill -KILL "$CHK"
+	t0=$(now_ms)
+	dt=$(log_since "$T/lb.log" "$IP:47001 of .* health down (refused)" \
+		"$t0")
+	echo "down $dt ms after the kill, the fd_set full of clients"
+	[ "$dt" -le 800 ]
+	wait_exit "$CLI" 12 || true
+	cat "$T/cli.log"
+	[ "$(summary "$T/cli.log" ok)" -ge 400 ]
+}
+
+# stats_wait PATTERN SECONDS: SIGUSR1 every 100 ms until the report has
+# PATTERN.
+stats_wait() {
+	local i
+	for i in $(seq $(($2 * 10))); do
+		lb_stats | grep -q -- "$1" && return 0
+		sleep 0.1
+	done
+	echo "no \"$1\" in the reports of $2 s"
+	return 1
+}
+
+# observe 2, inter 5s: once its first check has passed, 47001 dies, and
+# the second client whose connect it refuses brings it down there and
+# then, seconds before its next check; both clients are served by 47002,
+# and no client tries 47001 after.  While down it is checked every
+# downinter, so that restarted it is up again in rise x downinter.
+t_check_observe() {
+	local A=$IP:47000 S1 t0 dt st down fail why
+	LISTEN=$A
+	server s1 47001
+	S1=$SPAWNED
+	server s2 47002
+	printf '%s\n' \
+		"service add $A check tcp inter 5s downinter 200ms observe 2" \
+		"backend add $IP:47001 service $A" \
+		"backend add $IP:47002 service $A" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	# Its first check comes at a random point of the first 5 s.
+	stats_wait "backend $IP:47001 state=up health=up last_check=passed" 6
+	kill -KILL "$S1"
+	t0=$(now_ms)
+	"$PEER" -c "$A" -N 6 -P 1 -t 10000
+	why="refused, 2 client connects in a row"
+	dt=$(log_since "$T/lb.log" "$IP:47001 of $A health down ($why)" "$t0")
+	echo "down $dt ms after the kill (its next check: 4.5 s or more)"
+	[ "$dt" -le 1000 ]
+	# No check failed before: the clients' connects alone brought it down.
+	down=$(grep -n -m1 "$IP:47001 of $A health down" "$T/lb.log")
+	fail=$(grep -n -m1 "$IP:47001 of $A: check failed" "$T/lb.log" ||
+		echo "999999:")
+	[ "${down%%:*}" -lt "${fail%%:*}" ]
+	"$PEER" -c "$A" -N 4 -P 1 -t 10000
+	st=$(lb_stats)
+	echo "$st"
+	grep -q "backend $IP:47001 state=up health=down last_check=refused" \
+		<<<"$st"
+	[ "$(field "$st" "backend $IP:47001" connect_failures)" = 2 ]
+	[ "$(field "$st" "backend $IP:47001" observe_downs)" = 1 ]
+	[ "$(field "$st" "backend $IP:47001" health_changes)" = 1 ]
+	[ "$(field "$st" "backend $IP:47002" total)" = 10 ]
+	[ "$(field "$st" "backend $IP:47002" observe_downs)" = 0 ]
+	[ "$(field "$st" "service " observe_downs)" = 1 ]
+	[ "$(field "$st" "service " refused)" = 0 ]
+	restart_up s1b 1000 "rise x downinter: 400 ms"
+	st=$(lb_stats)
+	[ "$(field "$st" "backend $IP:47001" connect_failures)" = 2 ]
+	[ "$(field "$st" "backend $IP:47001" observe_downs)" = 1 ]
+	[ "$(field "$st" "backend $IP:47001" health_changes)" = 2 ]
+	[ "$(field "$st" "service " health_changes)" = 2 ]
+}
+
 # ---- runner ----------------------------------------------------------------
 
 TESTS="integrity:integrity both ways, 2 x 32 MiB each way at once
@@ -673,7 +1022,13 @@ emfile:EMFILE on accept does not spin
 queue:backend maxconn and maxqueue: waiters served in turn, excess reset
 queue_timeout:queue: clients that leave, queue-timeout, SIGTERM
 queue_reload:queue: reload lets waiters through, removal resets them
-config_errors:bad configuration refused with FILE:LINE, exit codes"
+config_errors:bad configuration refused with FILE:LINE, exit codes
+check_tcp:tcp check: a killed server down in time, no clients, back up
+check_expect:send/expect: right reply up; timeout, wrong, closed down
+check_reload:checks follow reloads, descriptors come back
+check_many:500 checked backends: spread, all down, CPU measured
+check_fd_setsize:clients beyond FD_SETSIZE do not starve the checks
+check_observe:observe: clients' failed connects bring a backend down now"
 
 run() {
 	local name=$1 desc=$2 ip=$3 rc

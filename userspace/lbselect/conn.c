@@ -39,6 +39,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "checks.h"
 #include "conn.h"
 #include "loop.h"
 #include "pool.h"
@@ -107,19 +108,6 @@ static const char *side(int fd_is_client)
 	return fd_is_client ? "client" : "backend";
 }
 
-/* For p2c's draws: a new number per pick, not crypto. */
-static u32 pick_random(void)
-{
-	static u64 x;
-
-	if (!x)
-		x = ((u64)getpid() << 32 | (u64)time(NULL)) | 1;
-	x ^= x << 13;
-	x ^= x >> 7;
-	x ^= x << 17;
-	return (u32)(x >> 32);
-}
-
 /* Requests and replies are forwarded as they come: no Nagle delay on top. */
 static void set_nodelay(int fd)
 {
@@ -128,8 +116,7 @@ static void set_nodelay(int fd)
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
 }
 
-/* close() that sends a RST instead of a FIN, and drops unsent data. */
-static void close_reset(int fd)
+void close_reset(int fd)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
@@ -256,6 +243,7 @@ static void connected(struct conn *c)
 
 	c->flags &= (u16)~CF_CONNECTING;
 	c->be->cnt.total++;
+	check_observe(c->be, 0);
 	c->stamp = lb_now;
 	slb_sched_sample(&c->be->dest, took < UINT32_MAX ? (u32)took : UINT32_MAX,
 			 srtt_us(c->bfd));
@@ -276,6 +264,8 @@ static void attempt_failed(struct conn *c, int err)
 	c->svc->cnt.connect_failures++;
 	lb_log(1, "conn %u: backend %s: %s", conn_id(c),
 	       slb_addr_format(&c->be->addr, a, sizeof(a)), strerror(err));
+	/* Before it is let go of: it may be the last reference. */
+	check_observe(c->be, err);
 	close(c->bfd);
 	c->bfd = -1;
 	c->sel &= (u8)~(SEL_BR | SEL_BW);
@@ -372,7 +362,7 @@ static struct backend *pick(struct conn *c, struct slb_sched_ctx *ctx)
 	ctx->client = sc->client;
 	ctx->tried = sc->tried;
 	ctx->ntried = c->ntried;
-	ctx->random = pick_random();
+	ctx->random = lb_random();
 	return service_pick(c->svc, ctx);
 }
 
@@ -458,14 +448,21 @@ void conn_accept(struct service *s, int cfd,
 	connect_next(c);
 }
 
-/* The connect finished one way or the other; false if c is gone. */
-static bool connect_done(struct conn *c)
+int connect_error(int fd)
 {
 	socklen_t len = sizeof(int);
 	int err = 0;
 
-	if (getsockopt(c->bfd, SOL_SOCKET, SO_ERROR, &err, &len))
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len))
 		err = errno;
+	return err;
+}
+
+/* The connect finished one way or the other; false if c is gone. */
+static bool connect_done(struct conn *c)
+{
+	int err = connect_error(c->bfd);
+
 	if (!err) {
 		connected(c);
 		return true;

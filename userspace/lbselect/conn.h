@@ -86,6 +86,12 @@ void conn_serve_queue(struct service *s);
  */
 void conn_reset_queue(struct service *s, const char *why);
 
+/* How a non-blocking connect ended: 0, or its errno (SO_ERROR). */
+int connect_error(int fd);
+
+/* close() that sends a RST instead of a FIN, and drops unsent data. */
+void close_reset(int fd);
+
 /* The descriptor can go in an fd_set (no memory corruption). */
 static inline bool fd_fits(int fd)
 {

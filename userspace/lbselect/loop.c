@@ -5,11 +5,13 @@
  * Each round rebuilds the fd_sets from the state of every connection, so
  * interest always follows the state (no stale "want write" after a buffer
  * drained), then handles, in order: new clients, connection events,
- * timers, and last signals, so that a reload never closes or reuses a
- * descriptor that this round's fd_sets still talk about.  Then the slots
- * freed in the round go to the waiters in the services' queues, outside
- * the walks over the pool: a waiter reset there would swap another
- * connection into its place, one such a walk may have passed already.
+ * health check events, timers (connections', then checks' deadlines and
+ * the checks due), and last signals, so that a reload never closes or
+ * reuses a descriptor that this round's fd_sets still talk about.  Then
+ * the slots freed in the round go to the waiters in the services' queues,
+ * outside the walks over the pool: a waiter reset there would swap
+ * another connection into its place, one such a walk may have passed
+ * already.
  */
 #include "lbselect.h"	/* first: it asks for _GNU_SOURCE (accept4) */
 
@@ -17,7 +19,10 @@
 #include <string.h>
 #include <sys/select.h>
 #include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
 
+#include "checks.h"
 #include "conn.h"
 #include "loop.h"
 #include "pool.h"
@@ -36,6 +41,18 @@ static u64 accept_resume;	/* no accept() before this */
 static bool draining;
 static u64 drain_deadline;
 static struct lb_ratelimit rl_accept;
+
+u32 lb_random(void)
+{
+	static u64 x;
+
+	if (!x)
+		x = ((u64)getpid() << 32 | (u64)time(NULL)) | 1;
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	return (u32)(x >> 32);
+}
 
 void loop_accept_backoff(void)
 {
@@ -87,6 +104,7 @@ static int build_sets(fd_set *r, fd_set *w, u64 *next)
 		if (dl < *next)
 			*next = dl;
 	}
+	maxfd = max_int(maxfd, checks_want(r, w, next));
 	if (draining && drain_deadline < *next)
 		*next = drain_deadline;
 	return maxfd;
@@ -171,6 +189,7 @@ static void run_timers(void)
 		if (conn_deadline(c) <= lb_now)
 			conn_timeout(c);
 	}
+	checks_run();
 }
 
 static void reload(const char *path)
@@ -266,6 +285,7 @@ static void handle_events(fd_set *r, fd_set *w)
 		if (c->sel)
 			conn_events(c, r, w);
 	}
+	checks_events(r, w);
 }
 
 int loop_run(const char *config_path)

@@ -12,6 +12,9 @@
 /* Time of the current round, in now_ms() time. */
 extern u64 lb_now;
 
+/* For p2c's draws and the checks' jitter: a new number each, not crypto. */
+u32 lb_random(void);
+
 /* Out of descriptors or memory: stop accepting for a short while. */
 void loop_accept_backoff(void);
 

@@ -21,6 +21,7 @@
 #include <sys/select.h>
 #include <unistd.h>
 
+#include "checks.h"
 #include "config.h"
 #include "loop.h"
 #include "pool.h"
@@ -32,8 +33,12 @@
 #define MAX_CONN	1000000
 /* Descriptors lbselect has besides its connections: stdio, self-pipe. */
 #define FIXED_FDS	5
-/* Default pool size: what fits in an fd_set beside a few listeners. */
-#define DEF_MAXCONN	((FD_SETSIZE - FIXED_FDS - 9) / 2)
+/*
+ * Default pool size: what fits in an fd_set beside a few listeners, and
+ * the health checks' descriptors when the configuration has checks.
+ */
+#define FIT_MAXCONN(checks)	((FD_SETSIZE - FIXED_FDS - 9 - (checks)) / 2)
+#define DEF_MAXCONN	FIT_MAXCONN(0)
 
 struct lb_options opt = {
 	.maxconn = DEF_MAXCONN,
@@ -53,7 +58,8 @@ static const char usage_text[] =
 "  -s, --service ADDR:PORT     a single service on the command line\n"
 "  -b, --backend ADDR:PORT[,W] a backend of it, weight W (default 1)\n"
 "  -S, --scheduler NAME        its scheduler (default rr)\n"
-"  -m, --max-conn N            connection slots in the pool (default %u)\n"
+"  -m, --max-conn N            connection slots in the pool (default %u,\n"
+"                              %u with health checks)\n"
 "  -B, --buffer-size BYTES     buffer per direction, k/m suffix "
 "(default 16k)\n"
 "  -t, --tries N               backends tried per client (default 3)\n"
@@ -69,7 +75,7 @@ static const char usage_text[] =
 
 static void usage(FILE *f)
 {
-	fprintf(f, usage_text, DEF_MAXCONN);
+	fprintf(f, usage_text, DEF_MAXCONN, FIT_MAXCONN(LB_CHECK_FDS));
 }
 
 static void __attribute__((noreturn, format(printf, 1, 2)))
@@ -204,6 +210,8 @@ static const struct option long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
+static bool maxconn_given;
+
 static const char *parse_options(int argc, char **argv, struct cmdline_svc *cl)
 {
 	const char *config = NULL;
@@ -230,6 +238,7 @@ static const char *parse_options(int argc, char **argv, struct cmdline_svc *cl)
 		case 'm':
 			opt.maxconn = (unsigned int)parse_num("-m", optarg, 1,
 							     MAX_CONN);
+			maxconn_given = true;
 			break;
 		case 'B':
 			opt.bufsize = parse_bufsize(optarg);
@@ -292,7 +301,8 @@ static void hold_stdio(void)
 /* The pool may promise more than select() can hold: say so up front. */
 static void check_fd_limit(void)
 {
-	unsigned int fit = (FD_SETSIZE - FIXED_FDS - 1) / 2;
+	unsigned int fixed = FIXED_FDS + checks_reserved();
+	unsigned int fit = (FD_SETSIZE - fixed - 1) / 2;
 	struct rlimit rl;
 
 	if (opt.maxconn > fit)
@@ -300,27 +310,17 @@ static void check_fd_limit(void)
 		       "an fd_set (FD_SETSIZE %d); clients beyond that are "
 		       "refused", opt.maxconn, fit, FD_SETSIZE);
 	if (!getrlimit(RLIMIT_NOFILE, &rl) && rl.rlim_cur != RLIM_INFINITY &&
-	    rl.rlim_cur < (rlim_t)opt.maxconn * 2 + FIXED_FDS + 1)
+	    rl.rlim_cur < (rlim_t)opt.maxconn * 2 + fixed + 1)
 		lb_log(0, "note: open-file limit %lu < %u: connections are "
 		       "also limited by descriptors",
-		       (unsigned long)rl.rlim_cur,
-		       opt.maxconn * 2 + FIXED_FDS + 1);
+		       (unsigned long)rl.rlim_cur, opt.maxconn * 2 + fixed + 1);
 }
 
-static int start(const char *config, const struct cmdline_svc *cl)
+static int load(const char *config, const struct cmdline_svc *cl)
 {
 	struct slb_cfg cfg;
 	int ret;
 
-	if (signals_init()) {
-		lb_log(0, "signals: %s", strerror(errno));
-		return -1;
-	}
-	if (pool_init(opt.maxconn, opt.bufsize)) {
-		lb_log(0, "cannot allocate the pool: %u x 2 x %zu bytes",
-		       opt.maxconn, opt.bufsize);
-		return -1;
-	}
 	if (config)
 		return services_load(config);
 	slb_cfg_init(&cfg, 0);
@@ -328,6 +328,25 @@ static int start(const char *config, const struct cmdline_svc *cl)
 	ret = services_apply(&cfg, "command line");
 	slb_cfg_free(&cfg);
 	return ret;
+}
+
+/* The configuration first: its checks hold descriptors the pool leaves. */
+static int start(const char *config, const struct cmdline_svc *cl)
+{
+	if (signals_init()) {
+		lb_log(0, "signals: %s", strerror(errno));
+		return -1;
+	}
+	if (load(config, cl))
+		return -1;
+	if (!maxconn_given)
+		opt.maxconn = FIT_MAXCONN(checks_reserved());
+	if (pool_init(opt.maxconn, opt.bufsize)) {
+		lb_log(0, "cannot allocate the pool: %u x 2 x %zu bytes",
+		       opt.maxconn, opt.bufsize);
+		return -1;
+	}
+	return 0;
 }
 
 int main(int argc, char **argv)

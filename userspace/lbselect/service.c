@@ -139,9 +139,12 @@ static void service_set_queue(struct service *s,
 			      SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 }
 
-static void service_update(struct service *s, const struct slb_cfg_service *cs,
+/* True when its checks changed: its backends' begin again. */
+static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 			   const struct slb_sched_ops *ops)
 {
+	bool check_changed = !slb_check_params_same(&s->check, &cs->check);
+
 	if (ops != s->ops)
 		service_set_sched(s, ops);
 	s->opts = cs->opts;
@@ -152,8 +155,10 @@ static void service_update(struct service *s, const struct slb_cfg_service *cs,
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
+	s->check = cs->check;
 	/* New backends or higher limits may have room for the waiters. */
 	s->queue_kick = true;
+	return check_changed;
 }
 
 static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
@@ -166,6 +171,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
+	s->check = cs->check;
 	s->opts = cs->opts;
 	service_set_sched(s, ops);
 	return s;
@@ -187,8 +193,10 @@ static void service_free(struct service *s)
 
 	if (s->ops->done_service)
 		s->ops->done_service(s->sched_state);
-	for (i = 0; i < s->ndests; i++)
+	for (i = 0; i < s->ndests; i++) {
+		check_stop(dest_backend(s->dests[i]));
 		free(dest_backend(s->dests[i]));
+	}
 	backend_free_list(s->gone);
 	free(s->table);
 	free(s->dests);
@@ -197,13 +205,28 @@ static void service_free(struct service *s)
 	free(s);
 }
 
+/* New clients need both the admin state and the health up. */
+static bool backend_available(const struct backend *b)
+{
+	return b->state == SPLICELB_BACKEND_UP && !b->health.h.down;
+}
+
 static void backend_set(struct backend *b, const struct slb_cfg_backend *cb)
 {
 	b->state = cb->state;
 	b->dest.weight = cb->weight;
 	b->dest.table_weight = cb->weight;
 	b->dest.maxconn = cb->maxconn;
-	b->dest.available = cb->state == SPLICELB_BACKEND_UP;
+	b->dest.available = backend_available(b);
+}
+
+void backend_refresh(struct backend *b)
+{
+	struct service *s = b->svc;
+
+	b->dest.available = backend_available(b);
+	s->ops->upd_dest(s->sched_state, s->dests, s->ndests, &b->dest);
+	s->queue_kick = true;
 }
 
 static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
@@ -224,6 +247,8 @@ static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
 	}
 	s->dests[s->ndests++] = &b->dest;
 	s->ops->add_dest(s->sched_state, s->dests, s->ndests, &b->dest);
+	b->health.port = cb->check_port;
+	check_follow(b, true);
 }
 
 /* Out of the scheduler now; freed with its last connection. */
@@ -231,6 +256,7 @@ static void backend_remove(struct service *s, unsigned int i)
 {
 	struct backend *b = dest_backend(s->dests[i]);
 
+	check_stop(b);
 	memmove(&s->dests[i], &s->dests[i + 1],
 		(s->ndests - i - 1) * sizeof(*s->dests));
 	s->ndests--;
@@ -268,8 +294,24 @@ static int dest_find(const struct service *s,
 	return -1;
 }
 
+/* An existing backend as cb has it; @restart: its service's checks changed. */
+static void sync_backend(struct service *s, struct backend *b,
+			 const struct slb_cfg_backend *cb, bool restart)
+{
+	if (b->dest.weight != cb->weight || b->state != cb->state ||
+	    b->dest.maxconn != cb->maxconn) {
+		backend_set(b, cb);
+		s->ops->upd_dest(s->sched_state, s->dests, s->ndests,
+				 &b->dest);
+	}
+	if (b->health.port != cb->check_port)
+		restart = true;
+	b->health.port = cb->check_port;
+	check_follow(b, restart);
+}
+
 static void sync_backends(struct service *s, const struct slb_cfg *cfg,
-			  unsigned int si)
+			  unsigned int si, bool restart)
 {
 	const struct slb_cfg_backend *cb;
 	struct backend *b;
@@ -286,17 +328,10 @@ static void sync_backends(struct service *s, const struct slb_cfg *cfg,
 		if (cb->service != si)
 			continue;
 		j = dest_find(s, &cb->addr);
-		if (j < 0) {
+		if (j < 0)
 			backend_add(s, cb);
-			continue;
-		}
-		b = dest_backend(s->dests[j]);
-		if (b->dest.weight == cb->weight && b->state == cb->state &&
-		    b->dest.maxconn == cb->maxconn)
-			continue;
-		backend_set(b, cb);
-		s->ops->upd_dest(s->sched_state, s->dests, s->ndests,
-				 &b->dest);
+		else
+			sync_backend(s, dest_backend(s->dests[j]), cb, restart);
 	}
 }
 
@@ -304,9 +339,12 @@ static void sync_backends(struct service *s, const struct slb_cfg *cfg,
 static void service_remove(struct service *s)
 {
 	char a[SLB_ADDR_STRLEN];
+	unsigned int i;
 
 	/* Before it is marked removed: the last waiter must not free it. */
 	conn_reset_queue(s, "service removed");
+	for (i = 0; i < s->ndests; i++)
+		check_stop(dest_backend(s->dests[i]));
 	lb_log(0, "service %s removed (%u connections left to finish)",
 	       slb_addr_format(&s->addr, a, sizeof(a)), s->active);
 	if (s->lfd >= 0)
@@ -383,6 +421,7 @@ static void apply(const struct slb_cfg *cfg, const int *lfd,
 {
 	struct service *s, *head = NULL, **tail = &head, **pp;
 	char a[SLB_ADDR_STRLEN];
+	bool restart;
 	unsigned int i;
 
 	/* Unlink before removing: removal reuses ->next for lb_dying. */
@@ -397,14 +436,15 @@ static void apply(const struct slb_cfg *cfg, const int *lfd,
 	for (i = 0; i < cfg->nsvc; i++) {
 		s = find_service(&cfg->svc[i].addr);
 		if (s) {
-			service_update(s, &cfg->svc[i], ops[i]);
+			restart = service_update(s, &cfg->svc[i], ops[i]);
 		} else {
 			s = service_new(&cfg->svc[i], lfd[i], ops[i]);
+			restart = true;
 			lb_log(0, "service %s listening (scheduler %s)",
 			       slb_addr_format(&s->addr, a, sizeof(a)),
 			       s->ops->name);
 		}
-		sync_backends(s, cfg, i);
+		sync_backends(s, cfg, i, restart);
 		service_rebuild_table(s);
 		*tail = s;
 		tail = &s->next;

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <sys/socket.h>
 
+#include "checks.h"
 #include "config.h"
 #include "lbselect.h"
 #include "sched.h"
@@ -28,6 +29,9 @@ struct lb_counters {
 	u64 refused;		/* service: clients closed unserved */
 	u64 queued;		/* service: times a client began to wait */
 	u64 queue_timeouts;	/* service: waiters reset at queue-timeout */
+	u64 check_fails;	/* health checks that did not pass */
+	u64 health_changes;	/* up to down or back */
+	u64 observe_downs;	/* brought down by clients' connects */
 };
 
 struct backend {
@@ -35,6 +39,7 @@ struct backend {
 	struct sockaddr_storage addr;
 	struct service *svc;
 	unsigned int state;		/* SPLICELB_BACKEND_* */
+	struct lb_health health;	/* what its checks found */
 	bool removed;			/* by a reload; on svc->gone */
 	struct backend *next;		/* in svc->gone */
 	struct lb_counters cnt;
@@ -50,6 +55,7 @@ struct service {
 	unsigned int active;		/* connections holding it */
 	unsigned int maxqueue;		/* clients that may wait; 0 = none */
 	unsigned int queue_timeout_ms;	/* how long each may wait */
+	struct slb_check_params check;	/* what its backends' checks do */
 	/* Clients waiting for a backend below its maxconn, oldest first. */
 	struct conn *queue_head, *queue_tail;
 	unsigned int queue_len;
@@ -100,6 +106,12 @@ void services_free(void);
 struct backend *service_pick(struct service *s, struct slb_sched_ctx *ctx);
 
 void backend_put(struct backend *b);
+
+/*
+ * b's health changed (checks.c): it takes new clients or no longer does,
+ * and the waiters may find a backend, or that none is left for them.
+ */
+void backend_refresh(struct backend *b);
 
 /* After a failed pick: would a backend take the client but for maxconn? */
 static inline bool service_full(const struct service *s,

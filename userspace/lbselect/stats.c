@@ -4,13 +4,16 @@
  * so that it greps and parses easily:
  *
  *   lbselect: stats active=3 pool=3/500 refused_fd_setsize=0 ...
- *   lbselect: service 127.0.0.1:80 scheduler=rr active=3 total=9 ...
- *   lbselect:  backend 127.0.0.2:8080 state=up weight=1 active=2 ...
+ *   lbselect: service 127.0.0.1:80 scheduler=rr check=tcp active=3 ...
+ *   lbselect:  backend 127.0.0.2:8080 state=up health=up ...
+ *
+ * A value is one word: "unexpected reply" is written unexpected_reply.
  */
 #include "lbselect.h"
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "addr.h"
 #include "pool.h"
@@ -23,20 +26,46 @@ static void print_counters(const struct lb_counters *c, unsigned int active,
 			   const char *tail)
 {
 	fprintf(stderr, " active=%u total=%" PRIu64 " client_bytes=%" PRIu64
-		" backend_bytes=%" PRIu64 " connect_failures=%" PRIu64 "%s\n",
-		active, c->total, c->client_bytes, c->backend_bytes,
-		c->connect_failures, tail);
+		" backend_bytes=%" PRIu64 " connect_failures=%" PRIu64
+		" check_fails=%" PRIu64 " health_changes=%" PRIu64
+		" observe_downs=%" PRIu64 "%s\n", active, c->total,
+		c->client_bytes, c->backend_bytes, c->connect_failures,
+		c->check_fails, c->health_changes, c->observe_downs, tail);
+}
+
+/* @s as one word of a key=value pair: its blanks as underscores. */
+static const char *word(const char *s, char *buf, size_t len)
+{
+	char *p;
+
+	snprintf(buf, len, "%s", s);
+	for (p = buf; (p = strchr(p, ' ')); )
+		*p = '_';
+	return buf;
+}
+
+static void print_health(const struct lb_health *h)
+{
+	char w[32];
+
+	fprintf(stderr, " health=%s last_check=%s check_count=%u "
+		"health_age_ms=%" PRIu64, h->h.down ? "down" : "up",
+		word(slb_check_result_name(h->result), w, sizeof(w)),
+		h->h.count, now_ms() - h->since);
 }
 
 static void print_backend(const struct backend *b)
 {
 	char a[SLB_ADDR_STRLEN];
 
-	fprintf(stderr, "lbselect:  backend %s state=%s weight=%u",
+	fprintf(stderr, "lbselect:  backend %s state=%s",
 		slb_addr_format(&b->addr, a, sizeof(a)),
-		slb_cfg_state_name(b->state), b->dest.weight);
+		slb_cfg_state_name(b->state));
+	print_health(&b->health);
+	fprintf(stderr, " weight=%u", b->dest.weight);
 	print_counters(&b->cnt, b->dest.active, b->removed ? " removed" : "");
 }
+
 
 static void print_service(const struct service *s)
 {
@@ -48,8 +77,9 @@ static void print_service(const struct service *s)
 		 " queue_timeouts=%" PRIu64 " queue_len=%u%s", s->cnt.refused,
 		 s->cnt.queued, s->cnt.queue_timeouts, s->queue_len,
 		 s->removed ? " removed" : "");
-	fprintf(stderr, "lbselect: service %s scheduler=%s",
-		slb_addr_format(&s->addr, a, sizeof(a)), s->ops->name);
+	fprintf(stderr, "lbselect: service %s scheduler=%s check=%s",
+		slb_addr_format(&s->addr, a, sizeof(a)), s->ops->name,
+		slb_cfg_check_type_name(s->check.type));
 	print_counters(&s->cnt, s->active, tail);
 	for (i = 0; i < s->ndests; i++)
 		print_backend(dest_backend(s->dests[i]));
