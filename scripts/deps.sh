@@ -26,10 +26,11 @@ REFRESH=0
 
 HOST_PACKAGES="gcc make libc6-dev qemu-system-x86 busybox-static cpio kmod
 	libmnl-dev libcmocka-dev pkg-config dwarves sparse iproute2 bc xz-utils
-	zstd libelf-dev procps perl flex bison python3-yaml python3-jsonschema"
+	zstd libelf-dev procps perl flex bison python3-yaml python3-jsonschema
+	redis-server nginx"
 # Only for "make bench" (deps.sh --bench): the systems it measures splicelb
 # against, the load generators, the charts, the profiler.
-BENCH_PACKAGES="haproxy nginx libnginx-mod-stream ipvsadm iperf3 gnuplot-nox
+BENCH_PACKAGES="haproxy libnginx-mod-stream ipvsadm iperf3 gnuplot-nox
 	linux-perf"
 
 log() {
@@ -68,9 +69,9 @@ install_host_packages() {
 	log APT "installing" $missing
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null
-	# The benchmark runs HAProxy and nginx in its guest: on the host they
-	# must not start (policy-rc.d forbids it while installing) nor come
-	# up at the next boot.
+	# The tests run Redis and nginx in their guest, the benchmark HAProxy
+	# and nginx: on the host they must not start (policy-rc.d forbids it
+	# while installing) nor come up at the next boot.
 	local policy=/usr/sbin/policy-rc.d rc=0 p
 	if [ ! -e "$policy" ]; then
 		printf '#!/bin/sh\nexit 101\n' >"$policy"
@@ -86,7 +87,8 @@ install_host_packages() {
 	if command -v systemctl >/dev/null; then
 		for p in $missing; do
 			case $p in
-			haproxy|nginx) systemctl disable -q "$p" 2>/dev/null ;;
+			haproxy|nginx|redis-server)
+				systemctl disable -q "$p" 2>/dev/null ;;
 			esac
 		done
 	fi

@@ -51,34 +51,8 @@ CONF
 	lb_apply "$tmp/conf"
 }
 
-# The service's counter NAME: /proc's for the module (one service, so
-# the netns's are the service's), the SIGUSR1 report's for lbselect.
-stat() {
-	if [ "$BALANCER" = module ]; then
-		in_ns "$NS_LB" awk -v k="$1" '$1 == k { print $2 }' \
-			/proc/net/splicelb/stats
-		return
-	fi
-	local n
-
-	n=$(grep -c '^lbselect: stats ' "$LBSELECT.log" || true)
-	kill -USR1 "$(cat "$LBSELECT.pid")"
-	wait_for 10 _lbselect_reports "$((n + 1))"
-	awk -v k="$1" '/^lbselect: stats /{ v = "" }
-		/^lbselect: service / {
-			for (i = 1; i <= NF; i++)
-				if (index($i, k "=") == 1)
-					v = substr($i, length(k) + 2)
-		}
-		END { print v }' "$LBSELECT.log"
-}
-
-_lbselect_reports() {
-	[ "$(grep -c '^lbselect: stats ' "$LBSELECT.log")" -ge "$1" ]
-}
-
 stat_is() {
-	[ "$(stat "$1")" = "$2" ]
+	[ "$(lb_stat "$1")" = "$2" ]
 }
 
 # Backend connections be1 holds: open, or closed by its server only
@@ -153,7 +127,7 @@ echo "# six clients took ${took}s, three rounds of $((HOLD_MS / 1000))s"
 check "no backend took a second connection: three rounds, not one (${took}s)" \
 	test "$took" -ge $((3 * HOLD_MS / 1000 - 1))
 check "queued 4, no timeout, nothing refused, the queue empty" \
-	test "$(stat queued) $(stat queue_timeouts) $(stat refused) $(stat queue_len)" = "4 0 0 0"
+	test "$(lb_stat queued) $(lb_stat queue_timeouts) $(lb_stat refused) $(lb_stat queue_len)" = "4 0 0 0"
 
 # 2. Arrival order, and a full queue.
 conf 3 30s down
@@ -174,7 +148,7 @@ check_clients "the waiters are all served, payloads intact"
 check "in the order they came: $(xargs <"$tmp/order")" \
 	test "$(xargs <"$tmp/order")" = "A B C"
 check "queued 3, the queue empty" \
-	test "$(stat queued) $(stat queue_len)" = "3 0"
+	test "$(lb_stat queued) $(lb_stat queue_len)" = "3 0"
 if [ "$BALANCER" = module ]; then
 	in_ns "$NS_LB" lbctl -j -s service show >"$tmp/show.json"
 	check "lbctl -s service show: queued 3, queue 0" json_has "$tmp/show.json" \
@@ -191,7 +165,7 @@ check "queue-timeout 1s: a waiter is reset, the slot still taken" \
 	in_ns "$NS_CLI" "$BIN/slbpeer" -c "$VIP4:80" -e reset -t 20000
 echo "# the waiter was reset after $((SECONDS - start))s"
 check "it timed out in the queue: queue_timeouts 1, queued 1, queue empty" \
-	test "$(stat queue_timeouts) $(stat queued) $(stat queue_len)" = "1 1 0"
+	test "$(lb_stat queue_timeouts) $(lb_stat queued) $(lb_stat queue_len)" = "1 1 0"
 check "the connection holding the slot is untouched" held1_is 1
 free_slot
 
@@ -238,12 +212,12 @@ ip netns exec "$NS_CLI" bash -c "exec 3<>/dev/tcp/$VIP4/80
 	sleep 60" &
 quitter=$!
 _bg_pids+=("$quitter")
-wait_for 60 stat_is queue_len 1 || { echo "# queue_len $(stat queue_len) held1 $(held1)"; exit 1; }
+wait_for 60 stat_is queue_len 1 || { echo "# queue_len $(lb_stat queue_len) held1 $(held1)"; exit 1; }
 timeout 10 bash -c "echo >$tmp/go" || { echo "# fifo"; exit 1; }
 check "a waiter closing before a byte leaves the queue at once" \
 	wait_for 10 stat_is queue_len 0
 check "not by timing out, and the slot stays held" \
-	test "$(stat queue_timeouts) $(held1)" = "0 1"
+	test "$(lb_stat queue_timeouts) $(held1)" = "0 1"
 kill "$quitter" 2>/dev/null || true
 free_slot
 ktap_finish

@@ -344,6 +344,83 @@ lb_sysctl() {
 	esac
 }
 
+# lb_stat NAME [SERVICE]: the balancer's counter NAME, of SERVICE, or of
+# its one service: /proc's for the module, the netns's (which are the
+# service's while only it has clients), the SIGUSR1 report's for lbselect.
+lb_stat() {
+	if [ "$BALANCER" = module ]; then
+		in_ns "$NS_LB" awk -v k="$1" '$1 == k { print $2 }' \
+			/proc/net/splicelb/stats
+		return
+	fi
+	_lbselect_report
+	# Its report's names, where they differ from the module's.
+	awk -v k="${1/#connect_fails/connect_failures}" -v svc="${2:-}" '
+		/^lbselect: stats /{ v = "" }
+		/^lbselect: service / && (svc == "" || $3 == svc) {
+			for (i = 1; i <= NF; i++)
+				if (index($i, k "=") == 1)
+					v = substr($i, length(k) + 2)
+		}
+		END { print v }' "$LBSELECT.log"
+}
+
+# lb_backend_health SERVICE BACKEND: the health of BACKEND (ADDR:PORT) in
+# SERVICE, "up" or "down", and how its last check ended: "down refused",
+# "down unexpected reply".
+lb_backend_health() {
+	if [ "$BALANCER" = module ]; then
+		_lbctl_backend_health "$@"
+		return
+	fi
+	_lbselect_report
+	awk -v svc="$1" -v be="$2" '
+		/^lbselect: stats / { v = "" }
+		/^lbselect: service / { cur = $3 }
+		/^lbselect:  backend / && cur == svc && $3 == be {
+			h = r = ""
+			for (i = 4; i <= NF; i++) {
+				if (index($i, "health=") == 1)
+					h = substr($i, 8)
+				if (index($i, "last_check=") == 1)
+					r = substr($i, 12)
+			}
+			gsub("_", " ", r)
+			v = h " " r
+		}
+		END { print v }' "$LBSELECT.log"
+}
+
+# The module's: from "... health down check unexpected reply 0/2 since 3s".
+_lbctl_backend_health() {
+	in_ns "$NS_LB" lbctl backend show service "$1" | awk -v be="$2" '
+		$2 == be {
+			for (i = 3; i <= NF; i++) {
+				if ($i == "health")
+					h = $(i + 1)
+				if ($i != "check")
+					continue
+				r = ""
+				for (j = i + 1; j <= NF && $j !~ /^[0-9]+\/[0-9]+$/; j++)
+					r = r (r == "" ? "" : " ") $j
+			}
+			print h " " r
+		}'
+}
+
+# A fresh SIGUSR1 report of lbselect at the end of its log.
+_lbselect_report() {
+	local n
+
+	n=$(grep -c '^lbselect: stats ' "$LBSELECT.log" || true)
+	kill -USR1 "$(cat "$LBSELECT.pid")"
+	wait_for 10 _lbselect_reports "$((n + 1))"
+}
+
+_lbselect_reports() {
+	[ "$(grep -c '^lbselect: stats ' "$LBSELECT.log")" -ge "$1" ]
+}
+
 # wait_for SECONDS CMD...: poll CMD until it succeeds.
 wait_for() {
 	local end=$((SECONDS + $1))
