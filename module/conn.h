@@ -97,7 +97,7 @@ void slb_conn_sk_attach(struct socket *sock, void *owner,
 void slb_conn_sk_detach(struct socket *sock,
 			const struct slb_sk_callbacks *saved);
 
-/* The module's workqueue: connection, accept and health check work. */
+/* The module's workqueue: connection and accept work. */
 extern struct workqueue_struct *slb_wq;
 
 int slb_conn_init(void);

@@ -4,7 +4,7 @@
  * network namespace.
  *
  * Each backend of a service that checks has one delayed work, on the
- * module's workqueue, that runs its checks one after another: a connect
+ * checks' own unbound workqueue, that runs its checks one after another: a connect
  * and, for a send-expect check, a send and reads until the reply holds
  * the expected string, all non-blocking.  The socket's callbacks only pull
  * the work forward; its timer is the check's deadline or the next check.
@@ -43,6 +43,8 @@
 #define SLB_HEALTH_REPLY_MAX	(2 * SLB_CHECK_DATA_MAX)
 #define SLB_HEALTH_BUSY_MS	10	/* too many in flight: wait this long */
 
+static struct workqueue_struct *slb_health_wq;
+
 /* What a running check keeps: the parameters it runs with, one probe. */
 struct slb_check_probe {
 	struct slb_check_params params;	/* the service's, when it began */
@@ -65,7 +67,7 @@ static void slb_health_kick(struct slb_check *chk)
 	struct slb_backend *be = slb_health_backend(chk);
 
 	slb_backend_get(be);
-	if (mod_delayed_work(slb_wq, &chk->work, 0))
+	if (mod_delayed_work(slb_health_wq, &chk->work, 0))
 		slb_backend_put(be);
 }
 
@@ -75,8 +77,18 @@ static void slb_health_arm(struct slb_check *chk, unsigned long ms)
 	struct slb_backend *be = slb_health_backend(chk);
 
 	slb_backend_get(be);
-	if (!queue_delayed_work(slb_wq, &chk->work, msecs_to_jiffies(ms)))
+	if (!queue_delayed_work(slb_health_wq, &chk->work, msecs_to_jiffies(ms)))
 		slb_backend_put(be);
+}
+
+/*
+ * The next check in @ms.  Kicks that come before it (a late segment of the
+ * last reply, news from the clients) find it not due and re-arm for it.
+ */
+static void slb_health_arm_next(struct slb_check *chk, unsigned long ms)
+{
+	chk->next_at = jiffies + msecs_to_jiffies(ms);
+	slb_health_arm(chk, ms);
 }
 
 /* The work at the probe's deadline, or sooner. */
@@ -143,8 +155,8 @@ static void slb_health_apply(struct slb_backend *be)
 	be->dest.available = slb_backend_available(be);
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
-	if (be->dest.available)
-		slb_service_dequeue(svc);
+	/* Up, it takes waiters; down, it may leave them none to wait for. */
+	slb_service_dequeue(svc);
 }
 
 static void slb_health_count(struct slb_backend *be, enum slb_counter i)
@@ -191,8 +203,9 @@ static void slb_health_conclude(struct slb_check *chk, u8 result)
 	WRITE_ONCE(chk->count, chk->health.count);
 	if (changed)
 		slb_health_set_down(chk, chk->health.down);
-	slb_health_arm(chk, slb_check_next_ms(&probe->params, &chk->health,
-					      get_random_u32()));
+	slb_health_arm_next(chk, slb_check_next_ms(&probe->params,
+						   &chk->health,
+						   get_random_u32()));
 }
 
 /* Where the checks of @be connect: its address, at its check port if set. */
@@ -209,8 +222,12 @@ static void slb_health_target(struct slb_backend *be, union slb_addr *to)
 		to->in.sin_port = htons(port);
 }
 
-/* Starts a probe; 0, or a result when it ended at once. */
-static u8 slb_health_probe_open(struct slb_check *chk)
+/*
+ * Starts a probe: 0, or a result when it ended at once, or -ENOMEM and
+ * the like when this host could not make a socket, which says nothing of
+ * the backend.
+ */
+static int slb_health_probe_open(struct slb_check *chk)
 {
 	struct slb_check_probe *probe = chk->probe;
 	struct slb_backend *be = slb_health_backend(chk);
@@ -223,13 +240,14 @@ static u8 slb_health_probe_open(struct slb_check *chk)
 	if (ret) {
 		probe->sock = NULL;
 		atomic_dec(&sn->checks_inflight);
-		return SPLICELB_CHECK_RESULT_ERROR;
+		return ret;
 	}
 	tcp_sock_set_nodelay(probe->sock->sk);
 	slb_health_attach(chk, probe->sock, &probe->cbs);
 	probe->sent = 0;
 	probe->reply_len = 0;
-	probe->deadline = jiffies +
+	/* A tick more: a deadline one tick away could come at once. */
+	probe->deadline = jiffies + 1 +
 			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
 	slb_health_target(be, &to);
 	ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
@@ -239,21 +257,35 @@ static u8 slb_health_probe_open(struct slb_check *chk)
 	return 0;
 }
 
-/* The next probe, unless too many are in flight: then a little later. */
+static void slb_health_busy(struct slb_check *chk)
+{
+	slb_health_arm(chk, SLB_HEALTH_BUSY_MS +
+			    get_random_u32_below(SLB_HEALTH_BUSY_MS));
+}
+
+/*
+ * The next probe, once it is due, unless too many are in flight or no
+ * socket can be had: then a little later.
+ */
 static void slb_health_probe_start(struct slb_check *chk)
 {
 	struct slb_net *sn = slb_health_backend(chk)->svc->sn;
-	u8 result;
+	int result;
 
+	if (time_before(jiffies, chk->next_at)) {
+		slb_health_arm(chk, jiffies_to_msecs(chk->next_at - jiffies));
+		return;
+	}
 	if (atomic_inc_return(&sn->checks_inflight) >
 	    slb_sysctl_limit(sn, check_max_inflight)) {
 		atomic_dec(&sn->checks_inflight);
-		slb_health_arm(chk, SLB_HEALTH_BUSY_MS +
-				    get_random_u32_below(SLB_HEALTH_BUSY_MS));
+		slb_health_busy(chk);
 		return;
 	}
 	result = slb_health_probe_open(chk);
-	if (result)
+	if (result < 0)
+		slb_health_busy(chk);
+	else if (result)
 		slb_health_conclude(chk, result);
 	else
 		slb_health_arm_deadline(chk);
@@ -366,6 +398,20 @@ static bool slb_health_params(struct slb_backend *be,
 	return !READ_ONCE(be->removed) && p->type != SPLICELB_CHECK_NONE;
 }
 
+/* Whether the checks go on, without a copy of what they would run. */
+static bool slb_health_wanted(struct slb_backend *be)
+{
+	return !READ_ONCE(be->removed) &&
+	       READ_ONCE(be->svc->check.type) != SPLICELB_CHECK_NONE;
+}
+
+/* News of the clients from before a restart is of another check. */
+static void slb_health_observe_reset(struct slb_check *chk)
+{
+	clear_bit(0, &chk->observed_down);
+	atomic_set(&chk->observed, 0);
+}
+
 /*
  * The checks end: the backend is healthy again as far as they are
  * concerned.  False when a change came meanwhile that wants them on.
@@ -383,6 +429,7 @@ static bool slb_health_stop(struct slb_check *chk, u32 seen)
 	}
 	chk->running = false;
 	spin_unlock(&chk->lock);
+	slb_health_observe_reset(chk);
 	kfree(chk->probe);
 	chk->probe = NULL;
 	WRITE_ONCE(chk->result, SPLICELB_CHECK_RESULT_NONE);
@@ -405,26 +452,31 @@ static void slb_health_restart(struct slb_check *chk, u32 seen)
 	struct slb_backend *be = slb_health_backend(chk);
 	struct slb_check_params *p;
 
-	if (!chk->probe) {
+	if (chk->probe)
+		slb_health_probe_close(chk);
+	/* Ending needs no memory: a netns that goes waits for it. */
+	if (slb_health_wanted(be) && !chk->probe) {
 		chk->probe = kzalloc(sizeof(*chk->probe), GFP_KERNEL_ACCOUNT);
 		if (!chk->probe) {
 			/* Keeps seen behind wanted: tried again. */
-			slb_health_arm(chk, SLB_HEALTH_BUSY_MS);
+			slb_health_busy(chk);
 			return;
 		}
 		slb_health_init(&chk->health);
 	}
-	slb_health_probe_close(chk);
-	p = &chk->probe->params;
-	if (!slb_health_params(be, p)) {
+	if (!chk->probe || !slb_health_params(be, &chk->probe->params)) {
 		if (!slb_health_stop(chk, seen))
 			slb_health_kick(chk);
 		return;
 	}
+	p = &chk->probe->params;
 	chk->seen = seen;
 	chk->health.count = 0;
 	WRITE_ONCE(chk->count, 0);
-	slb_health_arm(chk, get_random_u32_below(p->inter_ms));
+	slb_health_observe_reset(chk);
+	/* Somewhere in the interval it would have now, downinter if down. */
+	slb_health_arm_next(chk, get_random_u32_below(slb_check_next_ms(p,
+						&chk->health, 0)));
 }
 
 /*
@@ -465,9 +517,9 @@ static void slb_health_step(struct slb_check *chk)
 	 * next check: put it back, as the check of a down backend.
 	 */
 	if (slb_health_observed(chk) && !chk->probe->sock) {
-		slb_health_arm(chk, slb_check_next_ms(&chk->probe->params,
-						      &chk->health,
-						      get_random_u32()));
+		slb_health_arm_next(chk, slb_check_next_ms(&chk->probe->params,
+							   &chk->health,
+							   get_random_u32()));
 		return;
 	}
 	if (chk->probe->sock)
@@ -487,6 +539,18 @@ static void slb_health_work(struct work_struct *work)
 	slb_health_step(chk);
 	set_active_memcg(old);
 	slb_backend_put(be);
+}
+
+int slb_health_wq_init(void)
+{
+	slb_health_wq = alloc_workqueue("splicelb_health", WQ_UNBOUND, 0);
+	return slb_health_wq ? 0 : -ENOMEM;
+}
+
+/* Every netns has waited for its checks; their last puts drain here. */
+void slb_health_wq_uninit(void)
+{
+	destroy_workqueue(slb_health_wq);
 }
 
 void slb_health_backend_init(struct slb_backend *be)
@@ -541,7 +605,8 @@ void slb_health_info(struct slb_backend *be, struct slb_check_info *info)
 					      SPLICELB_HEALTH_UP;
 	info->result = READ_ONCE(chk->result);
 	info->count = READ_ONCE(chk->count);
-	info->age_ms = jiffies_to_msecs(jiffies - READ_ONCE(chk->changed));
+	info->age_ms = div_u64((u64)(jiffies - READ_ONCE(chk->changed)) *
+			       MSEC_PER_SEC, HZ);
 }
 
 void slb_health_observe(struct slb_backend *be, int err)
@@ -556,9 +621,14 @@ void slb_health_observe(struct slb_backend *be, int err)
 			atomic_set(&chk->observed, 0);
 		return;
 	}
-	if (atomic_inc_return(&chk->observed) != limit)
+	/* This host's own failures (no memory, no port) are not the backend's. */
+	if (slb_check_result_of(err) == SPLICELB_CHECK_RESULT_ERROR)
+		return;
+	if (atomic_inc_return(&chk->observed) < limit ||
+	    test_bit(0, &chk->observed_down))
 		return;
 	WRITE_ONCE(chk->observed_result, slb_check_result_of(err));
+	smp_mb__before_atomic();	/* the result before the news of it */
 	set_bit(0, &chk->observed_down);
 	spin_lock(&chk->lock);
 	if (chk->running)

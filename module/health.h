@@ -25,6 +25,7 @@ struct slb_check {
 	bool running;			/* counted in sn->nchecks */
 	/* The work's own: */
 	u32 seen;			/* the wanted it runs with */
+	unsigned long next_at;		/* jiffies: the next check is due */
 	struct slb_check_probe *probe;	/* while running */
 	struct slb_health health;
 	/* Read by dumps; written by the work: */
@@ -44,6 +45,14 @@ struct slb_check_info {
 	u32 count;
 	u64 age_ms;
 };
+
+/*
+ * The checks' own workqueue, unbound: a check waiting for the netns's
+ * configuration lock to send its event never holds up the workers of the
+ * connections' workqueue.
+ */
+int slb_health_wq_init(void);
+void slb_health_wq_uninit(void);
 
 void slb_health_backend_init(struct slb_backend *be);
 /*

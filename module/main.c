@@ -9,6 +9,7 @@
 #include <net/genetlink.h>
 
 #include "conn.h"
+#include "health.h"
 #include "netlink.h"
 #include "netns.h"
 
@@ -19,6 +20,9 @@ static int __init slb_mod_init(void)
 	ret = slb_conn_init();
 	if (ret)
 		goto err_conn;
+	ret = slb_health_wq_init();
+	if (ret)
+		goto err_health;
 	ret = slb_netns_init();
 	if (ret)
 		goto err_netns;
@@ -32,6 +36,8 @@ static int __init slb_mod_init(void)
 err_netlink:
 	slb_netns_uninit();
 err_netns:
+	slb_health_wq_uninit();
+err_health:
 	slb_conn_uninit();
 err_conn:
 	return ret;
@@ -41,6 +47,7 @@ static void __exit slb_mod_exit(void)
 {
 	slb_netlink_uninit();
 	slb_netns_uninit();
+	slb_health_wq_uninit();
 	slb_conn_uninit();
 	pr_debug("unloaded\n");
 }

@@ -464,6 +464,9 @@ void check_observe(struct backend *b, int err)
 		hl->observed = 0;
 		return;
 	}
+	/* This host's own failures (no memory, no port) are not the backend's. */
+	if (slb_check_result_of(err) == SPLICELB_CHECK_RESULT_ERROR)
+		return;
 	if (++hl->observed < limit)
 		return;
 	hl->observed = 0;

@@ -66,7 +66,6 @@ static void print_backend(const struct backend *b)
 	print_counters(&b->cnt, b->dest.active, b->removed ? " removed" : "");
 }
 
-
 static void print_service(const struct service *s)
 {
 	char a[SLB_ADDR_STRLEN], tail[160];
