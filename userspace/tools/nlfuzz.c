@@ -46,6 +46,8 @@
 #include "uapi/linux/splicelb.h"
 
 #define BUFSZ 70000
+/* How long an answer may take, however slow the kernel (an emulated one). */
+#define CASE_TIMEOUT_MS 10000
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 static int sk;
@@ -260,6 +262,13 @@ static void parse_tlvs(const unsigned char *p, size_t len, struct reply *r)
 }
 
 /* Send @len bytes of m.buf (nlmsg_len as set, or m.len); read the answer. */
+static void set_timeout(long ms)
+{
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
+
+	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+}
+
 static void send_raw(size_t len, bool fix_len, struct reply *r)
 {
 	struct nlmsghdr *nlh = (void *)m.buf;
@@ -584,7 +593,10 @@ static void cases(void)
 		struct reply rr;
 
 		nlh->nlmsg_len = (uint32_t)m.len + 64;
+		/* Silence is an answer to it: waited for a short while. */
+		set_timeout(500);
 		send_raw(m.len, false, &rr);
+		set_timeout(CASE_TIMEOUT_MS);
 		verdict("message longer than the datagram",
 			EXPECT_ERR_OR_SILENCE, 0, &rr);
 	}
@@ -1154,13 +1166,6 @@ static int nl_open(void)
 		return -1;
 	}
 	return 0;
-}
-
-static void set_timeout(long ms)
-{
-	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = ms % 1000 * 1000 };
-
-	setsockopt(sk, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 }
 
 /*
@@ -2084,7 +2089,7 @@ static void gen_proc(unsigned int proc, void *arg)
 	g.t = &ga->tallies[proc];
 	srandom(ga->seed + proc * 7919);
 	/* A generated message has an answer, however slow the kernel. */
-	set_timeout(10000);
+	set_timeout(CASE_TIMEOUT_MS);
 	for (i = 0; i < n; i++) {
 		gen_message(&g);
 		mutated = chance(25);
@@ -2182,7 +2187,7 @@ static void gen_run(unsigned long n, unsigned int seed, unsigned int nproc)
 	printf("# generating %lu messages, seed %u\n", n, seed);
 
 	ga.tallies = shared(nproc * sizeof(*ga.tallies));
-	set_timeout(10000);
+	set_timeout(CASE_TIMEOUT_MS);
 	alive = run_procs(nproc, gen_proc, &ga);
 	gen_report(&ga, now_s() - t0, alive);
 	munmap(ga.tallies, nproc * sizeof(*ga.tallies));
@@ -2405,7 +2410,7 @@ static void race_proc(unsigned int proc, void *arg)
 
 	srandom(ra->seed + proc * 7919);
 	/* Waiting behind the others' requests, on a slow kernel. */
-	set_timeout(10000);
+	set_timeout(CASE_TIMEOUT_MS);
 	while (now_s() < ra->until) {
 		op = (enum race_op)pick(OP_MAX, op_weight);
 		race_build(op);
@@ -2555,8 +2560,7 @@ int main(int argc, char **argv)
 	if (race) {
 		race_run(race, seed, nproc);
 	} else {
-		/* Silence is the answer to a message longer than its datagram. */
-		set_timeout(500);
+		set_timeout(CASE_TIMEOUT_MS);
 		cases();
 		if (nrandom)
 			gen_run(nrandom, seed, nproc);
