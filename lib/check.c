@@ -8,7 +8,6 @@
 #include <linux/kernel.h>
 #else
 #include <errno.h>
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #include "check.h"

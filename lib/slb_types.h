@@ -8,6 +8,7 @@
 #define SLB_LIB_TYPES_H
 
 #ifdef __KERNEL__
+#include <linux/kernel.h>	/* ARRAY_SIZE */
 #include <linux/types.h>
 #include <linux/stddef.h>
 #else
@@ -20,6 +21,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 typedef int32_t s32;
 typedef int64_t s64;
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
 #endif /* SLB_LIB_TYPES_H */
