@@ -52,7 +52,11 @@ struct slb_sched_opts {
 
 /* Scheduler-visible part of a backend. */
 struct slb_sched_dest {
-	u32 weight;		/* 0 = quiesced: keeps connections, gets no new */
+	/*
+	 * The effective weight, lib/weight.h's, in 1/SLB_WEIGHT_SCALE
+	 * units; 0 = quiesced: keeps connections, gets no new.
+	 */
+	u32 weight;
 	bool available;		/* up (not draining, not down) */
 	u32 active;		/* live connections, for least-connection */
 	u32 maxconn;		/* at most this many active; 0: no limit */
@@ -64,6 +68,13 @@ struct slb_sched_dest {
 	 * no pick sees the new weight with the old table.
 	 */
 	u32 table_weight;
+	/*
+	 * The caller's, for lib/weight.h: the weight before any ramp
+	 * (slb_weight_base), and the slow start it is in, if any.
+	 */
+	u32 base_weight;
+	bool ramping;
+	u64 ramp_start_ms;
 	u8 id[SLB_SCHED_ID_LEN];	/* address and port, for hashing */
 	/*
 	 * What the caller measured of the backend, for lt: moving averages
@@ -94,6 +105,11 @@ struct slb_sched_ops {
 			 unsigned int n, struct slb_sched_dest *added);
 	void (*del_dest)(void *state, struct slb_sched_dest *const *dests,
 			 unsigned int n, struct slb_sched_dest *removed);
+	/*
+	 * Every scheduler here rebuilds or marks stale the state of the
+	 * whole set on an update, so that one call after several dests
+	 * changed together covers them all (lib/weight.c's ramp steps).
+	 */
 	void (*upd_dest)(void *state, struct slb_sched_dest *const *dests,
 			 unsigned int n, struct slb_sched_dest *changed);
 	/* The chosen backend, or NULL if none can serve. */

@@ -42,8 +42,9 @@
  * busy fast one at once: an idle 3 ms backend ties with a 1 ms one that
  * has two connections, and wins once it has three.
  *
- * Range: L is clamped to 2^24 us (16 s), a + 1 to 2^20, w is at most
- * 2^16, so every product fits 64 bits.  A pick is a scan, O(n), as lc's
+ * Range: L is clamped to 2^24 us (16 s), a + 1 to 2^20, w (an effective
+ * weight, lib/weight.h) is below 2^20, so every product fits 64 bits,
+ * if only just (2^64 - 2^48 at most).  A pick is a scan, O(n), as lc's
  * (see sched_lc.c for why).
  */
 #include "sched.h"

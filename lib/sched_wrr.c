@@ -38,10 +38,10 @@
  *
  * Range: the credits sum to zero and each stays within plus or minus the
  * total weight of all backends (an exhaustive search of small sets under
- * every mix of eligibility finds no state beyond that).  Weights are at
- * most 65535 and a service has at most 65,536 backends, so credits stay
- * below 2^32 in magnitude: s64 would hold them even if that bound were n
- * times too optimistic.
+ * every mix of eligibility finds no state beyond that).  Effective weights
+ * are at most 65535 * 16 (lib/weight.h) and a service has at most 65,536
+ * backends, so credits stay below 2^36 in magnitude: s64 would hold them
+ * even if that bound were n times too optimistic.
  */
 #include "sched.h"
 

@@ -76,7 +76,37 @@ static int slb_backend_reserve(struct slb_service *svc)
 bool slb_backend_available(const struct slb_backend *be)
 {
 	lockdep_assert_held(&be->svc->sched_lock);
-	return be->admin_up && !be->check.down;
+	return be->admin_up && !be->check.down &&
+	       slb_agent_available(&be->agent.said);
+}
+
+void slb_backend_refresh(struct slb_backend *be)
+{
+	struct slb_service *svc = be->svc;
+	bool was = be->dest.available;
+
+	lockdep_assert_held(&svc->sched_lock);
+	be->dest.available = slb_backend_available(be);
+	if (be->dest.available && !was)
+		slb_ramp_begin(&svc->ramp, svc->sched, &be->dest,
+			       svc->slowstart_ms, slb_service_now_ms());
+	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
+			     &be->dest);
+}
+
+u32 slb_backend_eweight(struct slb_backend *be)
+{
+	struct slb_service *svc = be->svc;
+	u32 w;
+
+	spin_lock(&svc->sched_lock);
+	if (svc->sched->build)
+		w = be->dest.table_weight * SPLICELB_WEIGHT_SCALE;
+	else
+		w = slb_ramp_weight(&be->dest, svc->slowstart_ms,
+				    slb_service_now_ms());
+	spin_unlock(&svc->sched_lock);
+	return w;
 }
 
 /*
@@ -173,10 +203,15 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	be->addr = cfg->addr;
 	be->state = cfg->set & SLB_BE_SET_STATE ? cfg->state :
 		    SPLICELB_BACKEND_UP;
-	be->dest.weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
-	be->dest.table_weight = be->dest.weight;
+	be->weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : 1;
+	be->dest.base_weight = slb_weight_base(be->weight, 100);
+	be->dest.weight = be->dest.base_weight;
+	be->dest.table_weight = slb_weight_table(be->weight, 100);
 	be->dest.maxconn = cfg->set & SLB_BE_SET_MAXCONN ? cfg->maxconn : 0;
 	be->check_port = cfg->set & SLB_BE_SET_CHECK_PORT ? cfg->check_port : 0;
+	be->agent_port = cfg->set & SLB_BE_SET_AGENT_PORT ? cfg->agent_port : 0;
+	be->agent_inter_ms = cfg->set & SLB_BE_SET_AGENT_INTER ?
+			     cfg->agent_inter_ms : SPLICELB_AGENT_INTER_DEF_MS;
 	be->admin_up = be->state == SPLICELB_BACKEND_UP;
 	/* Its checks, if any, have not found it down yet. */
 	be->dest.available = be->admin_up;
@@ -230,15 +265,18 @@ int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
  * the table, in one step.
  */
 static int slb_backend_reweight(struct slb_service *svc,
-				struct slb_backend *be, u32 weight)
+				struct slb_backend *be, u32 weight, u32 pct)
 {
-	u32 old = be->dest.weight;
+	u32 base = slb_weight_base(weight, pct);
+	u32 old = be->dest.table_weight;
 	void *table = NULL;
 
-	if (weight == old)
+	be->dest.table_weight = slb_weight_table(weight, pct);
+	if (base == be->dest.base_weight && be->dest.table_weight == old) {
+		be->weight = weight;
 		return 0;
-	be->dest.table_weight = weight;
-	if (slb_backend_table_kept(svc)) {
+	}
+	if (be->dest.table_weight != old && slb_backend_table_kept(svc)) {
 		table = slb_service_table_new(svc->sched, &svc->sched_opts,
 					      svc->dests, svc->ndests);
 		if (IS_ERR(table)) {
@@ -247,13 +285,81 @@ static int slb_backend_reweight(struct slb_service *svc,
 		}
 	}
 	spin_lock(&svc->sched_lock);
-	be->dest.weight = weight;
+	be->dest.base_weight = base;
+	/* In a slow start, it goes on from where the ramp is with the new one. */
+	be->dest.weight = slb_ramp_weight(&be->dest, svc->slowstart_ms,
+					  slb_service_now_ms());
 	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
-	table = slb_backend_table_swap(svc, table);
+	/* A table counts no agent's share but 0%: it may not have moved. */
+	if (table)
+		table = slb_backend_table_swap(svc, table);
 	spin_unlock(&svc->sched_lock);
 	kvfree(table);
+	be->weight = weight;
 	return 0;
+}
+
+/* A new check port or agent: the checks, or the polls, follow it. */
+static void slb_backend_probes_change(struct slb_backend *be,
+				      const struct slb_backend_cfg *cfg)
+{
+	bool agent = false;
+
+	if (cfg->set & SLB_BE_SET_CHECK_PORT &&
+	    cfg->check_port != be->check_port) {
+		WRITE_ONCE(be->check_port, cfg->check_port);
+		slb_health_changed(&be->check);
+	}
+	if (cfg->set & SLB_BE_SET_AGENT_PORT &&
+	    cfg->agent_port != be->agent_port) {
+		WRITE_ONCE(be->agent_port, cfg->agent_port);
+		agent = true;
+	}
+	if (cfg->set & SLB_BE_SET_AGENT_INTER &&
+	    cfg->agent_inter_ms != be->agent_inter_ms) {
+		WRITE_ONCE(be->agent_inter_ms, cfg->agent_inter_ms);
+		agent = true;
+	}
+	if (agent)
+		slb_health_changed(&be->agent);
+}
+
+int slb_backend_agent_said(struct slb_backend *be,
+			   const struct slb_agent_state *st)
+{
+	struct slb_service *svc = be->svc;
+	struct slb_net *sn = svc->sn;
+	bool down_changed;
+	int ret = 0;
+
+	mutex_lock(&sn->lock);
+	if (be->removed)
+		goto out;
+	ret = slb_backend_reweight(svc, be, be->weight, st->pct);
+	if (ret)
+		goto out;
+	spin_lock(&svc->sched_lock);
+	down_changed = be->agent.said.down != st->down;
+	be->agent.said = *st;
+	slb_backend_refresh(be);
+	/* Available again, it takes waiters; not, it may leave them none. */
+	slb_service_dequeue(svc);
+	spin_unlock(&svc->sched_lock);
+	if (down_changed) {
+		slb_stats_inc(&be->stats, SLB_CTR_HEALTH_CHANGES);
+		slb_stats_inc(&svc->stats, SLB_CTR_HEALTH_CHANGES);
+		slb_stats_inc(&sn->stats, SLB_CTR_HEALTH_CHANGES);
+	}
+	net_info_ratelimited("splicelb: backend %pISpc of service %pISpc: agent says %s %u%% %s\n",
+			     &be->addr.sa, &svc->addr.sa,
+			     slb_agent_admin_name(st->admin), st->pct,
+			     st->down ? "down" : "up");
+	/* Status, as health is: no dump of the configuration starts over. */
+	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_HEALTH);
+out:
+	mutex_unlock(&sn->lock);
+	return ret;
 }
 
 int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
@@ -285,8 +391,8 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	    be->state == SPLICELB_BACKEND_DRAINED)
 		state = SPLICELB_BACKEND_DRAINED;
 
-	weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : be->dest.weight;
-	ret = slb_backend_reweight(svc, be, weight);
+	weight = cfg->set & SLB_BE_SET_WEIGHT ? cfg->weight : be->weight;
+	ret = slb_backend_reweight(svc, be, weight, be->agent.said.pct);
 	if (ret) {
 		NL_SET_ERR_MSG_MOD(extack, "no memory for the scheduler's table");
 		mutex_unlock(&sn->lock);
@@ -295,20 +401,14 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 
 	spin_lock(&svc->sched_lock);
 	be->admin_up = state == SPLICELB_BACKEND_UP;
-	be->dest.available = slb_backend_available(be);
 	if (cfg->set & SLB_BE_SET_MAXCONN)
 		WRITE_ONCE(be->dest.maxconn, cfg->maxconn);
-	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
-			     &be->dest);
+	slb_backend_refresh(be);
 	drained = state == SPLICELB_BACKEND_DRAIN && !be->dest.active;
 	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
 
-	if (cfg->set & SLB_BE_SET_CHECK_PORT &&
-	    cfg->check_port != be->check_port) {
-		WRITE_ONCE(be->check_port, cfg->check_port);
-		slb_health_update(be);
-	}
+	slb_backend_probes_change(be, cfg);
 	slb_netns_changed(sn);
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET_NTF);
 	if (drained)
@@ -338,6 +438,7 @@ static void slb_backend_unlink(struct slb_backend *be, bool cut, void *table)
 	memmove(&svc->dests[i], &svc->dests[i + 1],
 		(svc->ndests - i - 1) * sizeof(*svc->dests));
 	svc->ndests--;
+	slb_ramp_forget(&svc->ramp, &be->dest);
 	svc->sched->del_dest(svc->sched_state, svc->dests, svc->ndests,
 			     &be->dest);
 	table = slb_backend_table_swap(svc, table);

@@ -23,10 +23,14 @@ struct slb_backend {
 	u8 state;			/* enum splicelb_backend_state */
 	bool removed;
 	u16 check_port;			/* 0: addr's; under sn->lock */
+	u16 agent_port;			/* 0: no agent; under sn->lock */
+	u32 agent_inter_ms;		/* under sn->lock */
 	/* Under svc->sched_lock; dest.table_weight under sn->lock. */
 	bool admin_up;			/* state is up */
+	u32 weight;			/* as configured; under sn->lock */
 	struct slb_sched_dest dest;
 	struct slb_check check;
+	struct slb_check agent;
 	struct slb_stats stats;
 };
 
@@ -36,6 +40,8 @@ struct slb_backend_cfg {
 	u8 state;
 	u32 maxconn;
 	u16 check_port;
+	u16 agent_port;
+	u32 agent_inter_ms;
 	u32 set;
 };
 
@@ -43,6 +49,8 @@ struct slb_backend_cfg {
 #define SLB_BE_SET_STATE	BIT(1)
 #define SLB_BE_SET_MAXCONN	BIT(2)
 #define SLB_BE_SET_CHECK_PORT	BIT(3)
+#define SLB_BE_SET_AGENT_PORT	BIT(4)
+#define SLB_BE_SET_AGENT_INTER	BIT(5)
 
 /* All of these take sn->lock themselves. */
 int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
@@ -88,8 +96,24 @@ bool slb_backend_live(struct slb_backend *be);
  * connections, as its admin state and its health say?
  */
 bool slb_backend_available(const struct slb_backend *be);
+/*
+ * Caller holds the service's sched_lock, after a change of the admin state
+ * or the health: the scheduler sees the backend as they say, and one that
+ * became available again begins its slow start.
+ */
+void slb_backend_refresh(struct slb_backend *be);
+/*
+ * What its agent says now (module/health.c, not under any lock): its
+ * share of the weight, its view of the admin state and of the health.
+ * Takes sn->lock; -ENOMEM when a table for the new weight cannot be had,
+ * and nothing changed.
+ */
+int slb_backend_agent_said(struct slb_backend *be,
+			   const struct slb_agent_state *st);
 /* A measurement of the backend for least time: lib/sched.h's sample. */
 void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us);
+/* The weight its scheduler counts now, in 1/SPLICELB_WEIGHT_SCALE units. */
+u32 slb_backend_eweight(struct slb_backend *be);
 void slb_backend_put(struct slb_backend *be);
 
 static inline void slb_backend_get(struct slb_backend *be)

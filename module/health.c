@@ -25,6 +25,11 @@
  * Health is apart from the admin state: the scheduler sees a backend
  * available only while both are up (slb_backend_available).  A change is
  * counted, logged (rate limited) and sent as a backend-health event.
+ *
+ * A backend's agent (lib/agent.h) is polled by a second struct slb_check
+ * of the same machine, be->agent: a connect to its agent-port, a line read
+ * and its words applied (slb_backend_agent_said); no rise or fall, and a
+ * poll that fails changes nothing, as in HAProxy.
  */
 #include <linux/random.h>
 #include <linux/sched/mm.h>
@@ -48,6 +53,7 @@ static struct workqueue_struct *slb_health_wq;
 /* What a running check keeps: the parameters it runs with, one probe. */
 struct slb_check_probe {
 	struct slb_check_params params;	/* the service's, when it began */
+	bool agent;			/* reads an agent's line */
 	struct socket *sock;		/* the probe in flight, if any */
 	struct slb_sk_callbacks cbs;
 	unsigned long deadline;		/* jiffies */
@@ -56,8 +62,12 @@ struct slb_check_probe {
 	u8 reply[SLB_HEALTH_REPLY_MAX];
 };
 
+static_assert(SLB_AGENT_REPLY_MAX <= SLB_HEALTH_REPLY_MAX);
+
 static struct slb_backend *slb_health_backend(struct slb_check *chk)
 {
+	if (chk->agent)
+		return container_of(chk, struct slb_backend, agent);
 	return container_of(chk, struct slb_backend, check);
 }
 
@@ -152,9 +162,7 @@ static void slb_health_apply(struct slb_backend *be)
 	lockdep_assert_held(&svc->sched_lock);
 	if (be->removed)
 		return;
-	be->dest.available = slb_backend_available(be);
-	svc->sched->upd_dest(svc->sched_state, svc->dests, svc->ndests,
-			     &be->dest);
+	slb_backend_refresh(be);
 	/* Up, it takes waiters; down, it may leave them none to wait for. */
 	slb_service_dequeue(svc);
 }
@@ -187,6 +195,29 @@ static void slb_health_set_down(struct slb_check *chk, bool down)
 	mutex_unlock(&sn->lock);
 }
 
+/*
+ * An agent's poll ended with @result: a line came, whose words, if it has
+ * any this knows, are what the backend has from it now.
+ */
+static void slb_health_agent_conclude(struct slb_check *chk, u8 result)
+{
+	struct slb_check_probe *probe = chk->probe;
+	struct slb_agent_state st = chk->said;
+	struct slb_agent_reply r;
+
+	slb_health_probe_close(chk);
+	if (result == SPLICELB_CHECK_RESULT_PASSED &&
+	    !slb_agent_parse(probe->reply, probe->reply_len, &r))
+		result = SPLICELB_CHECK_RESULT_UNEXPECTED;
+	WRITE_ONCE(chk->result, result);
+	/* With no memory for a table, the next poll tries again. */
+	if (result == SPLICELB_CHECK_RESULT_PASSED && slb_agent_apply(&st, &r))
+		slb_backend_agent_said(slb_health_backend(chk), &st);
+	slb_health_arm_next(chk, slb_check_next_ms(&probe->params,
+						   &chk->health,
+						   get_random_u32()));
+}
+
 /* A probe ended with @result: counted towards rise or fall. */
 static void slb_health_conclude(struct slb_check *chk, u8 result)
 {
@@ -194,6 +225,10 @@ static void slb_health_conclude(struct slb_check *chk, u8 result)
 	bool passed = result == SPLICELB_CHECK_RESULT_PASSED;
 	bool changed;
 
+	if (chk->agent) {
+		slb_health_agent_conclude(chk, result);
+		return;
+	}
 	slb_health_probe_close(chk);
 	WRITE_ONCE(chk->result, result);
 	slb_health_count(slb_health_backend(chk), SLB_CTR_CHECKS);
@@ -208,10 +243,15 @@ static void slb_health_conclude(struct slb_check *chk, u8 result)
 						   get_random_u32()));
 }
 
-/* Where the checks of @be connect: its address, at its check port if set. */
-static void slb_health_target(struct slb_backend *be, union slb_addr *to)
+/*
+ * Where the checks of @be connect: its address, at its check port if set;
+ * its agent's, at the agent-port.
+ */
+static void slb_health_target(struct slb_check *chk, union slb_addr *to)
 {
-	u16 port = READ_ONCE(be->check_port);
+	struct slb_backend *be = slb_health_backend(chk);
+	u16 port = chk->agent ? READ_ONCE(be->agent_port) :
+				READ_ONCE(be->check_port);
 
 	*to = be->addr;
 	if (!port)
@@ -249,7 +289,7 @@ static int slb_health_probe_open(struct slb_check *chk)
 	/* A tick more: a deadline one tick away could come at once. */
 	probe->deadline = jiffies + 1 +
 			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
-	slb_health_target(be, &to);
+	slb_health_target(chk, &to);
 	ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
 			     O_NONBLOCK);
 	if (ret && ret != -EINPROGRESS)
@@ -310,14 +350,32 @@ static int slb_health_probe_send(struct slb_check_probe *probe)
 }
 
 /*
+ * Adds what came to the reply, which holds at most @max bytes: how many
+ * came, 0 at the end of the connection, -EAGAIN while none has.
+ */
+static int slb_health_probe_recv(struct slb_check_probe *probe, u16 max)
+{
+	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
+	struct kvec vec = {
+		.iov_base = probe->reply + probe->reply_len,
+		.iov_len = max - probe->reply_len,
+	};
+	int ret;
+
+	ret = kernel_recvmsg(probe->sock, &msg, &vec, 1, vec.iov_len,
+			     MSG_DONTWAIT);
+	if (ret > 0)
+		probe->reply_len += ret;
+	return ret;
+}
+
+/*
  * Reads what came: a result once the reply holds the expected string, the
  * connection ended or the buffer is full; 0 while it may still come.
  */
 static u8 slb_health_probe_read(struct slb_check_probe *probe)
 {
 	const struct slb_check_params *p = &probe->params;
-	struct msghdr msg = { .msg_flags = MSG_DONTWAIT };
-	struct kvec vec;
 	int ret;
 
 	for (;;) {
@@ -326,10 +384,7 @@ static u8 slb_health_probe_read(struct slb_check_probe *probe)
 			return SPLICELB_CHECK_RESULT_PASSED;
 		if (probe->reply_len == sizeof(probe->reply))
 			return SPLICELB_CHECK_RESULT_UNEXPECTED;
-		vec.iov_base = probe->reply + probe->reply_len;
-		vec.iov_len = sizeof(probe->reply) - probe->reply_len;
-		ret = kernel_recvmsg(probe->sock, &msg, &vec, 1, vec.iov_len,
-				     MSG_DONTWAIT);
+		ret = slb_health_probe_recv(probe, sizeof(probe->reply));
 		if (ret == -EAGAIN)
 			return 0;
 		if (ret < 0)
@@ -338,7 +393,29 @@ static u8 slb_health_probe_read(struct slb_check_probe *probe)
 			return probe->reply_len ?
 			       SPLICELB_CHECK_RESULT_UNEXPECTED :
 			       SPLICELB_CHECK_RESULT_CLOSED;
-		probe->reply_len += ret;
+	}
+}
+
+/*
+ * Reads an agent's reply: passed once its line is whole, or the agent
+ * closed after some of it, or it fills the buffer; 0 while more may come.
+ */
+static u8 slb_health_agent_read(struct slb_check_probe *probe)
+{
+	int ret;
+
+	for (;;) {
+		if (slb_agent_line_done(probe->reply, probe->reply_len) ||
+		    probe->reply_len == SLB_AGENT_REPLY_MAX)
+			return SPLICELB_CHECK_RESULT_PASSED;
+		ret = slb_health_probe_recv(probe, SLB_AGENT_REPLY_MAX);
+		if (ret == -EAGAIN)
+			return 0;
+		if (ret < 0)
+			return slb_check_result_of(-ret);
+		if (!ret)
+			return probe->reply_len ? SPLICELB_CHECK_RESULT_PASSED :
+			       SPLICELB_CHECK_RESULT_CLOSED;
 	}
 }
 
@@ -357,6 +434,10 @@ static u8 slb_health_probe_step(struct slb_check_probe *probe)
 		break;
 	case TCP_ESTABLISHED:
 	case TCP_CLOSE_WAIT:
+		if (probe->agent) {
+			result = slb_health_agent_read(probe);
+			break;
+		}
 		if (probe->params.type == SPLICELB_CHECK_TCP)
 			return SPLICELB_CHECK_RESULT_PASSED;
 		err = slb_health_probe_send(probe);
@@ -384,14 +465,36 @@ static void slb_health_probe_continue(struct slb_check *chk)
 }
 
 /*
- * The service's check as it is now, or false when the backend's checks
- * must end: it was removed, or its service checks no more.
+ * An agent's polls: every agent-inter, each given as long to answer, or
+ * 2 s at most, so that agents that never answer hold no more of the
+ * checks' sockets (check_max_inflight) than their own checks would.
  */
-static bool slb_health_params(struct slb_backend *be,
+static void slb_health_agent_params(struct slb_backend *be,
+				    struct slb_check_params *p)
+{
+	slb_check_params_init(p);
+	p->type = SPLICELB_CHECK_TCP;
+	p->inter_ms = READ_ONCE(be->agent_inter_ms);
+	p->timeout_ms = min_t(u32, p->inter_ms, SPLICELB_CHECK_INTER_DEF_MS);
+	p->rise = 1;
+	p->fall = 1;
+}
+
+/*
+ * The service's check as it is now, or the agent's polls, or false when
+ * they must end: the backend was removed, its service checks no more, or
+ * it has no agent any more.
+ */
+static bool slb_health_params(struct slb_check *chk,
 			      struct slb_check_params *p)
 {
+	struct slb_backend *be = slb_health_backend(chk);
 	struct slb_service *svc = be->svc;
 
+	if (chk->agent) {
+		slb_health_agent_params(be, p);
+		return !READ_ONCE(be->removed) && READ_ONCE(be->agent_port);
+	}
 	spin_lock(&svc->sched_lock);
 	*p = svc->check;
 	spin_unlock(&svc->sched_lock);
@@ -399,10 +502,30 @@ static bool slb_health_params(struct slb_backend *be,
 }
 
 /* Whether the checks go on, without a copy of what they would run. */
-static bool slb_health_wanted(struct slb_backend *be)
+static bool slb_health_wanted(struct slb_check *chk)
 {
-	return !READ_ONCE(be->removed) &&
-	       READ_ONCE(be->svc->check.type) != SPLICELB_CHECK_NONE;
+	struct slb_backend *be = slb_health_backend(chk);
+
+	if (READ_ONCE(be->removed))
+		return false;
+	if (chk->agent)
+		return READ_ONCE(be->agent_port);
+	return READ_ONCE(be->svc->check.type) != SPLICELB_CHECK_NONE;
+}
+
+/*
+ * An agent that goes leaves the backend as if it had never said a word:
+ * 0, or -ENOMEM when the table that needs could not be had.
+ */
+static int slb_health_agent_forget(struct slb_check *chk)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+	struct slb_agent_state st;
+
+	slb_agent_state_init(&st);
+	if (slb_agent_state_same(&st, &chk->said) || READ_ONCE(be->removed))
+		return 0;
+	return slb_backend_agent_said(be, &st);
 }
 
 /* News of the clients from before a restart is of another check. */
@@ -422,6 +545,17 @@ static bool slb_health_stop(struct slb_check *chk, u32 seen)
 	struct slb_net *sn = be->svc->sn;
 	bool was_down = chk->down;
 
+	/*
+	 * Undoing an agent's words on a backend that stays may need a table;
+	 * without one the polls are not over: tried again, the probe gone
+	 * so that the next run comes back here.
+	 */
+	if (chk->agent && slb_health_agent_forget(chk)) {
+		kfree(chk->probe);
+		chk->probe = NULL;
+		slb_health_busy(chk);
+		return true;
+	}
 	spin_lock(&chk->lock);
 	if (chk->wanted != seen) {
 		spin_unlock(&chk->lock);
@@ -434,7 +568,7 @@ static bool slb_health_stop(struct slb_check *chk, u32 seen)
 	chk->probe = NULL;
 	WRITE_ONCE(chk->result, SPLICELB_CHECK_RESULT_NONE);
 	WRITE_ONCE(chk->count, 0);
-	if (was_down && !READ_ONCE(be->removed))
+	if (!chk->agent && was_down && !READ_ONCE(be->removed))
 		slb_health_set_down(chk, false);
 	/* sn may go once this is 0: the work's own reference is still held. */
 	if (atomic_dec_and_test(&sn->nchecks))
@@ -449,13 +583,12 @@ static bool slb_health_stop(struct slb_check *chk, u32 seen)
  */
 static void slb_health_restart(struct slb_check *chk, u32 seen)
 {
-	struct slb_backend *be = slb_health_backend(chk);
 	struct slb_check_params *p;
 
 	if (chk->probe)
 		slb_health_probe_close(chk);
 	/* Ending needs no memory: a netns that goes waits for it. */
-	if (slb_health_wanted(be) && !chk->probe) {
+	if (slb_health_wanted(chk) && !chk->probe) {
 		chk->probe = kzalloc(sizeof(*chk->probe), GFP_KERNEL_ACCOUNT);
 		if (!chk->probe) {
 			/* Keeps seen behind wanted: tried again. */
@@ -464,12 +597,13 @@ static void slb_health_restart(struct slb_check *chk, u32 seen)
 		}
 		slb_health_init(&chk->health);
 	}
-	if (!chk->probe || !slb_health_params(be, &chk->probe->params)) {
+	if (!chk->probe || !slb_health_params(chk, &chk->probe->params)) {
 		if (!slb_health_stop(chk, seen))
 			slb_health_kick(chk);
 		return;
 	}
 	p = &chk->probe->params;
+	chk->probe->agent = chk->agent;
 	chk->seen = seen;
 	chk->health.count = 0;
 	WRITE_ONCE(chk->count, 0);
@@ -553,26 +687,30 @@ void slb_health_wq_uninit(void)
 	destroy_workqueue(slb_health_wq);
 }
 
-void slb_health_backend_init(struct slb_backend *be)
+static void slb_health_check_init(struct slb_check *chk, bool agent)
 {
-	struct slb_check *chk = &be->check;
-
 	INIT_DELAYED_WORK(&chk->work, slb_health_work);
 	spin_lock_init(&chk->lock);
+	chk->agent = agent;
 	chk->changed = jiffies;
+	slb_agent_state_init(&chk->said);
 }
 
-void slb_health_update(struct slb_backend *be)
+void slb_health_backend_init(struct slb_backend *be)
 {
-	struct slb_check *chk = &be->check;
-	struct slb_net *sn = be->svc->sn;
+	slb_health_check_init(&be->check, false);
+	slb_health_check_init(&be->agent, true);
+}
+
+void slb_health_changed(struct slb_check *chk)
+{
+	struct slb_net *sn = slb_health_backend(chk)->svc->sn;
 	bool start;
 
 	lockdep_assert_held(&sn->lock);
 	spin_lock(&chk->lock);
 	chk->wanted++;
-	start = !chk->running && !be->removed &&
-		be->svc->check.type != SPLICELB_CHECK_NONE;
+	start = !chk->running && slb_health_wanted(chk);
 	if (start) {
 		chk->running = true;
 		atomic_inc(&sn->nchecks);
@@ -580,6 +718,13 @@ void slb_health_update(struct slb_backend *be)
 	if (chk->running)
 		slb_health_kick(chk);
 	spin_unlock(&chk->lock);
+}
+
+void slb_health_update(struct slb_backend *be)
+{
+	lockdep_assert_held(&be->svc->sn->lock);
+	slb_health_changed(&be->check);
+	slb_health_changed(&be->agent);
 }
 
 void slb_health_service_set(struct slb_service *svc,
@@ -594,7 +739,7 @@ void slb_health_service_set(struct slb_service *svc,
 	svc->check = *p;
 	spin_unlock(&svc->sched_lock);
 	list_for_each_entry(be, &svc->backends, node)
-		slb_health_update(be);
+		slb_health_changed(&be->check);
 }
 
 void slb_health_info(struct slb_backend *be, struct slb_check_info *info)
@@ -607,6 +752,21 @@ void slb_health_info(struct slb_backend *be, struct slb_check_info *info)
 	info->count = READ_ONCE(chk->count);
 	info->age_ms = div_u64((u64)(jiffies - READ_ONCE(chk->changed)) *
 			       MSEC_PER_SEC, HZ);
+}
+
+void slb_health_agent_info(struct slb_backend *be,
+			   struct slb_agent_info *info)
+{
+	struct slb_check *chk = &be->agent;
+	struct slb_service *svc = be->svc;
+
+	info->result = READ_ONCE(chk->result);
+	spin_lock(&svc->sched_lock);
+	info->pct = chk->said.pct;
+	info->admin = chk->said.admin;
+	info->health = chk->said.down ? SPLICELB_HEALTH_DOWN :
+					SPLICELB_HEALTH_UP;
+	spin_unlock(&svc->sched_lock);
 }
 
 void slb_health_observe(struct slb_backend *be, int err)

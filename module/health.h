@@ -5,6 +5,7 @@
 #include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
+#include "agent.h"
 #include "check.h"
 #include "conn.h"
 
@@ -14,12 +15,14 @@ struct slb_service;
 struct slb_check_probe;
 
 /*
- * The active checks of one backend, embedded in it.  One delayed work
- * runs them; socket callbacks only pull it forward.  Every queued instance
- * of the work holds a reference on the backend, as a connection's does.
+ * The active checks of one backend, or the polls of its agent, embedded
+ * in it.  One delayed work runs them; socket callbacks only pull it
+ * forward.  Every queued instance of the work holds a reference on the
+ * backend, as a connection's does.
  */
 struct slb_check {
 	struct delayed_work work;
+	bool agent;			/* be->agent, not be->check */
 	spinlock_t lock;		/* wanted, running */
 	u32 wanted;			/* bumped by every change of the config */
 	bool running;			/* counted in sn->nchecks */
@@ -33,6 +36,8 @@ struct slb_check {
 	u8 result;			/* enum splicelb_check_result */
 	u32 count;			/* health.count */
 	unsigned long changed;		/* jiffies: health changed, or it began */
+	/* The agent's: what it said; under the service's sched_lock. */
+	struct slb_agent_state said;
 	/* Passive observation of the backend's connects, by its clients: */
 	atomic_t observed;		/* failures in a row */
 	u8 observed_result;		/* of the one that reached observe */
@@ -56,10 +61,13 @@ void slb_health_wq_uninit(void);
 
 void slb_health_backend_init(struct slb_backend *be);
 /*
- * Caller holds sn->lock: the service's check, the backend's check port or
- * its removal changed; its checks start, restart or end to follow.
+ * Caller holds sn->lock: the service's check, the backend's check port,
+ * its agent or its removal changed; its checks and agent polls start,
+ * restart or end to follow.
  */
 void slb_health_update(struct slb_backend *be);
+/* Caller holds sn->lock: the same, for the checks alone or the agent's. */
+void slb_health_changed(struct slb_check *chk);
 /*
  * Caller holds sn->lock: @p becomes the service's check, which restarts
  * the checks of its backends if it checks differently.
@@ -67,6 +75,17 @@ void slb_health_update(struct slb_backend *be);
 void slb_health_service_set(struct slb_service *svc,
 			    const struct slb_check_params *p);
 void slb_health_info(struct slb_backend *be, struct slb_check_info *info);
+
+/* What the backend's agent said last, for dumps; only with an agent-port. */
+struct slb_agent_info {
+	u8 result;			/* enum splicelb_check_result */
+	u32 pct;
+	u8 admin;			/* enum splicelb_agent_admin */
+	u8 health;			/* enum splicelb_health */
+};
+
+void slb_health_agent_info(struct slb_backend *be,
+			   struct slb_agent_info *info);
 /*
  * A client's connect to @be ended: 0 when it connected, else the error
  * (ETIMEDOUT for no answer).  The service's observe failures in a row

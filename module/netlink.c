@@ -72,6 +72,12 @@ static struct netlink_range_validation slb_nl_queue_timeout_range = {
 	.max = SPLICELB_QUEUE_TIMEOUT_MAX_MS,
 };
 
+/* 0: no slow start. */
+static struct netlink_range_validation slb_nl_slowstart_range = {
+	.min = 0,
+	.max = SPLICELB_SLOWSTART_MAX_MS,
+};
+
 /*
  * A check's intervals and timeout: 0 where it stands for the interval
  * (all but inter itself), else from the shortest to an hour.  What lies
@@ -128,6 +134,8 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 						&slb_nl_check_ms_range),
 	[SPLICELB_SVC_A_CHECK_OBSERVE] = NLA_POLICY_MAX(NLA_U32,
 					SPLICELB_CHECK_COUNT_MAX),
+	[SPLICELB_SVC_A_SLOWSTART_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_slowstart_range),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -139,6 +147,10 @@ static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
 	[SPLICELB_BE_A_MAXCONN] = { .type = NLA_U32 },
 	/* 0: the backend's own port. */
 	[SPLICELB_BE_A_CHECK_PORT] = { .type = NLA_U16 },
+	/* 0: no agent.  It is polled at the intervals a check may have. */
+	[SPLICELB_BE_A_AGENT_PORT] = { .type = NLA_U16 },
+	[SPLICELB_BE_A_AGENT_INTER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
+						&slb_nl_check_inter_range),
 };
 
 static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
@@ -382,7 +394,8 @@ static void slb_nl_get_check(struct nlattr **tb, struct slb_service_cfg *cfg)
 	 BIT(SPLICELB_SVC_A_MAXCONN) | BIT(SPLICELB_SVC_A_HASH_KEY) |	\
 	 BIT(SPLICELB_SVC_A_SEED) | BIT(SPLICELB_SVC_A_TABLE_SIZE) |	\
 	 BIT(SPLICELB_SVC_A_MAXQUEUE) |					\
-	 BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS) | SLB_NL_SVC_CHECK)
+	 BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS) |				\
+	 BIT(SPLICELB_SVC_A_SLOWSTART_MS) | SLB_NL_SVC_CHECK)
 
 /*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
@@ -444,6 +457,11 @@ static int slb_nl_get_service(struct nlattr **attrs,
 			nla_get_u32(tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS]);
 		cfg->set |= SLB_SVC_SET_QUEUE_TIMEOUT;
 	}
+	if (tb[SPLICELB_SVC_A_SLOWSTART_MS]) {
+		cfg->slowstart_ms =
+			nla_get_u32(tb[SPLICELB_SVC_A_SLOWSTART_MS]);
+		cfg->set |= SLB_SVC_SET_SLOWSTART;
+	}
 	slb_nl_get_sched_opts(tb, cfg);
 	slb_nl_get_check(tb, cfg);
 	return 0;
@@ -452,7 +470,8 @@ static int slb_nl_get_service(struct nlattr **attrs,
 /* The attributes of a backend nest that BACKEND_NEW and _SET may carry. */
 #define SLB_NL_BE_SETTINGS						\
 	(BIT(SPLICELB_BE_A_WEIGHT) | BIT(SPLICELB_BE_A_STATE) |		\
-	 BIT(SPLICELB_BE_A_MAXCONN) | BIT(SPLICELB_BE_A_CHECK_PORT))
+	 BIT(SPLICELB_BE_A_MAXCONN) | BIT(SPLICELB_BE_A_CHECK_PORT) |	\
+	 BIT(SPLICELB_BE_A_AGENT_PORT) | BIT(SPLICELB_BE_A_AGENT_INTER_MS))
 
 /* A backend nest of a request; @settings as for the service. */
 static int slb_nl_get_backend_nest(const struct nlattr *nest,
@@ -494,6 +513,15 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 	if (tb[SPLICELB_BE_A_CHECK_PORT]) {
 		cfg->check_port = nla_get_u16(tb[SPLICELB_BE_A_CHECK_PORT]);
 		cfg->set |= SLB_BE_SET_CHECK_PORT;
+	}
+	if (tb[SPLICELB_BE_A_AGENT_PORT]) {
+		cfg->agent_port = nla_get_u16(tb[SPLICELB_BE_A_AGENT_PORT]);
+		cfg->set |= SLB_BE_SET_AGENT_PORT;
+	}
+	if (tb[SPLICELB_BE_A_AGENT_INTER_MS]) {
+		cfg->agent_inter_ms =
+			nla_get_u32(tb[SPLICELB_BE_A_AGENT_INTER_MS]);
+		cfg->set |= SLB_BE_SET_AGENT_INTER;
 	}
 	return 0;
 }
@@ -669,6 +697,8 @@ static int slb_nl_put_service(struct sk_buff *skb,
 			 READ_ONCE(svc->maxqueue)) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
 			 READ_ONCE(svc->queue_timeout_ms)) ||
+	     nla_put_u32(skb, SPLICELB_SVC_A_SLOWSTART_MS,
+			 READ_ONCE(svc->slowstart_ms)) ||
 	     slb_nl_put_check(skb, &svc->check) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
 		goto cancel;
@@ -698,6 +728,27 @@ static int slb_nl_put_health(struct sk_buff *skb, struct slb_backend *be)
 	return 0;
 }
 
+/* Where @be's agent is and how often it is polled; what it said, with one. */
+static int slb_nl_put_agent(struct sk_buff *skb, struct slb_backend *be)
+{
+	u16 port = READ_ONCE(be->agent_port);
+	struct slb_agent_info info;
+
+	if (nla_put_u16(skb, SPLICELB_BE_A_AGENT_PORT, port) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_AGENT_INTER_MS,
+			READ_ONCE(be->agent_inter_ms)))
+		return -EMSGSIZE;
+	if (!port)
+		return 0;
+	slb_health_agent_info(be, &info);
+	if (nla_put_u8(skb, SPLICELB_BE_A_AGENT_RESULT, info.result) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_AGENT_PCT, info.pct) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_AGENT_ADMIN, info.admin) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_AGENT_HEALTH, info.health))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int slb_nl_put_backend(struct sk_buff *skb, struct slb_backend *be,
 			      bool stats)
 {
@@ -708,11 +759,13 @@ static int slb_nl_put_backend(struct sk_buff *skb, struct slb_backend *be,
 		return -EMSGSIZE;
 	/* The state may move to DRAINED from the data path. */
 	if (slb_netlink_put_addr(skb, SPLICELB_BE_A_EP, &be->addr) ||
-	    nla_put_u32(skb, SPLICELB_BE_A_WEIGHT, be->dest.weight) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_WEIGHT, be->weight) ||
+	    nla_put_u32(skb, SPLICELB_BE_A_EWEIGHT,
+			slb_backend_eweight(be)) ||
 	    nla_put_u8(skb, SPLICELB_BE_A_STATE, READ_ONCE(be->state)) ||
 	    nla_put_u32(skb, SPLICELB_BE_A_MAXCONN,
 			READ_ONCE(be->dest.maxconn)) ||
-	    slb_nl_put_health(skb, be) ||
+	    slb_nl_put_health(skb, be) || slb_nl_put_agent(skb, be) ||
 	    (stats && slb_nl_put_stats(skb, SPLICELB_BE_A_STATS, &be->stats))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;

@@ -65,6 +65,46 @@ static void slb_proc_check_result(struct seq_file *seq, u8 result)
 		seq_putc(seq, *s == ' ' ? '_' : *s);
 }
 
+/*
+ * An effective weight (in 1/SPLICELB_WEIGHT_SCALE units) in configured
+ * units, to two decimals at most, cut rather than rounded, as lbctl
+ * prints it: 2.5, 0.06, 10.
+ */
+static void slb_proc_eweight(struct seq_file *seq, u32 eweight)
+{
+	u32 units = eweight / SPLICELB_WEIGHT_SCALE;
+	u32 cents = eweight % SPLICELB_WEIGHT_SCALE * 100 /
+		    SPLICELB_WEIGHT_SCALE;
+
+	if (!cents)
+		seq_printf(seq, "%u", units);
+	else if (cents % 10)
+		seq_printf(seq, "%u.%02u", units, cents);
+	else
+		seq_printf(seq, "%u.%u", units, cents / 10);
+}
+
+/*
+ * The AgentPort and Agent columns: "0 -" without an agent, else what it
+ * said last as one word, "9999 ready/75%/up/passed".
+ */
+static void slb_proc_agent(struct seq_file *seq, struct slb_backend *be)
+{
+	u16 port = READ_ONCE(be->agent_port);
+	struct slb_agent_info info;
+
+	seq_printf(seq, "%u ", port);
+	if (!port) {
+		seq_putc(seq, '-');
+		return;
+	}
+	slb_health_agent_info(be, &info);
+	seq_printf(seq, "%s/%u%%/%s/", slb_agent_admin_name(info.admin),
+		   info.pct,
+		   info.health == SPLICELB_HEALTH_DOWN ? "down" : "up");
+	slb_proc_check_result(seq, info.result);
+}
+
 /* ---- services ----------------------------------------------------------- */
 
 /*
@@ -152,30 +192,33 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	struct slb_proc_svc_iter *it = v;
 	struct slb_check_info info;
 	struct slb_stats_snap s;
-	u32 timeout;
+	u32 timeout, slowstart;
 
 	/* New columns go last: scripts count fields. */
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq,
-			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen\n"
-			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck\n");
+			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen SlowStart\n"
+			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck EffWeight AgentPort Agent\n");
 		return 0;
 	}
 	if (!it->be) {
 		timeout = READ_ONCE(it->svc->queue_timeout_ms);
+		slowstart = READ_ONCE(it->svc->slowstart_ms);
 		slb_stats_read(&it->svc->stats, &s);
-		seq_printf(seq, "TCP  %pISpc %s %u %u %u %u.%03u %llu\n",
+		seq_printf(seq,
+			   "TCP  %pISpc %s %u %u %u %u.%03u %llu %u.%03u\n",
 			   &it->svc->addr.sa,
 			   it->svc->sched ? it->svc->sched->name : "-",
 			   it->svc->backlog, it->svc->maxconn,
 			   READ_ONCE(it->svc->maxqueue), timeout / 1000,
-			   timeout % 1000, s.ctr[SLB_CTR_QUEUE_LEN]);
+			   timeout % 1000, s.ctr[SLB_CTR_QUEUE_LEN],
+			   slowstart / 1000, slowstart % 1000);
 		return 0;
 	}
 	slb_stats_read(&it->be->stats, &s);
 	slb_health_info(it->be, &info);
 	seq_printf(seq, "  -> %pISpc %u %s %llu %llu %llu %llu %llu %llu %u %s ",
-		   &it->be->addr.sa, it->be->dest.weight,
+		   &it->be->addr.sa, it->be->weight,
 		   slb_proc_backend_state(READ_ONCE(it->be->state)),
 		   s.ctr[SLB_CTR_CONNS_ACTIVE], s.ctr[SLB_CTR_CONNS_INACTIVE],
 		   s.ctr[SLB_CTR_CONNS_TOTAL], s.ctr[SLB_CTR_BYTES_IN],
@@ -183,6 +226,10 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 		   READ_ONCE(it->be->dest.maxconn),
 		   info.health == SPLICELB_HEALTH_DOWN ? "down" : "up");
 	slb_proc_check_result(seq, info.result);
+	seq_putc(seq, ' ');
+	slb_proc_eweight(seq, slb_backend_eweight(it->be));
+	seq_putc(seq, ' ');
+	slb_proc_agent(seq, it->be);
 	seq_putc(seq, '\n');
 	return 0;
 }

@@ -57,6 +57,9 @@ static struct slb_backend *slb_service_pick(struct slb_service *svc,
 	ctx->random = get_random_u32();
 	ctx->opts = &svc->sched_opts;
 	ctx->table = svc->sched_table;
+	slb_ramp_advance(&svc->ramp, svc->sched, svc->sched_state, svc->dests,
+			 svc->ndests, READ_ONCE(svc->slowstart_ms),
+			 slb_service_now_ms());
 	d = svc->sched->schedule(svc->sched_state, svc->dests, svc->ndests,
 				 ctx);
 	if (!d)
@@ -434,6 +437,8 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->queue_timeout_ms = cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT ?
 				cfg->queue_timeout_ms :
 				SPLICELB_QUEUE_TIMEOUT_DEF_MS;
+	svc->slowstart_ms = cfg->set & SLB_SVC_SET_SLOWSTART ?
+			    cfg->slowstart_ms : 0;
 	svc->check = *check;
 	spin_lock_init(&svc->sched_lock);
 	INIT_LIST_HEAD(&svc->queue);
@@ -480,6 +485,8 @@ static void slb_service_set_sched(struct slb_service *svc,
 		ops->init_service(svc->sched_state);
 	}
 	svc->sched_opts = *opts;
+	/* A hashing scheduler ends the ramps. */
+	slb_ramp_touch(&svc->ramp);
 	old = slb_service_table_swap(svc, table);
 	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
@@ -498,6 +505,15 @@ static void slb_service_set_queue_timeout(struct slb_service *svc, u32 ms)
 	spin_lock(&svc->sched_lock);
 	list_for_each_entry(pick, &svc->queue, node)
 		pick->wake(pick);
+	spin_unlock(&svc->sched_lock);
+}
+
+/* Ramps under way follow the new length from their next step on. */
+static void slb_service_set_slowstart(struct slb_service *svc, u32 ms)
+{
+	spin_lock(&svc->sched_lock);
+	WRITE_ONCE(svc->slowstart_ms, ms);
+	slb_ramp_touch(&svc->ramp);
 	spin_unlock(&svc->sched_lock);
 }
 
@@ -572,6 +588,8 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		WRITE_ONCE(svc->maxqueue, cfg->maxqueue);
 	if (cfg->set & SLB_SVC_SET_QUEUE_TIMEOUT)
 		slb_service_set_queue_timeout(svc, cfg->queue_timeout_ms);
+	if (cfg->set & SLB_SVC_SET_SLOWSTART)
+		slb_service_set_slowstart(svc, cfg->slowstart_ms);
 	if (check)
 		slb_health_service_set(svc, check);
 	slb_netns_changed(svc->sn);

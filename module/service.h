@@ -2,6 +2,7 @@
 #ifndef SLB_SERVICE_H
 #define SLB_SERVICE_H
 
+#include <linux/jiffies.h>
 #include <linux/list.h>
 #include <linux/netlink.h>
 #include <linux/refcount.h>
@@ -12,6 +13,7 @@
 #include "check.h"
 #include "sched.h"
 #include "stats.h"
+#include "weight.h"
 
 struct mem_cgroup;
 struct slb_net;
@@ -57,6 +59,7 @@ struct slb_service {
 	u32 maxconn;			/* 0: no limit of its own */
 	u32 maxqueue;			/* clients that may wait; 0: none */
 	u32 queue_timeout_ms;		/* how long one may wait */
+	u32 slowstart_ms;		/* a backend's ramp back; 0: none */
 	/* Its backends' checks; changed under sched_lock too. */
 	struct slb_check_params check;
 
@@ -69,6 +72,7 @@ struct slb_service {
 	u64 sched_state[SLB_SCHED_STATE_MAX / sizeof(u64)];
 	struct slb_sched_opts sched_opts;
 	void *sched_table;		/* kvmalloc'd; NULL unless ops->build */
+	struct slb_ramp ramp;		/* its backends' slow starts */
 	struct slb_sched_dest **dests;	/* backends the scheduler sees */
 	unsigned int ndests;
 	unsigned int dests_cap;
@@ -90,6 +94,7 @@ struct slb_service_cfg {
 	u32 maxconn;
 	u32 maxqueue;
 	u32 queue_timeout_ms;
+	u32 slowstart_ms;
 	u32 set;
 	struct slb_sched_opts opts;
 	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
@@ -102,6 +107,7 @@ struct slb_service_cfg {
 #define SLB_SVC_SET_MAXCONN	BIT(2)
 #define SLB_SVC_SET_MAXQUEUE	BIT(3)
 #define SLB_SVC_SET_QUEUE_TIMEOUT	BIT(4)
+#define SLB_SVC_SET_SLOWSTART	BIT(5)
 
 /* All of these take sn->lock themselves. */
 /* A service with @nbackends backends, all added before it listens. */
@@ -114,6 +120,12 @@ int slb_service_del(struct slb_net *sn, const union slb_addr *addr, bool cut,
 		    struct netlink_ext_ack *extack);
 void slb_service_flush(struct slb_net *sn, bool cut);
 void slb_service_zero(struct slb_net *sn);
+
+/* The clock of the service's slow starts, in ms. */
+static inline u64 slb_service_now_ms(void)
+{
+	return jiffies64_to_msecs(get_jiffies_64());
+}
 
 /* Caller holds sn->lock. */
 struct slb_service *slb_service_find(struct slb_net *sn,

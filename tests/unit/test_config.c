@@ -3,9 +3,11 @@
  * Unit tests of the configuration file parser (userspace/common/config.c)
  * that lbctl restore and lbselect -c share: whole keywords, the kernel's
  * defaults and limits, the scheduler options, references to services the
- * kernel has, the queue and its timeouts with their units, the check with
- * its quoted strings, a refused line leaving the configuration as it
- * was, and what slb_cfg_write() writes reading back the same.
+ * kernel has, the queue and its timeouts with their units, the slow
+ * start, the check with
+ * its quoted strings, a backend's agent, a refused line leaving the
+ * configuration as it was, and what slb_cfg_write() writes reading back
+ * the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,12 +98,16 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.svc[0].maxqueue, 0);
 	assert_int_equal(cfg.svc[0].queue_timeout_ms,
 			 SPLICELB_QUEUE_TIMEOUT_DEF_MS);
+	assert_int_equal(cfg.svc[0].slowstart_ms, 0);
 	assert_int_equal(cfg.svc[0].has, 0);
 	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80"),
 			 0);
 	assert_int_equal(cfg.be[0].weight, SLB_CFG_DEF_WEIGHT);
 	assert_int_equal(cfg.be[0].state, SPLICELB_BACKEND_UP);
 	assert_int_equal(cfg.be[0].maxconn, 0);
+	assert_int_equal(cfg.be[0].agent_port, 0);
+	assert_int_equal(cfg.be[0].agent_inter_ms,
+			 SPLICELB_AGENT_INTER_DEF_MS);
 	assert_int_equal(cfg.be[0].has, 0);
 	assert_int_equal(line("service add 10.0.0.2:80 backlog 64"), 0);
 	assert_int_equal(cfg.svc[1].has, SLB_CFG_HAS_BACKLOG);
@@ -364,6 +370,96 @@ static void test_queue_round_trip(void **state)
 	assert_string_equal(slb_cfg_timeout_str(0, t, sizeof(t)), "0");
 }
 
+/* A slow start: 0 (none) to an hour, in the units of TIME. */
+static void test_slowstart(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80 slowstart 0"), 0);
+	assert_int_equal(cfg.svc[0].slowstart_ms, 0);
+	assert_int_equal(cfg.svc[0].has, SLB_CFG_HAS_SLOWSTART);
+	assert_int_equal(line("service add 10.0.0.2:80 slowstart 250ms"), 0);
+	assert_int_equal(cfg.svc[1].slowstart_ms, 250);
+	assert_int_equal(line("service add 10.0.0.3:80 slowstart 10s "
+			      "queue-timeout 1s"), 0);
+	assert_int_equal(cfg.svc[2].slowstart_ms, 10000);
+	assert_int_equal(cfg.svc[2].queue_timeout_ms, 1000);
+	assert_int_equal(cfg.svc[2].has, SLB_CFG_HAS_SLOWSTART |
+			 SLB_CFG_HAS_QUEUE_TIMEOUT);
+	assert_int_equal(line("service add 10.0.0.4:80 slowstart 3600s"), 0);
+	assert_int_equal(cfg.svc[3].slowstart_ms, SPLICELB_SLOWSTART_MAX_MS);
+	assert_int_equal(line("service add 10.0.0.5:80 slowstart 250"), 0);
+	assert_int_equal(cfg.svc[4].slowstart_ms, 250);
+	assert_int_equal(line("service add 10.0.0.6:80 slowstart 0s"), 0);
+	assert_int_equal(cfg.svc[5].slowstart_ms, 0);
+}
+
+static void test_slowstart_refused(void **state)
+{
+	(void)state;
+	assert_refused("service add 10.0.0.9:80 slowstart 3601s",
+		       "bad slowstart \"3601s\" (0-3600s, as 250, 250ms "
+		       "or 5s)");
+	assert_refused("service add 10.0.0.9:80 slowstart 3600001",
+		       "bad slowstart \"3600001\"");
+	assert_refused("service add 10.0.0.9:80 slowstart 5m",
+		       "bad slowstart \"5m\" (0-3600s, as 250, 250ms or 5s)");
+	assert_refused("service add 10.0.0.9:80 slowstart -1",
+		       "bad slowstart \"-1\"");
+	assert_refused("service add 10.0.0.9:80 slowstart",
+		       "\"slowstart\" needs a value");
+	assert_refused("service add 10.0.0.9:80 slowstart 1s slowstart 2s",
+		       "\"slowstart\" given twice");
+	assert_refused("service add 10.0.0.9:80 slowstart 0 slowstart 0",
+		       "\"slowstart\" given twice");
+	/* Whole words, and a service's only. */
+	assert_refused("service add 10.0.0.9:80 slow 1s",
+		       "unknown service option \"slow\"");
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "slowstart 1s", "unknown backend option \"slowstart\"");
+}
+
+/* Written after the queue, only when there is one. */
+static void test_slowstart_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 slowstart 10000\n"
+		"service add 10.0.0.2:80 slowstart 0\n"
+		"service add 10.0.0.3:80 slowstart 250 check tcp\n"
+		"service add 10.0.0.4:80 slowstart 3600s scheduler wrr\n"
+		"service add 10.0.0.5:80 scheduler mh slowstart 1s check "
+		"send a expect b\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s slowstart 10s\n"
+		"service add 10.0.0.2:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s\n"
+		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s slowstart 250ms check tcp "
+		"inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 "
+		"observe 0\n"
+		"service add 10.0.0.4:80 scheduler wrr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s slowstart 3600s\n"
+		/* The longest line save writes, every word of it. */
+		"service add 10.0.0.5:80 scheduler mh hash-key addr seed 0 "
+		"table-size 65537 backlog 511 maxconn 0 maxqueue 0 "
+		"queue-timeout 5s slowstart 1s check send \"a\" expect \"b\" "
+		"inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 "
+		"observe 0\n";
+	char out[64];
+	FILE *f;
+
+	(void)state;
+	assert_round_trip(text, want);
+
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write_slowstart(f, 0);
+	slb_cfg_write_slowstart(f, 1001);
+	fclose(f);
+	assert_string_equal(out, " slowstart 1001ms");
+}
+
 /* A check's string is the @n bytes @want. */
 static void assert_bytes(const u8 *got, u16 len, const char *want, size_t n)
 {
@@ -482,9 +578,9 @@ static void test_check_longest(void **state)
 			     "scheduler mh hash-key addr-port seed 4294967295 "
 			     "table-size 4194301 backlog 65535 maxconn "
 			     "4294967295 maxqueue 4294967295 queue-timeout "
-			     "3600s inter 3600s timeout 3600s rise 100 "
-			     "fall 100 fastinter 3600s downinter 3600s check "
-			     "send \"");
+			     "3600s slowstart 3600s inter 3600s timeout 3600s "
+			     "rise 100 fall 100 fastinter 3600s downinter "
+			     "3600s observe 100 check send \"");
 	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\\x01");
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "\" expect \"");
@@ -602,6 +698,147 @@ static void test_check_round_trip(void **state)
 	assert_round_trip(text, want);
 }
 
+/* A backend's agent: a port, 0 for none, polled as often as a check. */
+static void test_agent(void **state)
+{
+	static const unsigned int ports[] = { 0, 1, 9999, 65535 };
+	static const char *const inters[] = {
+		"10ms", "10", "500ms", "2s", "3600s", "3600000",
+	};
+	static const unsigned int ms[] = { 10, 10, 500, 2000, 3600000,
+					   3600000 };
+	const struct slb_cfg_backend *b;
+	char text[128];
+	unsigned int i, n = 0;
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++, n++) {
+		snprintf(text, sizeof(text), "backend add 10.0.1.%u:80 "
+			 "service 10.0.0.1:80 agent-port %u", n, ports[i]);
+		assert_int_equal(line(text), 0);
+		b = &cfg.be[n];
+		assert_int_equal(b->agent_port, ports[i]);
+		assert_int_equal(b->agent_inter_ms,
+				 SPLICELB_AGENT_INTER_DEF_MS);
+		assert_int_equal(b->has, SLB_CFG_HAS_AGENT_PORT);
+	}
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++, n++) {
+		snprintf(text, sizeof(text), "backend add 10.0.1.%u:80 "
+			 "service 10.0.0.1:80 agent-inter %s agent-port 9999",
+			 n, inters[i]);
+		assert_int_equal(line(text), 0);
+		b = &cfg.be[n];
+		assert_int_equal(b->agent_port, 9999);
+		assert_int_equal(b->agent_inter_ms, ms[i]);
+		assert_int_equal(b->has, SLB_CFG_HAS_AGENT_PORT |
+				 SLB_CFG_HAS_AGENT_INTER);
+	}
+	/* With a check-port, which the agent's is not. */
+	assert_int_equal(line("backend add 10.0.2.1:80 service 10.0.0.1:80 "
+			      "check-port 8080 agent-port 9999"), 0);
+	b = &cfg.be[n];
+	assert_int_equal(b->check_port, 8080);
+	assert_int_equal(b->agent_port, 9999);
+}
+
+static void test_agent_refused(void **state)
+{
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-port 65536",
+		       "bad agent-port \"65536\" (0-65535, 0 = no agent)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-port -1",
+		       "bad agent-port \"-1\" (0-65535, 0 = no agent)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-port 99s", "bad agent-port \"99s\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 9",
+		       "bad agent-inter \"9\" (10ms-3600s, as 250, 250ms "
+		       "or 5s)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 0", "bad agent-inter \"0\" (10ms-3600s");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 3601s", "bad agent-inter \"3601s\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 3600001", "bad agent-inter \"3600001\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 2m",
+		       "bad agent-inter \"2m\" (10ms-3600s, as 250, 250ms "
+		       "or 5s)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-port", "\"agent-port\" needs a value");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter", "\"agent-inter\" needs a value");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-port 1 agent-port 2",
+		       "\"agent-port\" given twice");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent-inter 1s agent-inter 1s",
+		       "\"agent-inter\" given twice");
+	/* Whole words, and a backend's only. */
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "agent 9999", "unknown backend option \"agent\"");
+	assert_refused("service add 10.0.0.9:80 agent-port 9999",
+		       "unknown service option \"agent-port\"");
+	assert_refused("service add 10.0.0.9:80 agent-inter 1s",
+		       "unknown service option \"agent-inter\"");
+}
+
+/*
+ * Written after the check-port, only with an agent, its agent-inter only
+ * when not the default: lines without one are written as before.
+ */
+static void test_agent_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 agent-port 9999 "
+		"agent-inter 500\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 agent-inter 2s "
+		"agent-port 9999\n"
+		"backend add 10.0.1.3:80 service 10.0.0.1:80 agent-port 0 "
+		"agent-inter 1s\n"
+		"backend add 10.0.1.4:80 service 10.0.0.1:80\n"
+		/* The longest backend line, every option at its longest. */
+		"backend add [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 "
+		"service 10.0.0.1:80 weight 65535 state drain maxconn "
+		"4294967295 check-port 65535 agent-port 65535 agent-inter "
+		"3600000ms\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0 agent-port 9999 agent-inter 500ms\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0 agent-port 9999\n"
+		"backend add 10.0.1.3:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0\n"
+		"backend add 10.0.1.4:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0\n"
+		"backend add [2001:db8:ffff:ffff:ffff:ffff:ffff:ffff]:65535 "
+		"service 10.0.0.1:80 weight 65535 state drain maxconn "
+		"4294967295 check-port 65535 agent-port 65535 agent-inter "
+		"3600s\n";
+	char out[128];
+	FILE *f;
+
+	(void)state;
+	assert_round_trip(text, want);
+
+	f = fmemopen(out, sizeof(out), "w");
+	assert_non_null(f);
+	slb_cfg_write_agent(f, 0, 500);
+	slb_cfg_write_agent(f, 1, SPLICELB_AGENT_INTER_DEF_MS);
+	slb_cfg_write_agent(f, 2, 10);
+	slb_cfg_write_agent(f, 3, 1001);
+	fclose(f);
+	assert_string_equal(out, " agent-port 1 agent-port 2 agent-inter 10ms "
+			    "agent-port 3 agent-inter 1001ms");
+}
+
 /* lbselect's files add every service they use. */
 static void test_reference_needs_service(void **state)
 {
@@ -688,6 +925,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_queue_round_trip, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_slowstart, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_slowstart_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_slowstart_round_trip,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_check_strings, setup,
 						teardown),
@@ -696,6 +939,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_refused, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_check_round_trip, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_agent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_agent_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_agent_round_trip, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),

@@ -193,9 +193,9 @@ static void test_ambiguous(void **state)
 			   "state d", "ambiguous \"d\": drain, down");
 	assert_parse_error("backend add 10.0.1.1:80 s 10.0.0.1:80",
 			   "ambiguous \"s\": service, state");
-	/* Among the keywords service add takes, "s" is two, "sc" one. */
+	/* Among the keywords service add takes, "s" is three, "sc" one. */
 	assert_parse_error("service add 10.0.0.1:80 s rr",
-			   "ambiguous \"s\": scheduler, seed");
+			   "ambiguous \"s\": scheduler, seed, slowstart");
 	assert_int_equal(parse("service add 10.0.0.1:80 sc rr"), 0);
 	assert_string_equal(req.sched, "rr");
 	assert_parse_error("help s", "ambiguous \"s\"");
@@ -281,8 +281,8 @@ static void test_queue_errors(void **state)
 	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
 			   "maxconn 1", "unexpected \"maxconn\"");
 	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80",
-			   "nothing to change (weight, state, maxconn or "
-			   "check-port)");
+			   "nothing to change (weight, state, maxconn, "
+			   "check-port, agent-port or agent-inter)");
 }
 
 /* An argument vector as the shell gives it: quotes gone, escapes kept. */
@@ -416,8 +416,8 @@ static void test_check_errors(void **state)
 	assert_parse_error("service change 10.0.0.1:80",
 			   "nothing to change (scheduler, hash-key, seed, "
 			   "table-size, backlog, maxconn, maxqueue, "
-			   "queue-timeout, check, inter, timeout, rise, fall, "
-			   "fastinter or downinter)");
+			   "queue-timeout, slowstart, check, inter, timeout, "
+			   "rise, fall, fastinter or downinter)");
 }
 
 static void test_options(void **state)
@@ -729,7 +729,7 @@ static void test_check_msg(void **state)
 		"service", "add", "10.0.0.1:80", "check", "send", NULL,
 		"expect", NULL, "inter", "3600s", "timeout", "3600s", "rise",
 		"100", "fall", "100", "fastinter", "3600s", "downinter",
-		"3600s", NULL,
+		"3600s", "slowstart", "3600s", NULL,
 	};
 	static char send[4 * SPLICELB_CHECK_DATA_MAX + 1];
 	static char expect[SPLICELB_CHECK_DATA_MAX + 1];
@@ -785,6 +785,148 @@ static void test_check_msg(void **state)
 	assert_null(nested(svc, SPLICELB_SVC_A_CHECK_TYPE));
 }
 
+/* A slow start: 0 (none) to an hour, sent in milliseconds when given. */
+static void test_slowstart(void **state)
+{
+	static const char *const accepted[] = { "0", "250ms", "10s", "3600s" };
+	static const uint32_t ms[] = { 0, 250, 10000, 3600000 };
+	const struct nlattr *a;
+	char line[64];
+	uint32_t u32;
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		snprintf(line, sizeof(line), "service add 10.0.0.1:80 "
+			 "slowstart %s", accepted[i]);
+		assert_int_equal(parse(line), 0);
+		assert_int_equal(req.slowstart_ms, ms[i]);
+		assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SLOWSTART);
+		a = nested(req_nest(SPLICELB_A_SERVICE),
+			   SPLICELB_SVC_A_SLOWSTART_MS);
+		assert_int_equal(a->nla_len, NLA_HDRLEN + 4);
+		memcpy(&u32, payload(a), 4);
+		assert_int_equal(u32, ms[i]);
+	}
+	/* Alone, it is a change; "sl" is the one keyword. */
+	assert_int_equal(parse("se c 10.0.0.1:80 sl 250 q 1s"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_int_equal(req.slowstart_ms, 250);
+	assert_int_equal(req.queue_timeout_ms, 1000);
+	assert_int_equal(parse("service change 10.0.0.1:80 slowstart 0"), 0);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SLOWSTART);
+	/* Not given, not sent: the kernel keeps what the service has. */
+	assert_int_equal(parse("service change 10.0.0.1:80 maxqueue 1"), 0);
+	assert_null(nested(req_nest(SPLICELB_A_SERVICE),
+			   SPLICELB_SVC_A_SLOWSTART_MS));
+
+	assert_parse_error("service add 10.0.0.1:80 slowstart 3601s",
+			   "bad slowstart \"3601s\" (0-3600s, as 250, 250ms "
+			   "or 5s)");
+	assert_parse_error("service add 10.0.0.1:80 slowstart 3600001",
+			   "bad slowstart \"3600001\"");
+	assert_parse_error("service add 10.0.0.1:80 slowstart 5m",
+			   "bad slowstart \"5m\" (0-3600s, as 250, 250ms or "
+			   "5s)");
+	assert_parse_error("service add 10.0.0.1:80 slowstart",
+			   "\"slowstart\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 slowstart 1s sl 2s",
+			   "\"slowstart\" given twice");
+	assert_parse_error("service del 10.0.0.1:80 slowstart 1s",
+			   "unexpected \"slowstart\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "slowstart 1s", "unexpected \"slowstart\"");
+}
+
+/*
+ * A backend's agent: a port (0 for none) and how often it is polled, as
+ * a check may be, each sent only when given.
+ */
+static void test_agent(void **state)
+{
+	static const char *const inters[] = { "10ms", "10", "500ms", "2s",
+					      "3600s" };
+	static const uint32_t ms[] = { 10, 10, 500, 2000, 3600000 };
+	static const uint16_t ports[] = { 0, 1, 9999, 65535 };
+	const struct nlattr *be, *a;
+	char line[128];
+	unsigned int i;
+	uint32_t u32;
+	uint16_t u16;
+
+	(void)state;
+	for (i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+		snprintf(line, sizeof(line), "backend add 10.0.1.1:80 service "
+			 "10.0.0.1:80 agent-port %u", ports[i]);
+		assert_int_equal(parse(line), 0);
+		assert_int_equal(req.agent_port, ports[i]);
+		assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SVC |
+				 LBCTL_HAS_AGENT_PORT);
+		be = req_nest(SPLICELB_A_BACKEND);
+		a = nested(be, SPLICELB_BE_A_AGENT_PORT);
+		assert_int_equal(a->nla_len, NLA_HDRLEN + 2);
+		memcpy(&u16, payload(a), 2);
+		assert_int_equal(u16, ports[i]);
+		assert_null(nested(be, SPLICELB_BE_A_AGENT_INTER_MS));
+	}
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		snprintf(line, sizeof(line), "backend change 10.0.1.1:80 "
+			 "service 10.0.0.1:80 agent-inter %s", inters[i]);
+		assert_int_equal(parse(line), 0);
+		assert_int_equal(req.op, LBCTL_BACKEND_CHANGE);
+		assert_int_equal(req.agent_inter_ms, ms[i]);
+		assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SVC |
+				 LBCTL_HAS_AGENT_INTER);
+		be = req_nest(SPLICELB_A_BACKEND);
+		a = nested(be, SPLICELB_BE_A_AGENT_INTER_MS);
+		assert_int_equal(a->nla_len, NLA_HDRLEN + 4);
+		memcpy(&u32, payload(a), 4);
+		assert_int_equal(u32, ms[i]);
+		assert_null(nested(be, SPLICELB_BE_A_AGENT_PORT));
+	}
+	/* Prefixes: "agent-p" and "agent-i" are one each, "a" two. */
+	assert_int_equal(parse("b c 10.0.1.1:80 se 10.0.0.1:80 agent-p 9999 "
+			       "agent-i 1s c 81"), 0);
+	assert_int_equal(req.agent_port, 9999);
+	assert_int_equal(req.agent_inter_ms, 1000);
+	assert_int_equal(req.check_port, 81);
+	assert_parse_error("b a 10.0.1.1:80 se 10.0.0.1:80 a 9999",
+			   "ambiguous \"a\": agent-port, agent-inter");
+	assert_parse_error("b a 10.0.1.1:80 se 10.0.0.1:80 agent 9999",
+			   "ambiguous \"agent\": agent-port, agent-inter");
+
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-port 65536",
+			   "bad agent-port \"65536\" (0-65535)");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-port -1", "unknown option \"-1\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-port 1s", "bad agent-port \"1s\" (0-65535)");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-inter 0",
+			   "bad agent-inter \"0\" (10ms-3600s, as 250, 250ms "
+			   "or 5s)");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-inter 9ms", "bad agent-inter \"9ms\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-inter 3601s", "bad agent-inter \"3601s\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-inter 1m",
+			   "bad agent-inter \"1m\" (10ms-3600s, as 250, 250ms "
+			   "or 5s)");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-port", "\"agent-port\" needs a value");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-inter 1s agent-i 2s",
+			   "\"agent-inter\" given twice");
+	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			   "agent-port 1", "unexpected \"agent-port\"");
+	assert_parse_error("service add 10.0.0.1:80 agent-port 9999",
+			   "unexpected \"agent-port\"");
+	assert_parse_error("service change 10.0.0.1:80 agent-inter 1s",
+			   "unexpected \"agent-inter\"");
+}
+
 /* What "lbctl save" writes, lbctl restore and lbselect both read back. */
 static void test_save_format(void **state)
 {
@@ -793,9 +935,11 @@ static void test_save_format(void **state)
 		"service add [2001:db8::1]:443 scheduler wrr backlog 64 maxconn 9 maxqueue 100 queue-timeout 250ms",
 		"service add 10.0.0.2:80 scheduler mh hash-key addr seed 0 table-size 65537 backlog 511 maxconn 0 maxqueue 0 queue-timeout 3600s",
 		"service add 10.0.0.3:80 scheduler sh hash-key addr-port seed 4294967295 backlog 511 maxconn 0 maxqueue 4294967295 queue-timeout 1ms",
+		"service add 10.0.0.4:80 scheduler wrr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s slowstart 10s check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 observe 0",
 		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0",
 		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain maxconn 4294967295",
 		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down maxconn 10",
+		"backend add 10.0.1.3:80 service 10.0.0.1:80 weight 1 state up maxconn 0 check-port 81 agent-port 9999 agent-inter 500ms",
 	};
 	struct slb_cfg cfg;
 	unsigned int i;
@@ -812,8 +956,11 @@ static void test_save_format(void **state)
 				       sizeof(cerr)))
 			fail_msg("lbselect: \"%s\": %s", lines[i], cerr);
 	}
-	assert_int_equal(cfg.nsvc, 4);
-	assert_int_equal(cfg.nbe, 3);
+	assert_int_equal(cfg.nsvc, 5);
+	assert_int_equal(cfg.nbe, 4);
+	assert_int_equal(cfg.svc[4].slowstart_ms, 10000);
+	assert_int_equal(cfg.be[3].agent_port, 9999);
+	assert_int_equal(cfg.be[3].agent_inter_ms, 500);
 	slb_cfg_free(&cfg);
 }
 
@@ -847,6 +994,8 @@ int main(void)
 		cmocka_unit_test(test_check),
 		cmocka_unit_test(test_check_errors),
 		cmocka_unit_test(test_check_msg),
+		cmocka_unit_test(test_slowstart),
+		cmocka_unit_test(test_agent),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

@@ -4,13 +4,17 @@
 # lbctl end to end in one namespace: each command and its output, text and
 # JSON, save -> flush -> restore -> save byte for byte, restore as one
 # transaction (an error anywhere changes nothing), monitor's events, and the /proc and /proc/sys files
-# the same configuration shows up in; a service's health checks likewise.
+# the same configuration shows up in; a service's health checks and slow
+# start, and a backend's agent, likewise.
 #
 #   init netns
 #     lo: services 127.0.0.1:8080, [::1]:8080 (listening, never connected)
 #         backends 10.0.1.1:80, [2001:db8::1]:80 (never contacted)
 #         service 127.0.0.1:8092, checking backend 127.0.0.1:1 at port 2
 #         (nothing listens: refused)
+#         service 127.0.0.1:8093, with a slowstart
+#         service 127.0.0.1:8094, its backend 127.0.0.1:3 with an agent at
+#         port 9999 (nothing listens: polls refused, which change nothing)
 
 source "$(dirname "$0")/lib.sh"
 
@@ -45,7 +49,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 64
+ktap_plan 84
 modprobe splicelb
 ip link set lo up
 
@@ -108,7 +112,7 @@ check "show -s adds counters" \
 	bash -c 'lbctl show -s | grep -q "^    conns 0 active 0 inactive 0"'
 check "show -j is valid JSON" json_ok lbctl show -j
 check "show -j carries the fields" \
-	bash -c 'lbctl -j show | grep -q "\"backend\":\"10.0.1.1:80\",\"weight\":7,\"state\":\"down\",\"maxconn\":3"'
+	bash -c 'lbctl -j show | grep -q "\"backend\":\"10.0.1.1:80\",\"weight\":7,\"eweight\":7,\"state\":\"down\",\"maxconn\":3"'
 check "show -j: the queue, its timeout in milliseconds" \
 	bash -c 'lbctl -j show | grep -q "\"maxconn\":200,\"maxqueue\":10,\"queue_timeout_ms\":250,"'
 check "show -s -p is valid JSON" json_ok lbctl show -s -p
@@ -121,9 +125,9 @@ check "conns: header only, and an empty JSON list" \
 check "zero" lbctl zero
 
 check "/proc/net/splicelb/services" \
-	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0$" /proc/net/splicelb/services &&
-	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none$" /proc/net/splicelb/services &&
-	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0$" /proc/net/splicelb/services'
+	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0 0.000$" /proc/net/splicelb/services &&
+	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none 7 0 -$" /proc/net/splicelb/services &&
+	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0 0.000$" /proc/net/splicelb/services'
 check "/proc/net/splicelb/stats" \
 	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
 	       grep -q "^bytes_in_per_s 0$" /proc/net/splicelb/stats'
@@ -264,11 +268,11 @@ check "backend show -j: check_port, health, check_result, check_count" \
 	json_has <(lbctl -j backend show service 127.0.0.1:8092) \
 	'j[0]["check_port"] == 2 and j[0]["health"] == "down" and
 	 j[0]["check_result"] == "refused" and j[0]["check_count"] == 0 and
-	 j[0]["health_age_ms"] >= 0'
+	 j[0]["health_age_ms"] >= 0 and j[0]["eweight"] == 1'
 check "show -s: failed checks, one change of health" \
 	bash -c 'lbctl -s service show 127.0.0.1:8092 | grep -q "^    checks [1-9][0-9]* failed [1-9][0-9]* health_changes 1 observe_downs 0$"'
 check "/proc/net/splicelb/services: the backend's health and last check" \
-	grep -q '^  -> 127.0.0.1:1 1 up 0 0 0 0 0 0 0 down refused$' \
+	grep -q '^  -> 127.0.0.1:1 1 up 0 0 0 0 0 0 0 down refused 1 0 -$' \
 	/proc/net/splicelb/services
 lbctl save >"$tmp/save_check"
 check "save writes every check option, the strings quoted, 0 for inter's" \
@@ -285,6 +289,92 @@ check "check tcp leaves no string of the send-expect check behind" \
 	       lbctl save | grep -qxF 'service add 127.0.0.1:8092 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s check tcp inter 500ms timeout 0 rise 2 fall 2 fastinter 0 downinter 1s observe 0'"
 check "a service whose checks run is deleted" \
 	lbctl service del 127.0.0.1:8092 cut
+
+# Slow start: the option as show, JSON, /proc and save write it, restore
+# reads it back, and 0 takes it away again.
+ss='127.0.0.1:8093 scheduler wrr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s'
+check "usage error: bad slowstart, with the units it takes" \
+	expect_fail 2 'bad slowstart "3601s" \(0-3600s, as 250, 250ms or 5s\)' \
+	lbctl service add 127.0.0.1:8093 slowstart 3601s
+check "service add with a slowstart" \
+	lbctl service add 127.0.0.1:8093 scheduler wrr slowstart 10s
+check "service show: the slowstart, as save writes it" \
+	bash -c "lbctl service show 127.0.0.1:8093 |
+	       grep -qxF 'service $ss slowstart 10s'"
+check "service show -j: slowstart_ms" \
+	json_has <(lbctl -j service show 127.0.0.1:8093) \
+	'j[0]["slowstart_ms"] == 10000'
+check "/proc/net/splicelb/services: the slowstart in seconds" \
+	grep -q '^TCP  127.0.0.1:8093 wrr 511 0 0 5.000 0 10.000$' \
+	/proc/net/splicelb/services
+lbctl save >"$tmp/save_slowstart"
+check "save writes the slowstart" \
+	grep -qxF "service add $ss slowstart 10s" "$tmp/save_slowstart"
+check "flush, restore, save: the slowstart byte for byte" \
+	bash -c "lbctl flush cut && lbctl restore $tmp/save_slowstart &&
+	       lbctl save | cmp - $tmp/save_slowstart"
+check "slowstart 0: none, left out of show and save, 0 in JSON" \
+	bash -c "lbctl service change 127.0.0.1:8093 slowstart 0 &&
+	       lbctl service show 127.0.0.1:8093 | grep -qxF 'service $ss' &&
+	       lbctl save | grep -qxF 'service add $ss' &&
+	       lbctl -j service show 127.0.0.1:8093 | grep -q '\"slowstart_ms\":0,'"
+check "a service with a slowstart is deleted" \
+	lbctl service del 127.0.0.1:8093
+
+# Agents: the options as show, JSON, /proc and save write them, restore
+# reads them back, and agent-port 0 takes the agent away again.  Nothing
+# listens at its port: its polls are refused, which changes nothing.
+ab='backend 127.0.0.1:3 service 127.0.0.1:8094 weight 1 state up maxconn 0'
+check "usage error: agent-port 65536, exit 2, with the range" \
+	expect_fail 2 '^lbctl: bad agent-port "65536" \(0-65535\)$' \
+	lbctl backend add 127.0.0.1:3 service 127.0.0.1:8094 agent-port 65536
+check "usage error: agent-inter 5ms, with the units it takes" \
+	expect_fail 2 '^lbctl: bad agent-inter "5ms" \(10ms-3600s, as 250, 250ms or 5s\)$' \
+	lbctl backend add 127.0.0.1:3 service 127.0.0.1:8094 agent-inter 5ms
+lbctl monitor >"$tmp/mona" &
+mon_pid=$!
+wait_for 10 subscribed "$mon_pid"
+check "backend add with an agent" \
+	bash -c 'lbctl service add 127.0.0.1:8094 &&
+	       lbctl backend add 127.0.0.1:3 service 127.0.0.1:8094 \
+	       agent-port 9999 agent-inter 500ms'
+agent_shown() {
+	lbctl backend show service 127.0.0.1:8094 |
+		grep -qE "^$ab agent-port 9999 agent-inter 500ms agent ready 100% up( \(refused\))?$"
+}
+check "backend show: the agent, as save writes it, and what it said" \
+	wait_for 10 agent_shown
+check "monitor: the add event, with the agent" \
+	wait_for 10 grep -qE "^add $ab agent-port 9999 agent-inter 500ms agent ready 100% up" "$tmp/mona"
+kill "$mon_pid" 2>/dev/null || true
+wait "$mon_pid" 2>/dev/null || true
+mon_pid=
+check "backend show -j: the agent's keys" \
+	json_has <(lbctl -j backend show service 127.0.0.1:8094) \
+	'j[0]["agent_port"] == 9999 and j[0]["agent_inter_ms"] == 500 and
+	 j[0]["agent_admin"] == "ready" and j[0]["agent_pct"] == 100 and
+	 j[0]["agent_health"] == "up" and
+	 j[0]["agent_result"] in ("none", "refused") and
+	 j[0]["eweight"] == 1'
+check "/proc/net/splicelb/services: AgentPort and Agent last" \
+	grep -qE '^  -> 127.0.0.1:3 1 up 0 0 0 0 0 0 0 up none 1 9999 ready/100%/up/(none|refused)$' \
+	/proc/net/splicelb/services
+lbctl save >"$tmp/save_agent"
+check "save writes the agent-port and agent-inter" \
+	grep -qxF "backend add 127.0.0.1:3 service 127.0.0.1:8094 weight 1 state up maxconn 0 agent-port 9999 agent-inter 500ms" \
+	"$tmp/save_agent"
+check "flush, restore, save: the agent byte for byte" \
+	bash -c "lbctl flush cut && lbctl restore $tmp/save_agent &&
+	       lbctl save | cmp - $tmp/save_agent"
+check "agent-port 0: none, left out of show and save, 0 in JSON" \
+	bash -c "lbctl backend change 127.0.0.1:3 service 127.0.0.1:8094 agent-port 0 &&
+	       lbctl backend show service 127.0.0.1:8094 | grep -qxF '$ab' &&
+	       lbctl save | grep -qxF 'backend add ${ab#backend }' &&
+	       lbctl -j backend show service 127.0.0.1:8094 |
+	       grep -q '\"agent_port\":0,\"agent_inter_ms\":[0-9]*}' &&
+	       grep -q '^  -> 127.0.0.1:3 .* 0 -$' /proc/net/splicelb/services"
+check "a service whose backend had an agent is deleted" \
+	lbctl service del 127.0.0.1:8094 cut
 
 # The tunables: range checked, per namespace.
 sysctl_dir=/proc/sys/net/splicelb

@@ -369,24 +369,28 @@ lb_stat() {
 # SERVICE, "up" or "down", and how its last check ended: "down refused",
 # "down unexpected reply".
 lb_backend_health() {
+	local h r
+
 	if [ "$BALANCER" = module ]; then
 		_lbctl_backend_health "$@"
 		return
 	fi
 	_lbselect_report
-	awk -v svc="$1" -v be="$2" '
+	h=$(_lbselect_backend_field "$1" "$2" health)
+	r=$(_lbselect_backend_field "$1" "$2" last_check)
+	echo "$h ${r//_/ }"
+}
+
+# _lbselect_backend_field SERVICE BACKEND NAME: NAME= of BACKEND in the
+# last report.
+_lbselect_backend_field() {
+	awk -v svc="$1" -v be="$2" -v k="$3=" '
 		/^lbselect: stats / { v = "" }
 		/^lbselect: service / { cur = $3 }
 		/^lbselect:  backend / && cur == svc && $3 == be {
-			h = r = ""
-			for (i = 4; i <= NF; i++) {
-				if (index($i, "health=") == 1)
-					h = substr($i, 8)
-				if (index($i, "last_check=") == 1)
-					r = substr($i, 12)
-			}
-			gsub("_", " ", r)
-			v = h " " r
+			for (i = 4; i <= NF; i++)
+				if (index($i, k) == 1)
+					v = substr($i, length(k) + 1)
 		}
 		END { print v }' "$LBSELECT.log"
 }
@@ -406,6 +410,26 @@ _lbctl_backend_health() {
 			}
 			print h " " r
 		}'
+}
+
+# lb_backend_eweight SERVICE BACKEND: the effective weight of BACKEND in
+# SERVICE, in its weight's units ("0.06", "1"): its weight unless it ramps.
+lb_backend_eweight() {
+	if [ "$BALANCER" = module ]; then
+		in_ns "$NS_LB" lbctl backend show service "$1" | awk -v be="$2" '
+			$2 == be {
+				for (i = 3; i < NF; i++) {
+					if ($i == "weight")
+						w = $(i + 1)
+					if ($i == "eweight")
+						e = $(i + 1)
+				}
+				print e == "" ? w : e
+			}'
+		return
+	fi
+	_lbselect_report
+	_lbselect_backend_field "$1" "$2" eweight
 }
 
 # A fresh SIGUSR1 report of lbselect at the end of its log.

@@ -65,6 +65,7 @@ services_dumped() {
 			j[0]["service"]["nbackends"] == 1 and
 			j[0]["service"]["maxqueue"] == 4 and
 			j[0]["service"]["queue-timeout-ms"] == 1500 and
+			j[0]["service"]["slowstart-ms"] == 0 and
 			j[0]["service"]["ep"]["port"] == 8080'
 }
 
@@ -72,6 +73,7 @@ backends_dumped() {
 	ynl_run "$tmp/be" --dump backend-get &&
 		json_has "$tmp/be" 'len(j) == 1 and
 			j[0]["backend"]["weight"] == 7 and
+			j[0]["backend"]["eweight"] == 7 * 16 and
 			j[0]["backend"]["state"] == "up" and
 			j[0]["backend"]["maxconn"] == 2 and
 			j[0]["backend"]["ep"]["addr"] == "7f000001"'

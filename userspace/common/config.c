@@ -14,9 +14,11 @@
 /*
  * The longest line: a service add with every option once, its check
  * "check send STR expect STR", of strings that take up to 4 characters a
- * byte written with escapes.
+ * byte written with escapes.  Its words: "service add ADDR:PORT", nine
+ * options and seven check parameters of two words, the clause's five.
+ * A backend add with all seven of its options has fewer, 3 + 2 * 7.
  */
-#define MAX_WORDS 36
+#define MAX_WORDS (3 + 2 * 9 + 2 * 7 + 5)
 #define MAX_LINE (1024 + 2 * (4 * SLB_CHECK_DATA_MAX + 2))
 
 #define BLANKS " \t\r\n\v\f"
@@ -177,6 +179,11 @@ static int parse_uint(const char *s, unsigned long min, unsigned long max,
 
 _Static_assert(SPLICELB_QUEUE_TIMEOUT_MAX_MS == 3600 * 1000,
 	       "SLB_CFG_TIMEOUT_RANGE names another longest queue-timeout");
+_Static_assert(SPLICELB_SLOWSTART_MAX_MS == 3600 * 1000,
+	       "SLB_CFG_SLOWSTART_RANGE names another longest slowstart");
+_Static_assert(SPLICELB_CHECK_INTER_MIN_MS == 10 &&
+	       SPLICELB_CHECK_INTER_MAX_MS == 3600 * 1000,
+	       "SLB_CFG_AGENT_INTER_RANGE names other intervals");
 
 int slb_cfg_parse_time(const char *s, unsigned int min, unsigned int max,
 		       unsigned int *ms)
@@ -443,6 +450,27 @@ void slb_cfg_write_check_port(FILE *f, unsigned int port)
 		fprintf(f, " check-port %u", port);
 }
 
+void slb_cfg_write_slowstart(FILE *f, unsigned int ms)
+{
+	char t[SLB_CFG_TIMEOUT_STRLEN];
+
+	if (ms)
+		fprintf(f, " slowstart %s",
+			slb_cfg_timeout_str(ms, t, sizeof(t)));
+}
+
+void slb_cfg_write_agent(FILE *f, unsigned int port, unsigned int inter_ms)
+{
+	char t[SLB_CFG_TIMEOUT_STRLEN];
+
+	if (!port)
+		return;
+	fprintf(f, " agent-port %u", port);
+	if (inter_ms != SPLICELB_AGENT_INTER_DEF_MS)
+		fprintf(f, " agent-inter %s",
+			slb_cfg_timeout_str(inter_ms, t, sizeof(t)));
+}
+
 /* ---- lines -------------------------------------------------------------- */
 
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
@@ -479,6 +507,12 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 				       &s->queue_timeout_ms))
 			return errf(err, errlen, "bad queue-timeout \"%s\" ("
 				    SLB_CFG_TIMEOUT_RANGE ")", val);
+	} else if (!strcmp(key, "slowstart")) {
+		bit = SLB_CFG_HAS_SLOWSTART;
+		if (slb_cfg_parse_time(val, 0, SPLICELB_SLOWSTART_MAX_MS,
+				       &s->slowstart_ms))
+			return errf(err, errlen, "bad slowstart \"%s\" ("
+				    SLB_CFG_SLOWSTART_RANGE ")", val);
 	} else if (!strcmp(key, "hash-key")) {
 		bit = SLB_CFG_HAS_HASH_KEY;
 		if (parse_hash_key(val, &s->opts.hash_key))
@@ -592,7 +626,8 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 		return errf(err, errlen, "usage: service add ADDR:PORT "
 			    "[scheduler NAME] [hash-key addr|addr-port] "
 			    "[seed N] [table-size N] [backlog N] [maxconn N] "
-			    "[maxqueue N] [queue-timeout TIME] [check "
+			    "[maxqueue N] [queue-timeout TIME] "
+			    "[slowstart TIME] [check "
 			    CHECK_USAGE "] [inter TIME] [timeout TIME] "
 			    "[rise N] [fall N] [fastinter TIME] "
 			    "[downinter TIME]");
@@ -700,6 +735,18 @@ static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
 		if (parse_uint(val, 0, 65535, &b->check_port))
 			return errf(err, errlen, "bad check-port \"%s\" "
 				    "(0-65535, 0 = its own)", val);
+	} else if (!strcmp(key, "agent-port")) {
+		bit = SLB_CFG_HAS_AGENT_PORT;
+		if (parse_uint(val, 0, 65535, &b->agent_port))
+			return errf(err, errlen, "bad agent-port \"%s\" "
+				    "(0-65535, 0 = no agent)", val);
+	} else if (!strcmp(key, "agent-inter")) {
+		bit = SLB_CFG_HAS_AGENT_INTER;
+		if (slb_cfg_parse_time(val, SPLICELB_CHECK_INTER_MIN_MS,
+				       SPLICELB_CHECK_INTER_MAX_MS,
+				       &b->agent_inter_ms))
+			return errf(err, errlen, "bad agent-inter \"%s\" ("
+				    SLB_CFG_AGENT_INTER_RANGE ")", val);
 	} else {
 		return errf(err, errlen, "unknown backend option \"%s\"", key);
 	}
@@ -720,12 +767,14 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 	if (ws->n < 3)
 		return errf(err, errlen, "usage: backend add ADDR:PORT service "
 			    "ADDR:PORT [weight N] [state up|drain|down] "
-			    "[maxconn N] [check-port N]");
+			    "[maxconn N] [check-port N] [agent-port N] "
+			    "[agent-inter TIME]");
 	memset(&b, 0, sizeof(b));
 	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
 		return -1;
 	b.weight = SLB_CFG_DEF_WEIGHT;
 	b.state = SPLICELB_BACKEND_UP;
+	b.agent_inter_ms = SPLICELB_AGENT_INTER_DEF_MS;
 	b.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
 		if (i + 1 == ws->n) {
@@ -869,6 +918,7 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 			sv->backlog, sv->maxconn, sv->maxqueue,
 			slb_cfg_timeout_str(sv->queue_timeout_ms, t,
 					    sizeof(t)));
+		slb_cfg_write_slowstart(f, sv->slowstart_ms);
 		slb_cfg_write_check(f, &sv->check);
 		fputc('\n', f);
 	}
@@ -881,6 +931,22 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 			slb_addr_format(&sv->addr, s, sizeof(s)), b->weight,
 			slb_cfg_state_name(b->state), b->maxconn);
 		slb_cfg_write_check_port(f, b->check_port);
+		slb_cfg_write_agent(f, b->agent_port, b->agent_inter_ms);
 		fputc('\n', f);
 	}
+}
+
+const char *slb_cfg_eweight_str(unsigned int eweight, char *buf, size_t len)
+{
+	unsigned int units = eweight / SPLICELB_WEIGHT_SCALE;
+	unsigned int cents = eweight % SPLICELB_WEIGHT_SCALE * 100 /
+			     SPLICELB_WEIGHT_SCALE;
+
+	if (!cents)
+		snprintf(buf, len, "%u", units);
+	else if (cents % 10)
+		snprintf(buf, len, "%u.%02u", units, cents);
+	else
+		snprintf(buf, len, "%u.%u", units, cents / 10);
+	return buf;
 }

@@ -6,17 +6,20 @@
  *
  *   service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]
  *               [seed N] [table-size N] [backlog N] [maxconn N]
- *               [maxqueue N] [queue-timeout TIME]
+ *               [maxqueue N] [queue-timeout TIME] [slowstart TIME]
  *               [check tcp|none|send STR expect STR|expect STR]
  *               [inter TIME] [timeout TIME] [rise N] [fall N]
  *               [fastinter TIME] [downinter TIME]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
- *               [maxconn N] [check-port N]
+ *               [maxconn N] [check-port N] [agent-port N]
+ *               [agent-inter TIME]
  *
- * TIME is in milliseconds, or has a unit: "250", "250ms", "5s".  STR is a
- * word, or a string in double quotes that may hold blanks and '#'; either
- * way its bytes are written with C escapes (\r \n \t \0 \\ \" \xHH), a
- * quote inside quotes as \".
+ * TIME is in milliseconds, or has a unit: "250", "250ms", "5s"; a
+ * slowstart of 0, the default, is none, and so is an agent-port of 0 (an
+ * agent-inter is 10ms to 3600s, default 2s, as a check's inter).  STR is
+ * a word, or a string in double quotes that may hold blanks and '#';
+ * either way its bytes are written with C escapes (\r \n \t \0 \\ \"
+ * \xHH), a quote inside quotes as \".
  *
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
@@ -55,6 +58,11 @@
 #define SLB_CFG_HAS_QUEUE_TIMEOUT	(1u << 9)
 /* A backend's check-port; a service's check options are its check_given. */
 #define SLB_CFG_HAS_CHECK_PORT	(1u << 10)
+/* A service's slowstart. */
+#define SLB_CFG_HAS_SLOWSTART	(1u << 11)
+/* A backend's agent: where it listens, how often it is polled. */
+#define SLB_CFG_HAS_AGENT_PORT	(1u << 12)
+#define SLB_CFG_HAS_AGENT_INTER	(1u << 13)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -67,6 +75,7 @@ struct slb_cfg_service {
 	unsigned int maxconn;		/* 0 = unlimited */
 	unsigned int maxqueue;		/* clients that may wait; 0 = none */
 	unsigned int queue_timeout_ms;	/* how long each may wait */
+	unsigned int slowstart_ms;	/* a backend's ramp back; 0: none */
 	/* slb_check_params_init()'s where the line gives none */
 	struct slb_check_params check;
 	unsigned int check_given;	/* SLB_CHECK_SET_* the line gave */
@@ -83,6 +92,8 @@ struct slb_cfg_backend {
 	unsigned int state;		/* SPLICELB_BACKEND_UP/DRAIN/DOWN */
 	unsigned int maxconn;		/* its active connections; 0 = no limit */
 	unsigned int check_port;	/* the checks' port; 0 = its own */
+	unsigned int agent_port;	/* its agent's port; 0 = no agent */
+	unsigned int agent_inter_ms;	/* between two polls of the agent */
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;
 };
@@ -127,10 +138,23 @@ int slb_cfg_parse_time(const char *s, unsigned int min, unsigned int max,
 		       unsigned int *ms);
 /* What a queue-timeout may be, 1 .. SPLICELB_QUEUE_TIMEOUT_MAX_MS. */
 #define SLB_CFG_TIMEOUT_RANGE	"1ms-3600s, as 250, 250ms or 5s"
+/* What a slowstart may be, 0 (none) .. SPLICELB_SLOWSTART_MAX_MS. */
+#define SLB_CFG_SLOWSTART_RANGE	"0-3600s, as 250, 250ms or 5s"
+/*
+ * What an agent-inter may be, SPLICELB_CHECK_INTER_MIN_MS ..
+ * SPLICELB_CHECK_INTER_MAX_MS, as a check's inter.
+ */
+#define SLB_CFG_AGENT_INTER_RANGE	"10ms-3600s, as 250, 250ms or 5s"
 
 /* @ms as TIME, the shortest way: "5s", "250ms", "0"; returns @buf. */
 #define SLB_CFG_TIMEOUT_STRLEN	16
 const char *slb_cfg_timeout_str(unsigned int ms, char *buf, size_t len);
+/*
+ * An effective weight (in 1/SPLICELB_WEIGHT_SCALE units) in configured
+ * units, to two decimals at most, cut rather than rounded, as
+ * /proc/net/splicelb/backends has it: "2.5", "0.06", "10".
+ */
+const char *slb_cfg_eweight_str(unsigned int eweight, char *buf, size_t len);
 
 /*
  * A service's check, shared with lbctl's command line, which matches its
@@ -174,6 +198,13 @@ const char *slb_cfg_check_type_name(unsigned int type);
 void slb_cfg_write_check(FILE *f, const struct slb_check_params *p);
 /* A backend's " check-port N", nothing for 0 (its own port). */
 void slb_cfg_write_check_port(FILE *f, unsigned int port);
+/* A service's " slowstart TIME", nothing for 0 (none). */
+void slb_cfg_write_slowstart(FILE *f, unsigned int ms);
+/*
+ * A backend's " agent-port N agent-inter TIME", nothing without an agent
+ * (@port 0), and the agent-inter only when not SPLICELB_AGENT_INTER_DEF_MS.
+ */
+void slb_cfg_write_agent(FILE *f, unsigned int port, unsigned int inter_ms);
 
 /* "up", "drain", "down", "drained"; NULL for an unknown state. */
 const char *slb_cfg_state_name(unsigned int state);

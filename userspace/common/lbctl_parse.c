@@ -199,7 +199,10 @@ enum {
 	KW_TABLE_SIZE,
 	KW_MAXQUEUE,
 	KW_QUEUE_TIMEOUT,
+	KW_SLOWSTART,
 	KW_CHECK_PORT,
+	KW_AGENT_PORT,
+	KW_AGENT_INTER,
 	/* A service's check, the clause and its parameters, come last. */
 	KW_CHECK,
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) KW_CHECK_##SET,
@@ -223,11 +226,14 @@ static const struct lbctl_word keywords[] = {
 	{ "maxconn", KW_MAXCONN },
 	{ "maxqueue", KW_MAXQUEUE },
 	{ "queue-timeout", KW_QUEUE_TIMEOUT },
+	{ "slowstart", KW_SLOWSTART },
 	{ "weight", KW_WEIGHT },
 	{ "cut", KW_CUT },
 	/* On a service, or check-port on a backend: never both in a place. */
 	{ "check", KW_CHECK },
 	{ "check-port", KW_CHECK_PORT },
+	{ "agent-port", KW_AGENT_PORT },
+	{ "agent-inter", KW_AGENT_INTER },
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) { word, KW_CHECK_##SET },
 #include "check_list.h"
 	{ NULL, 0 },
@@ -246,7 +252,10 @@ static const unsigned int kw_has[KW_MAX] = {
 	[KW_TABLE_SIZE] = LBCTL_HAS_TABLE_SIZE,
 	[KW_MAXQUEUE] = LBCTL_HAS_MAXQUEUE,
 	[KW_QUEUE_TIMEOUT] = LBCTL_HAS_QUEUE_TIMEOUT,
+	[KW_SLOWSTART] = LBCTL_HAS_SLOWSTART,
 	[KW_CHECK_PORT] = LBCTL_HAS_CHECK_PORT,
+	[KW_AGENT_PORT] = LBCTL_HAS_AGENT_PORT,
+	[KW_AGENT_INTER] = LBCTL_HAS_AGENT_INTER,
 	/* Those of the check are counted in check_given, by config.c. */
 };
 
@@ -367,6 +376,12 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return fail(p, "bad queue-timeout \"%s\" ("
 					    SLB_CFG_TIMEOUT_RANGE ")", v);
 			break;
+		case KW_SLOWSTART:
+			if (slb_cfg_parse_time(v, 0, SPLICELB_SLOWSTART_MAX_MS,
+					       &r->slowstart_ms))
+				return fail(p, "bad slowstart \"%s\" ("
+					    SLB_CFG_SLOWSTART_RANGE ")", v);
+			break;
 		case KW_SERVICE:
 			if (parse_addr(p, "service", v, &r->svc))
 				return -1;
@@ -375,6 +390,18 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 			if (parse_uint(p, "check-port", v, 0, 65535, &n))
 				return -1;
 			r->check_port = (uint16_t)n;
+			break;
+		case KW_AGENT_PORT:
+			if (parse_uint(p, "agent-port", v, 0, 65535, &n))
+				return -1;
+			r->agent_port = (uint16_t)n;
+			break;
+		case KW_AGENT_INTER:
+			if (slb_cfg_parse_time(v, SPLICELB_CHECK_INTER_MIN_MS,
+					       SPLICELB_CHECK_INTER_MAX_MS,
+					       &r->agent_inter_ms))
+				return fail(p, "bad agent-inter \"%s\" ("
+					    SLB_CFG_AGENT_INTER_RANGE ")", v);
 			break;
 		case KW_WEIGHT:
 			if (parse_uint(p, "weight", v, 0, SPLICELB_WEIGHT_MAX,
@@ -515,7 +542,8 @@ static int parse_service(struct parser *p)
 				      1u << KW_SEED | 1u << KW_TABLE_SIZE |
 				      1u << KW_BACKLOG | 1u << KW_MAXCONN |
 				      1u << KW_MAXQUEUE |
-				      1u << KW_QUEUE_TIMEOUT | KW_CHECK_ALL;
+				      1u << KW_QUEUE_TIMEOUT |
+				      1u << KW_SLOWSTART | KW_CHECK_ALL;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -545,12 +573,13 @@ static int parse_service(struct parser *p)
 				LBCTL_HAS_SEED | LBCTL_HAS_TABLE_SIZE |
 				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN |
 				LBCTL_HAS_MAXQUEUE |
-				LBCTL_HAS_QUEUE_TIMEOUT)) && !r->check_given)
+				LBCTL_HAS_QUEUE_TIMEOUT |
+				LBCTL_HAS_SLOWSTART)) && !r->check_given)
 			return fail(p, "service change: nothing to change "
 				    "(scheduler, hash-key, seed, table-size, "
 				    "backlog, maxconn, maxqueue, queue-timeout, "
-				    "check, inter, timeout, rise, fall, "
-				    "fastinter or downinter)");
+				    "slowstart, check, inter, timeout, rise, "
+				    "fall, fastinter or downinter)");
 		return check_service(p);
 	case CMD_DEL:
 		return parse_keywords(p, 1u << KW_CUT);
@@ -569,7 +598,9 @@ static int parse_backend(struct parser *p)
 	};
 	const unsigned int settings = 1u << KW_SERVICE | 1u << KW_WEIGHT |
 				      1u << KW_STATE | 1u << KW_MAXCONN |
-				      1u << KW_CHECK_PORT;
+				      1u << KW_CHECK_PORT |
+				      1u << KW_AGENT_PORT |
+				      1u << KW_AGENT_INTER;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "backend");
 	const char *w;
@@ -594,9 +625,12 @@ static int parse_backend(struct parser *p)
 	if (cmd == CMD_CHANGE && !(r->has & (LBCTL_HAS_WEIGHT |
 					     LBCTL_HAS_STATE |
 					     LBCTL_HAS_MAXCONN |
-					     LBCTL_HAS_CHECK_PORT)))
+					     LBCTL_HAS_CHECK_PORT |
+					     LBCTL_HAS_AGENT_PORT |
+					     LBCTL_HAS_AGENT_INTER)))
 		return fail(p, "backend change: nothing to change "
-			    "(weight, state, maxconn or check-port)");
+			    "(weight, state, maxconn, check-port, agent-port "
+			    "or agent-inter)");
 	return 0;
 }
 
@@ -661,10 +695,10 @@ static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
 	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME] [CHECK]\n"
+	  "      [queue-timeout TIME] [slowstart TIME] [CHECK]\n"
 	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME] [CHECK]\n"
+	  "      [queue-timeout TIME] [slowstart TIME] [CHECK]\n"
 	  "      CHECK: [check tcp|none|send STR expect STR|expect STR]\n"
 	  "      [inter TIME] [timeout TIME] [rise N] [fall N] [fastinter TIME]\n"
 	  "      [downinter TIME]\n"
@@ -672,9 +706,9 @@ static const struct lbctl_object objects[] = {
 	  "service show [ADDR:PORT]" },
 	{ "backend", parse_backend,
 	  "backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
-	  "      [maxconn N] [check-port N]\n"
+	  "      [maxconn N] [check-port N] [agent-port N] [agent-inter TIME]\n"
 	  "backend change ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
-	  "      [maxconn N] [check-port N]\n"
+	  "      [maxconn N] [check-port N] [agent-port N] [agent-inter TIME]\n"
 	  "backend del ADDR:PORT service ADDR:PORT [cut]\n"
 	  "backend show [service ADDR:PORT]" },
 	{ "show", parse_show,
@@ -976,6 +1010,8 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 	if (settings && (r->has & LBCTL_HAS_QUEUE_TIMEOUT))
 		put_u32(m, SPLICELB_SVC_A_QUEUE_TIMEOUT_MS,
 			r->queue_timeout_ms);
+	if (settings && (r->has & LBCTL_HAS_SLOWSTART))
+		put_u32(m, SPLICELB_SVC_A_SLOWSTART_MS, r->slowstart_ms);
 	if (settings)
 		put_check(m, &r->check, r->check_given);
 	nest_end(m, nest);
@@ -996,6 +1032,10 @@ static void put_backend(struct msgbuf *m, uint16_t type,
 		put_u32(m, SPLICELB_BE_A_MAXCONN, r->maxconn);
 	if (settings && (r->has & LBCTL_HAS_CHECK_PORT))
 		put_u16(m, SPLICELB_BE_A_CHECK_PORT, r->check_port);
+	if (settings && (r->has & LBCTL_HAS_AGENT_PORT))
+		put_u16(m, SPLICELB_BE_A_AGENT_PORT, r->agent_port);
+	if (settings && (r->has & LBCTL_HAS_AGENT_INTER))
+		put_u32(m, SPLICELB_BE_A_AGENT_INTER_MS, r->agent_inter_ms);
 	nest_end(m, nest);
 }
 

@@ -62,6 +62,9 @@ enum lbctl_op {
 #define LBCTL_HAS_MAXQUEUE	(1u << 11)
 #define LBCTL_HAS_QUEUE_TIMEOUT	(1u << 12)
 #define LBCTL_HAS_CHECK_PORT	(1u << 13)
+#define LBCTL_HAS_SLOWSTART	(1u << 14)
+#define LBCTL_HAS_AGENT_PORT	(1u << 15)
+#define LBCTL_HAS_AGENT_INTER	(1u << 16)
 /* A service's check options are in check_given, SLB_CHECK_SET_*. */
 
 struct lbctl_req {
@@ -77,11 +80,14 @@ struct lbctl_req {
 	uint32_t maxconn;		/* the service's, or the backend's */
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
+	uint32_t slowstart_ms;
 	struct slb_check_params check;	/* the defaults where not given */
 	uint32_t check_given;		/* SLB_CHECK_SET_* */
 	uint32_t weight;
 	uint8_t state;			/* enum splicelb_backend_state */
 	uint16_t check_port;
+	uint16_t agent_port;		/* 0: no agent */
+	uint32_t agent_inter_ms;
 	const char *file;		/* restore: a path, or "-" */
 	const char *topic;		/* help: an object, or NULL */
 	/* Options: -s, -j, -p (each may stand anywhere on the line). */

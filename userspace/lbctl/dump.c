@@ -216,6 +216,35 @@ static int parse_health(const struct attrs *be, struct lbctl_backend *b)
 	return 0;
 }
 
+/*
+ * A backend's agent: none from a kernel without agents, and what it said
+ * only with an agent-port; where absent, what an agent that said nothing
+ * leaves: all of the weight, ready, up.
+ */
+static int parse_agent(const struct attrs *be, struct lbctl_backend *b)
+{
+	const struct nlattr *const *tb = be->tb;
+
+	b->agent_inter_ms = SPLICELB_AGENT_INTER_DEF_MS;
+	b->agent_pct = SPLICELB_AGENT_PCT_MAX;
+	b->agent_admin = SPLICELB_AGENT_READY;
+	b->agent_health = SPLICELB_HEALTH_UP;
+	if ((tb[SPLICELB_BE_A_AGENT_PORT] &&
+	     get_u16(tb[SPLICELB_BE_A_AGENT_PORT], &b->agent_port)) ||
+	    (tb[SPLICELB_BE_A_AGENT_INTER_MS] &&
+	     get_u32(tb[SPLICELB_BE_A_AGENT_INTER_MS], &b->agent_inter_ms)) ||
+	    (tb[SPLICELB_BE_A_AGENT_RESULT] &&
+	     get_u8(tb[SPLICELB_BE_A_AGENT_RESULT], &b->agent_result)) ||
+	    (tb[SPLICELB_BE_A_AGENT_PCT] &&
+	     get_u32(tb[SPLICELB_BE_A_AGENT_PCT], &b->agent_pct)) ||
+	    (tb[SPLICELB_BE_A_AGENT_ADMIN] &&
+	     get_u8(tb[SPLICELB_BE_A_AGENT_ADMIN], &b->agent_admin)) ||
+	    (tb[SPLICELB_BE_A_AGENT_HEALTH] &&
+	     get_u8(tb[SPLICELB_BE_A_AGENT_HEALTH], &b->agent_health)))
+		return -1;
+	return 0;
+}
+
 static int parse_service_nest(const struct nlattr *nest,
 			      struct lbctl_service *s, bool full)
 {
@@ -236,13 +265,18 @@ static int parse_service_nest(const struct nlattr *nest,
 	snprintf(s->sched, sizeof(s->sched), "%s", mnl_attr_get_str(sched));
 	if (parse_sched_opts(&a, s))
 		return -1;
-	/* A kernel that reports no queue has none: these are what it does. */
+	/*
+	 * A kernel that reports no queue has none, and one that reports no
+	 * slowstart no slow start: these are what it does.
+	 */
 	s->queue_timeout_ms = SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 	if ((a.tb[SPLICELB_SVC_A_MAXQUEUE] &&
 	     get_u32(a.tb[SPLICELB_SVC_A_MAXQUEUE], &s->maxqueue)) ||
 	    (a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS] &&
 	     get_u32(a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS],
-		     &s->queue_timeout_ms)))
+		     &s->queue_timeout_ms)) ||
+	    (a.tb[SPLICELB_SVC_A_SLOWSTART_MS] &&
+	     get_u32(a.tb[SPLICELB_SVC_A_SLOWSTART_MS], &s->slowstart_ms)))
 		return -1;
 	if (parse_check(&a, &s->check) ||
 	    (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
@@ -273,10 +307,16 @@ int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b)
 	    get_u32(be.tb[SPLICELB_BE_A_WEIGHT], &b->weight) ||
 	    get_u8(be.tb[SPLICELB_BE_A_STATE], &b->state))
 		return -1;
-	/* Absent from a kernel without the limit: 0, no limit. */
+	/*
+	 * Absent from a kernel without the limit: 0, no limit; from one
+	 * without slow starts, the weight is what its scheduler counts.
+	 */
+	b->eweight = b->weight * SPLICELB_WEIGHT_SCALE;
 	if ((be.tb[SPLICELB_BE_A_MAXCONN] &&
 	     get_u32(be.tb[SPLICELB_BE_A_MAXCONN], &b->maxconn)) ||
-	    parse_health(&be, b))
+	    (be.tb[SPLICELB_BE_A_EWEIGHT] &&
+	     get_u32(be.tb[SPLICELB_BE_A_EWEIGHT], &b->eweight)) ||
+	    parse_health(&be, b) || parse_agent(&be, b))
 		return -1;
 	b->svc = s.addr;
 	return parse_counters(be.tb[SPLICELB_BE_A_STATS], &b->st);

@@ -51,8 +51,8 @@ int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
 /*
  * Largest SERVICE_NEW lbctl sends: within the default socket send buffer
  * (net.core.wmem_default, 212,992 bytes), room for some 2,300 IPv4
- * backends of 56 bytes, as save writes them (weight, state, maxconn; 64
- * with a check-port).
+ * backends of 56 bytes, as save writes them (weight, state, maxconn; 8
+ * more with a check-port, 16 more with an agent).
  */
 #define LBCTL_SERVICE_NEW_MAX	(128 * 1024)
 
@@ -82,6 +82,8 @@ struct lbctl_backend {
 	struct sockaddr_storage addr;
 	struct sockaddr_storage svc;
 	uint32_t weight;
+	/* What its scheduler counts now, in 1/SPLICELB_WEIGHT_SCALE units. */
+	uint32_t eweight;
 	uint8_t state;
 	uint32_t maxconn;
 	uint16_t check_port;		/* 0: its own */
@@ -90,6 +92,13 @@ struct lbctl_backend {
 	uint8_t check_result;		/* enum splicelb_check_result */
 	uint32_t check_count;		/* towards rise or fall */
 	uint64_t health_age_ms;
+	uint16_t agent_port;		/* 0: no agent */
+	uint32_t agent_inter_ms;
+	/* What its agent said last, only with an agent-port: */
+	uint8_t agent_result;		/* enum splicelb_check_result */
+	uint32_t agent_pct;
+	uint8_t agent_admin;		/* enum splicelb_agent_admin */
+	uint8_t agent_health;		/* enum splicelb_health */
 	struct lbctl_counters st;
 };
 
@@ -103,6 +112,7 @@ struct lbctl_service {
 	uint32_t maxconn;
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
+	uint32_t slowstart_ms;		/* 0: none */
 	struct slb_check_params check;
 	uint32_t nbackends;
 	struct lbctl_counters st;
@@ -168,6 +178,9 @@ void out_u64(enum lbctl_out t, const char *key, const char *fmt,
 	     uint64_t val);
 void out_addr(enum lbctl_out t, const char *key, const char *fmt,
 	      const struct sockaddr_storage *ss);
+/* A number written already ("2.5"): JSON has it without quotes. */
+void out_num(enum lbctl_out t, const char *key, const char *fmt,
+	     const char *val);
 /* Text only: a newline, or free text. */
 void out_nl(void);
 void out_text(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -6,10 +6,12 @@
  *   add service 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 ...
  *   state backend 10.0.1.1:80 service 10.0.0.1:80 weight 1 state drained ...
  *   health backend 10.0.1.1:80 service 10.0.0.1:80 ... health down check
- *       refused 0 since 0ms                                (one line)
+ *       refused 0 since 0ms agent-port 9999 agent ready 100% down
+ *                                                          (one line)
  *
  * An event names a backend's service but not its check: the count of a
- * health event stands alone, not against the service's rise or fall.
+ * health event stands alone, not against the service's rise or fall.  A
+ * backend's agent, with one, is in every event about it, as in a show.
  */
 #include <errno.h>
 #include <stdio.h>

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "agent.h"
 #include "lbctl.h"
 
 #define MAX_DEPTH 16
@@ -156,6 +157,17 @@ void out_u64(enum lbctl_out t, const char *k, const char *fmt, uint64_t val)
 	if (out.json && (t & OUT_JSON)) {
 		key(k);
 		printf("%" PRIu64, val);
+	} else if (!out.json && (t & OUT_TEXT)) {
+		printf(fmt, val);
+	}
+}
+
+void out_num(enum lbctl_out t, const char *k, const char *fmt,
+	     const char *val)
+{
+	if (out.json && (t & OUT_JSON)) {
+		key(k);
+		fputs(val, stdout);
 	} else if (!out.json && (t & OUT_TEXT)) {
 		printf(fmt, val);
 	}
@@ -317,6 +329,11 @@ void print_service(const struct lbctl_service *s, bool stats)
 	out_str(OUT_TEXT, NULL, " queue-timeout %s",
 		slb_cfg_timeout_str(s->queue_timeout_ms, t, sizeof(t)));
 	out_u64(OUT_JSON, "queue_timeout_ms", "", s->queue_timeout_ms);
+	/* As save writes it: only when there is one. */
+	if (s->slowstart_ms)
+		out_str(OUT_TEXT, NULL, " slowstart %s",
+			slb_cfg_timeout_str(s->slowstart_ms, t, sizeof(t)));
+	out_u64(OUT_JSON, "slowstart_ms", "", s->slowstart_ms);
 	print_check(&s->check);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);
 	out_nl();
@@ -375,23 +392,59 @@ static void print_health(const struct lbctl_backend *b,
 	out_u64(OUT_JSON, "health_age_ms", "", b->health_age_ms);
 }
 
+/*
+ * The agent, as save writes it (only with one, its inter when not the
+ * default), then what it said last: " agent ready 75% up", and how its
+ * last poll ended where that is news, " (refused)".  JSON has where it
+ * is and how often always, what it said with an agent.
+ */
+static void print_agent(const struct lbctl_backend *b)
+{
+	bool news = b->agent_result != SPLICELB_CHECK_RESULT_NONE &&
+		    b->agent_result != SPLICELB_CHECK_RESULT_PASSED;
+	char t[SLB_CFG_TIMEOUT_STRLEN];
+
+	out_u64(b->agent_port ? OUT_ANY : OUT_JSON, "agent_port",
+		" agent-port %" PRIu64, b->agent_port);
+	if (b->agent_port && b->agent_inter_ms != SPLICELB_AGENT_INTER_DEF_MS)
+		out_str(OUT_TEXT, NULL, " agent-inter %s",
+			slb_cfg_timeout_str(b->agent_inter_ms, t, sizeof(t)));
+	out_u64(OUT_JSON, "agent_inter_ms", "", b->agent_inter_ms);
+	if (!b->agent_port)
+		return;
+	out_str(OUT_ANY, "agent_admin", " agent %s",
+		slb_agent_admin_name(b->agent_admin));
+	out_u64(OUT_ANY, "agent_pct", " %" PRIu64 "%%", b->agent_pct);
+	out_str(OUT_ANY, "agent_health", " %s",
+		b->agent_health == SPLICELB_HEALTH_DOWN ? "down" :
+		b->agent_health == SPLICELB_HEALTH_UP ? "up" : "?");
+	out_str(news ? OUT_ANY : OUT_JSON, "agent_result", " (%s)",
+		slb_check_result_name(b->agent_result));
+}
+
 void print_backend(const struct lbctl_backend *b,
 		   const struct slb_check_params *check, bool with_svc,
 		   bool stats)
 {
 	const char *state = slb_cfg_state_name(b->state);
+	bool ramping = b->eweight != b->weight * SPLICELB_WEIGHT_SCALE;
+	char ew[16];
 
 	out_addr(OUT_ANY, "backend", with_svc ? "backend %s" : "  backend %s",
 		 &b->addr);
 	if (with_svc)
 		out_addr(OUT_ANY, "service", " service %s", &b->svc);
 	out_u64(OUT_ANY, "weight", " weight %" PRIu64, b->weight);
+	/* The text only while it differs from the weight: in a slow start. */
+	out_num(ramping ? OUT_ANY : OUT_JSON, "eweight", " eweight %s",
+		slb_cfg_eweight_str(b->eweight, ew, sizeof(ew)));
 	out_str(OUT_ANY, "state", " state %s", state ? state : "?");
 	out_u64(OUT_ANY, "maxconn", " maxconn %" PRIu64, b->maxconn);
 	/* As save writes it: only when not the backend's own port. */
 	out_u64(b->check_port ? OUT_ANY : OUT_JSON, "check_port",
 		" check-port %" PRIu64, b->check_port);
 	print_health(b, check);
+	print_agent(b);
 	out_nl();
 	if (stats && b->st.present)
 		print_counters(&b->st, with_svc ? "    " : "      ");

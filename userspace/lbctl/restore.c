@@ -115,6 +115,8 @@ static void backend_req(const struct restore *r, unsigned int i,
 	req->state = (uint8_t)b->state;
 	req->maxconn = b->maxconn;
 	req->check_port = (uint16_t)b->check_port;
+	req->agent_port = (uint16_t)b->agent_port;
+	req->agent_inter_ms = b->agent_inter_ms;
 	/* Unset options are the kernel's defaults. */
 	if (b->has & SLB_CFG_HAS_WEIGHT)
 		req->has |= LBCTL_HAS_WEIGHT;
@@ -124,6 +126,10 @@ static void backend_req(const struct restore *r, unsigned int i,
 		req->has |= LBCTL_HAS_MAXCONN;
 	if (b->has & SLB_CFG_HAS_CHECK_PORT)
 		req->has |= LBCTL_HAS_CHECK_PORT;
+	if (b->has & SLB_CFG_HAS_AGENT_PORT)
+		req->has |= LBCTL_HAS_AGENT_PORT;
+	if (b->has & SLB_CFG_HAS_AGENT_INTER)
+		req->has |= LBCTL_HAS_AGENT_INTER;
 }
 
 static int restore_backend(struct restore *r, unsigned int i)
@@ -155,6 +161,7 @@ static int restore_service(struct restore *r, unsigned int i)
 		.maxconn = sv->maxconn,
 		.maxqueue = sv->maxqueue,
 		.queue_timeout_ms = sv->queue_timeout_ms,
+		.slowstart_ms = sv->slowstart_ms,
 		.check = sv->check,
 		.check_given = sv->check_given,
 	};
@@ -179,6 +186,8 @@ static int restore_service(struct restore *r, unsigned int i)
 		req.has |= LBCTL_HAS_MAXQUEUE;
 	if (sv->has & SLB_CFG_HAS_QUEUE_TIMEOUT)
 		req.has |= LBCTL_HAS_QUEUE_TIMEOUT;
+	if (sv->has & SLB_CFG_HAS_SLOWSTART)
+		req.has |= LBCTL_HAS_SLOWSTART;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
 	be = calloc(r->cfg.nbe + 1, sizeof(*be));
 	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));

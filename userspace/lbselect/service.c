@@ -21,6 +21,7 @@
 
 #include "addr.h"
 #include "conn.h"
+#include "loop.h"
 #include "service.h"
 
 struct service *lb_services;
@@ -139,6 +140,14 @@ static void service_set_queue(struct service *s,
 			      SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 }
 
+/* Ramps under way follow a new length, or a new scheduler, at once. */
+static void service_set_slowstart(struct service *s,
+				  const struct slb_cfg_service *cs)
+{
+	s->slowstart_ms = cs->slowstart_ms;
+	slb_ramp_touch(&s->ramp);
+}
+
 /* True when its checks changed: its backends' begin again. */
 static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 			   const struct slb_sched_ops *ops)
@@ -155,6 +164,7 @@ static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
+	service_set_slowstart(s, cs);
 	s->check = cs->check;
 	/* New backends or higher limits may have room for the waiters. */
 	s->queue_kick = true;
@@ -171,6 +181,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	s->backlog = cs->backlog;
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
+	s->slowstart_ms = cs->slowstart_ms;
 	s->check = cs->check;
 	s->opts = cs->opts;
 	service_set_sched(s, ops);
@@ -211,22 +222,47 @@ static bool backend_available(const struct backend *b)
 	return b->state == SPLICELB_BACKEND_UP && !b->health.h.down;
 }
 
+/* Available again, after down, drain or a failed check: slow start. */
+static void backend_set_available(struct backend *b)
+{
+	struct service *s = b->svc;
+	bool was = b->dest.available;
+
+	b->dest.available = backend_available(b);
+	if (b->dest.available && !was)
+		slb_ramp_begin(&s->ramp, s->ops, &b->dest, s->slowstart_ms,
+			       lb_now);
+}
+
 static void backend_set(struct backend *b, const struct slb_cfg_backend *cb)
 {
 	b->state = cb->state;
-	b->dest.weight = cb->weight;
-	b->dest.table_weight = cb->weight;
+	b->weight = cb->weight;
+	b->dest.base_weight = slb_weight_base(cb->weight, 100);
+	/* In a slow start, it goes on from where the ramp is. */
+	b->dest.weight = slb_ramp_weight(&b->dest, b->svc->slowstart_ms,
+					 lb_now);
+	b->dest.table_weight = slb_weight_table(cb->weight, 100);
 	b->dest.maxconn = cb->maxconn;
-	b->dest.available = backend_available(b);
+	backend_set_available(b);
 }
 
 void backend_refresh(struct backend *b)
 {
 	struct service *s = b->svc;
 
-	b->dest.available = backend_available(b);
+	backend_set_available(b);
 	s->ops->upd_dest(s->sched_state, s->dests, s->ndests, &b->dest);
 	s->queue_kick = true;
+}
+
+u32 backend_eweight(const struct backend *b)
+{
+	const struct service *s = b->svc;
+
+	if (s->ops->build)
+		return b->dest.table_weight * SLB_WEIGHT_SCALE;
+	return slb_ramp_weight(&b->dest, s->slowstart_ms, lb_now);
 }
 
 static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
@@ -236,6 +272,8 @@ static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
 	b->addr = cb->addr;
 	b->svc = s;
 	slb_addr_sched_id(&b->addr, b->dest.id);
+	/* A new backend takes its share at once: it was never eligible. */
+	b->dest.available = backend_available(b);
 	backend_set(b, cb);
 	if (s->ndests == s->cap) {
 		s->cap = s->cap ? 2 * s->cap : 8;
@@ -260,6 +298,7 @@ static void backend_remove(struct service *s, unsigned int i)
 	memmove(&s->dests[i], &s->dests[i + 1],
 		(s->ndests - i - 1) * sizeof(*s->dests));
 	s->ndests--;
+	slb_ramp_forget(&s->ramp, &b->dest);
 	s->ops->del_dest(s->sched_state, s->dests, s->ndests, &b->dest);
 	if (!b->dest.active) {
 		free(b);
@@ -298,7 +337,7 @@ static int dest_find(const struct service *s,
 static void sync_backend(struct service *s, struct backend *b,
 			 const struct slb_cfg_backend *cb, bool restart)
 {
-	if (b->dest.weight != cb->weight || b->state != cb->state ||
+	if (b->weight != cb->weight || b->state != cb->state ||
 	    b->dest.maxconn != cb->maxconn) {
 		backend_set(b, cb);
 		s->ops->upd_dest(s->sched_state, s->dests, s->ndests,
@@ -453,6 +492,21 @@ static void apply(const struct slb_cfg *cfg, const int *lfd,
 	lb_services = head;
 }
 
+/*
+ * The agents are polled by the module alone: said once per load, so that
+ * whoever runs the fallback knows their words are not heeded here.
+ */
+static void warn_agents(const struct slb_cfg *cfg, const char *origin)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nbe; i++)
+		if (cfg->be[i].agent_port)
+			lb_log(0, "%s: agent-port %u: lbselect polls no agents; the backend keeps its configured weight and state",
+			       where(origin, cfg->be[i].line),
+			       cfg->be[i].agent_port);
+}
+
 int services_apply(const struct slb_cfg *cfg, const char *origin)
 {
 	const struct slb_sched_ops **ops;
@@ -462,6 +516,7 @@ int services_apply(const struct slb_cfg *cfg, const char *origin)
 	lfd = xcalloc(cfg->nsvc + 1, sizeof(*lfd));
 	if (!check_schedulers(cfg, origin, ops) &&
 	    !open_new_listeners(cfg, origin, lfd)) {
+		warn_agents(cfg, origin);
 		apply(cfg, lfd, ops);
 		ret = 0;
 	}
@@ -519,6 +574,8 @@ struct backend *service_pick(struct service *s, struct slb_sched_ctx *ctx)
 
 	ctx->opts = &s->opts;
 	ctx->table = s->table;
+	slb_ramp_advance(&s->ramp, s->ops, s->sched_state, s->dests,
+			 s->ndests, s->slowstart_ms, lb_now);
 	d = s->ops->schedule(s->sched_state, s->dests, s->ndests, ctx);
 	if (!d)
 		return NULL;

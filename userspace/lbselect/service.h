@@ -18,6 +18,7 @@
 #include "config.h"
 #include "lbselect.h"
 #include "sched.h"
+#include "weight.h"
 
 struct conn;
 
@@ -39,6 +40,7 @@ struct backend {
 	struct sockaddr_storage addr;
 	struct service *svc;
 	unsigned int state;		/* SPLICELB_BACKEND_* */
+	unsigned int weight;		/* as configured */
 	struct lb_health health;	/* what its checks found */
 	bool removed;			/* by a reload; on svc->gone */
 	struct backend *next;		/* in svc->gone */
@@ -55,6 +57,8 @@ struct service {
 	unsigned int active;		/* connections holding it */
 	unsigned int maxqueue;		/* clients that may wait; 0 = none */
 	unsigned int queue_timeout_ms;	/* how long each may wait */
+	unsigned int slowstart_ms;	/* a backend's ramp back; 0: none */
+	struct slb_ramp ramp;		/* its backends' slow starts */
 	struct slb_check_params check;	/* what its backends' checks do */
 	/* Clients waiting for a backend below its maxconn, oldest first. */
 	struct conn *queue_head, *queue_tail;
@@ -112,6 +116,8 @@ void backend_put(struct backend *b);
  * and the waiters may find a backend, or that none is left for them.
  */
 void backend_refresh(struct backend *b);
+/* The weight its scheduler counts now, in 1/SLB_WEIGHT_SCALE units. */
+u32 backend_eweight(const struct backend *b);
 
 /* After a failed pick: would a backend take the client but for maxconn? */
 static inline bool service_full(const struct service *s,

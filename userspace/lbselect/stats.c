@@ -56,13 +56,14 @@ static void print_health(const struct lb_health *h)
 
 static void print_backend(const struct backend *b)
 {
-	char a[SLB_ADDR_STRLEN];
+	char a[SLB_ADDR_STRLEN], ew[16];
 
 	fprintf(stderr, "lbselect:  backend %s state=%s",
 		slb_addr_format(&b->addr, a, sizeof(a)),
 		slb_cfg_state_name(b->state));
 	print_health(&b->health);
-	fprintf(stderr, " weight=%u", b->dest.weight);
+	fprintf(stderr, " weight=%u eweight=%s", b->weight,
+		slb_cfg_eweight_str(backend_eweight(b), ew, sizeof(ew)));
 	print_counters(&b->cnt, b->dest.active, b->removed ? " removed" : "");
 }
 

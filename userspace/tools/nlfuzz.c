@@ -510,6 +510,32 @@ static void cases_check(void)
 	m_end();
 	check("report-only SPLICELB_BE_A_HEALTH in a request", EXPECT_MSG,
 	      EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_EWEIGHT, SPLICELB_WEIGHT_SCALE);
+	m_end();
+	check("report-only SPLICELB_BE_A_EWEIGHT in a request", EXPECT_MSG,
+	      EINVAL);
+	/* What the agent said is the kernel's to report, never to be told. */
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_AGENT_RESULT, SPLICELB_CHECK_RESULT_PASSED);
+	m_end();
+	check("report-only SPLICELB_BE_A_AGENT_RESULT in a request",
+	      EXPECT_MSG, EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_AGENT_PCT, SPLICELB_AGENT_PCT_MAX);
+	m_end();
+	check("report-only SPLICELB_BE_A_AGENT_PCT in a request", EXPECT_MSG,
+	      EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_AGENT_ADMIN, SPLICELB_AGENT_READY);
+	m_end();
+	check("report-only SPLICELB_BE_A_AGENT_ADMIN in a request",
+	      EXPECT_MSG, EINVAL);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_AGENT_HEALTH, SPLICELB_HEALTH_UP);
+	m_end();
+	check("report-only SPLICELB_BE_A_AGENT_HEALTH in a request",
+	      EXPECT_MSG, EINVAL);
 	m_init(SPLICELB_CMD_BACKEND_HEALTH, 0);
 	m_svc();
 	m_be();
@@ -543,6 +569,27 @@ static void cases_check(void)
 	m_u32(SPLICELB_BE_A_CHECK_PORT, 80);
 	m_end();
 	check("check-port as a u32", EXPECT_MSG, EINVAL);
+	/* An agent polled as often as a check may run; port 0 is none. */
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u16(SPLICELB_BE_A_AGENT_PORT, 0);
+	m_end();
+	check("backend agent-port 0, no agent", EXPECT_OK, 0);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_AGENT_INTER_MS, 0);
+	m_end();
+	check("agent-inter-ms 0", EXPECT_MSG, ERANGE);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_AGENT_INTER_MS, SPLICELB_CHECK_INTER_MIN_MS - 1);
+	m_end();
+	check("agent-inter-ms 9", EXPECT_MSG, ERANGE);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_AGENT_INTER_MS, SPLICELB_CHECK_INTER_MAX_MS + 1);
+	m_end();
+	check("agent-inter-ms past an hour", EXPECT_MSG, ERANGE);
+	m_be_open(SPLICELB_CMD_BACKEND_DEL);
+	m_u16(SPLICELB_BE_A_AGENT_PORT, 9999);
+	m_end();
+	check("agent-port on a backend del", EXPECT_MSG, EINVAL);
 }
 
 static void cases(void)
@@ -969,6 +1016,25 @@ static void cases(void)
 	m_u32(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS, 1);
 	m_end();
 	check("... and the smallest", EXPECT_OK, 0);
+	/* A slow start may be 0, none: only its top is a bound. */
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_SLOWSTART_MS, SPLICELB_SLOWSTART_MAX_MS + 1);
+	m_end();
+	check("slowstart-ms past an hour", EXPECT_MSG, ERANGE);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_SLOWSTART_MS, SPLICELB_SLOWSTART_MAX_MS);
+	m_end();
+	check("the largest slowstart-ms", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_SERVICE_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_u32(SPLICELB_SVC_A_SLOWSTART_MS, 0);
+	m_end();
+	check("... and 0, none", EXPECT_OK, 0);
 	m_init(SPLICELB_CMD_BACKEND_SET, 0);
 	m_svc();
 	m_nest(SPLICELB_A_BACKEND);
@@ -1350,6 +1416,9 @@ static const struct attr attrs[L_MAX][NATTR] = {
 			    SPLICELB_CHECK_INTER_MAX_MS),
 		[SPLICELB_SVC_A_CHECK_OBSERVE] =
 			INT("CHECK_OBSERVE", K_U32, 0, SPLICELB_CHECK_COUNT_MAX),
+		[SPLICELB_SVC_A_SLOWSTART_MS] =
+			INT("SLOWSTART_MS", K_U32, 0,
+			    SPLICELB_SLOWSTART_MAX_MS),
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1365,6 +1434,16 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_BE_A_CHECK_RESULT] = REPORT("CHECK_RESULT", K_U8),
 		[SPLICELB_BE_A_CHECK_COUNT] = REPORT("CHECK_COUNT", K_U32),
 		[SPLICELB_BE_A_HEALTH_AGE_MS] = REPORT("HEALTH_AGE_MS", K_U64),
+		[SPLICELB_BE_A_EWEIGHT] = REPORT("EWEIGHT", K_U32),
+		[SPLICELB_BE_A_AGENT_PORT] = INT("AGENT_PORT", K_U16, 0, 65535),
+		[SPLICELB_BE_A_AGENT_INTER_MS] =
+			INT("AGENT_INTER_MS", K_U32,
+			    SPLICELB_CHECK_INTER_MIN_MS,
+			    SPLICELB_CHECK_INTER_MAX_MS),
+		[SPLICELB_BE_A_AGENT_RESULT] = REPORT("AGENT_RESULT", K_U8),
+		[SPLICELB_BE_A_AGENT_PCT] = REPORT("AGENT_PCT", K_U32),
+		[SPLICELB_BE_A_AGENT_ADMIN] = REPORT("AGENT_ADMIN", K_U8),
+		[SPLICELB_BE_A_AGENT_HEALTH] = REPORT("AGENT_HEALTH", K_U8),
 	},
 	[L_CONN] = {
 		[SPLICELB_CONN_A_ID] = REPORT("ID", K_U32),

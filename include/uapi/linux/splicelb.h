@@ -11,6 +11,7 @@
 
 #define SPLICELB_SCHED_NAME_MAX		16
 #define SPLICELB_WEIGHT_MAX		65535
+#define SPLICELB_WEIGHT_SCALE		16
 #define SPLICELB_BACKLOG_MAX		65535
 #define SPLICELB_DEFAULT_BACKLOG	511
 
@@ -46,6 +47,7 @@ enum splicelb_hash_key {
 #define SPLICELB_MH_TABLE_MAX		4194301
 #define SPLICELB_QUEUE_TIMEOUT_DEF_MS	5000
 #define SPLICELB_QUEUE_TIMEOUT_MAX_MS	3600000
+#define SPLICELB_SLOWSTART_MAX_MS	3600000
 #define SPLICELB_CHECK_DATA_MAX		512
 #define SPLICELB_CHECK_INTER_DEF_MS	2000
 #define SPLICELB_CHECK_INTER_MIN_MS	10
@@ -102,6 +104,25 @@ enum splicelb_check_result {
 	SPLICELB_CHECK_RESULT_UNEXPECTED,
 	SPLICELB_CHECK_RESULT_UNREACHABLE,
 	SPLICELB_CHECK_RESULT_ERROR,
+};
+
+#define SPLICELB_AGENT_PCT_MAX		100
+#define SPLICELB_AGENT_INTER_DEF_MS	2000
+
+/**
+ * enum splicelb_agent_admin - What a backend's agent last said of its admin
+ *   state, apart from the operator's: the backend takes new connections only
+ *   when its agent says ready (and not down).
+ * @SPLICELB_AGENT_READY: Takes new connections: the agent said ready, which
+ *   ends a drain or maint it said before, or has said neither yet.
+ * @SPLICELB_AGENT_DRAIN: Keeps its connections, takes no new ones.
+ * @SPLICELB_AGENT_MAINT: Takes no new connections; its connections continue,
+ *   as under drain.
+ */
+enum splicelb_agent_admin {
+	SPLICELB_AGENT_READY,
+	SPLICELB_AGENT_DRAIN,
+	SPLICELB_AGENT_MAINT,
 };
 
 /**
@@ -170,6 +191,7 @@ enum splicelb_svc_attr {
 	SPLICELB_SVC_A_CHECK_FASTINTER_MS,
 	SPLICELB_SVC_A_CHECK_DOWNINTER_MS,
 	SPLICELB_SVC_A_CHECK_OBSERVE,
+	SPLICELB_SVC_A_SLOWSTART_MS,
 
 	__SPLICELB_SVC_A_MAX
 };
@@ -187,6 +209,13 @@ enum splicelb_be_attr {
 	SPLICELB_BE_A_CHECK_RESULT,
 	SPLICELB_BE_A_CHECK_COUNT,
 	SPLICELB_BE_A_HEALTH_AGE_MS,
+	SPLICELB_BE_A_EWEIGHT,
+	SPLICELB_BE_A_AGENT_PORT,
+	SPLICELB_BE_A_AGENT_INTER_MS,
+	SPLICELB_BE_A_AGENT_RESULT,
+	SPLICELB_BE_A_AGENT_PCT,
+	SPLICELB_BE_A_AGENT_ADMIN,
+	SPLICELB_BE_A_AGENT_HEALTH,
 
 	__SPLICELB_BE_A_MAX
 };
