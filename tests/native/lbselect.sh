@@ -1001,6 +1001,24 @@ t_check_observe() {
 	[ "$(field "$st" "service " health_changes)" = 2 ]
 }
 
+# An agent-port is read but not polled: said in the log, with the file's
+# line, and the backend serves at its configured weight.
+t_agent_unpolled() {
+	local st
+	LISTEN=$IP:47000
+	server s1 47001
+	printf '%s\n' "service add $IP:47000 scheduler wrr" \
+		"backend add $IP:47001 service $IP:47000 weight 3 agent-port 47009" \
+		>"$T/lb.conf"
+	lb_start -c "$T/lb.conf"
+	log_wait "$T/lb.log" "lb.conf:2: agent-port 47009: lbselect polls no agents; the backend keeps its configured weight and state" 1
+	"$PEER" -c "$IP:47000" -N 4 -P 1 -t 10000
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "backend $IP:47001" total)" = 4 ]
+	grep -q "backend $IP:47001 .* weight=3 eweight=3 " <<<"$st"
+}
+
 # ---- runner ----------------------------------------------------------------
 
 TESTS="integrity:integrity both ways, 2 x 32 MiB each way at once
@@ -1028,7 +1046,8 @@ check_expect:send/expect: right reply up; timeout, wrong, closed down
 check_reload:checks follow reloads, descriptors come back
 check_many:500 checked backends: spread, all down, CPU measured
 check_fd_setsize:clients beyond FD_SETSIZE do not starve the checks
-check_observe:observe: clients' failed connects bring a backend down now"
+check_observe:observe: clients' failed connects bring a backend down now
+agent_unpolled:agent-port read, not polled, and said so in the log"
 
 run() {
 	local name=$1 desc=$2 ip=$3 rc
