@@ -379,7 +379,7 @@ check "a service whose backend had an agent is deleted" \
 # The tunables: range checked, per namespace.
 sysctl_dir=/proc/sys/net/splicelb
 check "sysctl: every tunable is there" \
-	bash -c "for f in connect_timeout_ms connect_retries idle_timeout_s client_fin_timeout_s server_fin_timeout_s max_conns max_services max_backends default_backlog relay_quantum default_scheduler; do test -w $sysctl_dir/\$f || exit 1; done"
+	bash -c "for f in connect_timeout_ms connect_retries idle_timeout_s client_fin_timeout_s server_fin_timeout_s max_conns max_services max_backends default_backlog relay_quantum check_max_inflight default_scheduler; do test -w $sysctl_dir/\$f || exit 1; done"
 check "sysctl: out of range fails and keeps the old value" \
 	bash -c "! echo 5 >$sysctl_dir/connect_timeout_ms 2>/dev/null &&
 	       [ \$(cat $sysctl_dir/connect_timeout_ms) = 3000 ] &&
