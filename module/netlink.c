@@ -181,9 +181,10 @@ static struct genl_family slb_nl_family;
 /*
  * The core takes the last of repeated attributes; a request that repeats
  * one is more likely a bug in its sender than meant, so refuse it.  Only
- * SPLICELB_A_BACKENDS is meant to repeat, and no nest has it.
+ * SPLICELB_A_BACKENDS, at the top level, is meant to repeat (@may_repeat);
+ * a nest passes 0, no type, since its own type 7 is another attribute.
  */
-static int slb_nl_check_dups(struct nlattr *head, int len,
+static int slb_nl_check_dups(struct nlattr *head, int len, int may_repeat,
 			     struct netlink_ext_ack *extack)
 {
 	unsigned long seen = 0;
@@ -193,7 +194,7 @@ static int slb_nl_check_dups(struct nlattr *head, int len,
 	nla_for_each_attr(nla, head, len, rem) {
 		type = nla_type(nla);
 		/* Validation already refused types past the policy. */
-		if (type >= BITS_PER_LONG || type == SPLICELB_A_BACKENDS)
+		if (type >= BITS_PER_LONG || type == may_repeat)
 			continue;
 		if (seen & BIT(type)) {
 			NL_SET_ERR_MSG_ATTR(extack, nla,
@@ -230,7 +231,8 @@ static int slb_nl_check_request(const struct nlmsghdr *nlh,
 	struct genlmsghdr *ghdr = nlmsg_data(nlh);
 	int err;
 
-	err = slb_nl_check_dups(genlmsg_data(ghdr), genlmsg_len(ghdr), extack);
+	err = slb_nl_check_dups(genlmsg_data(ghdr), genlmsg_len(ghdr),
+				SPLICELB_A_BACKENDS, extack);
 	if (err)
 		return err;
 	return slb_nl_check_allowed(attrs, SPLICELB_A_MAX, allowed, extack);
@@ -247,7 +249,7 @@ static int slb_nl_parse_nest(struct nlattr **tb, int max,
 	err = nla_parse_nested(tb, max, nest, policy, extack);
 	if (err)
 		return err;
-	return slb_nl_check_dups(nla_data(nest), nla_len(nest), extack);
+	return slb_nl_check_dups(nla_data(nest), nla_len(nest), 0, extack);
 }
 
 /* An endpoint nest into @a; every field is required. */

@@ -856,6 +856,21 @@ static void cases(void)
 	m_end();
 	m_end();
 	check("port twice", EXPECT_MSG, EINVAL);
+	/*
+	 * A backend's type 7 is check-port, the top level's the repeatable
+	 * backends: the nest's repeats are refused all the same, even of a
+	 * service that does not exist.
+	 */
+	m_init(SPLICELB_CMD_BACKEND_SET, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, 1);
+	m_end();
+	m_nest(SPLICELB_A_BACKEND);
+	m_ep4(SPLICELB_BE_A_EP, BE_IP, BE_PORT);
+	m_u16(SPLICELB_BE_A_CHECK_PORT, 50170);
+	m_u16(SPLICELB_BE_A_CHECK_PORT, 0);
+	m_end();
+	check("backend check-port twice", EXPECT_MSG, EINVAL);
 
 	/* Strings. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
