@@ -2123,6 +2123,17 @@ struct gen_args {
 	struct gen_tally *tallies;	/* one per process */
 };
 
+/* The message sent, for a report: what failed can be decoded by hand. */
+static void print_bytes(void)
+{
+	size_t k;
+
+	printf("#   bytes:");
+	for (k = 0; k < m.len; k++)
+		printf("%s%02x", k % 4 ? "" : " ", m.buf[k]);
+	printf("\n");
+}
+
 static void gen_judge(const struct gen *g, bool mutated,
 		      const struct reply *r, unsigned int proc,
 		      unsigned long i)
@@ -2170,6 +2181,7 @@ static void gen_judge(const struct gen *g, bool mutated,
 	       mutated ? "mutated" : g->fail ? "deviant, must fail" : "valid",
 	       answer_name(r), r->msg[0] ? " (\"" : "", r->msg,
 	       r->msg[0] ? "\")" : "");
+	print_bytes();
 }
 
 static void gen_proc(unsigned int proc, void *arg)
