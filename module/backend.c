@@ -330,7 +330,6 @@ int slb_backend_agent_said(struct slb_backend *be,
 {
 	struct slb_service *svc = be->svc;
 	struct slb_net *sn = svc->sn;
-	bool down_changed;
 	int ret = 0;
 
 	mutex_lock(&sn->lock);
@@ -340,17 +339,11 @@ int slb_backend_agent_said(struct slb_backend *be,
 	if (ret)
 		goto out;
 	spin_lock(&svc->sched_lock);
-	down_changed = be->agent.said.down != st->down;
 	be->agent.said = *st;
 	slb_backend_refresh(be);
 	/* Available again, it takes waiters; not, it may leave them none. */
 	slb_service_dequeue(svc);
 	spin_unlock(&svc->sched_lock);
-	if (down_changed) {
-		slb_stats_inc(&be->stats, SLB_CTR_HEALTH_CHANGES);
-		slb_stats_inc(&svc->stats, SLB_CTR_HEALTH_CHANGES);
-		slb_stats_inc(&sn->stats, SLB_CTR_HEALTH_CHANGES);
-	}
 	net_info_ratelimited("splicelb: backend %pISpc of service %pISpc: agent says %s %u%% %s\n",
 			     &be->addr.sa, &svc->addr.sa,
 			     slb_agent_admin_name(st->admin), st->pct,

@@ -196,6 +196,23 @@ static void slb_health_set_down(struct slb_check *chk, bool down)
 }
 
 /*
+ * What the agent says now, applied; a change of its health counted as the
+ * checks' are.  0, or -ENOMEM as slb_backend_agent_said.
+ */
+static int slb_health_agent_set(struct slb_check *chk,
+				const struct slb_agent_state *st)
+{
+	struct slb_backend *be = slb_health_backend(chk);
+	bool down_changed = st->down != chk->said.down;
+	int ret;
+
+	ret = slb_backend_agent_said(be, st);
+	if (!ret && down_changed && !READ_ONCE(be->removed))
+		slb_health_count(be, SLB_CTR_HEALTH_CHANGES);
+	return ret;
+}
+
+/*
  * An agent's poll ended with @result: a line came, whose words, if it has
  * any this knows, are what the backend has from it now.
  */
@@ -212,7 +229,7 @@ static void slb_health_agent_conclude(struct slb_check *chk, u8 result)
 	WRITE_ONCE(chk->result, result);
 	/* With no memory for a table, the next poll tries again. */
 	if (result == SPLICELB_CHECK_RESULT_PASSED && slb_agent_apply(&st, &r))
-		slb_backend_agent_said(slb_health_backend(chk), &st);
+		slb_health_agent_set(chk, &st);
 	slb_health_arm_next(chk, slb_check_next_ms(&probe->params,
 						   &chk->health,
 						   get_random_u32()));
@@ -525,7 +542,7 @@ static int slb_health_agent_forget(struct slb_check *chk)
 	slb_agent_state_init(&st);
 	if (slb_agent_state_same(&st, &chk->said) || READ_ONCE(be->removed))
 		return 0;
-	return slb_backend_agent_said(be, &st);
+	return slb_health_agent_set(chk, &st);
 }
 
 /* News of the clients from before a restart is of another check. */
