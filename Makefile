@@ -19,6 +19,7 @@ KDIR ?= $(firstword $(wildcard /lib/modules/$(shell uname -r)/build) \
 	  $(SPLICELB_CACHE)/kernels/*/usr/src/linux-headers-*-amd64))))
 KERNELS ?= 6.1 6.12 6.12-debug
 TESTS ?=
+FUZZ_RUNS ?= 10000000
 
 ifeq ($(V),1)
 Q :=
@@ -49,15 +50,16 @@ MANPAGES := $(wildcard Documentation/*.8)
 objs = $(patsubst %.c,$(O)/obj/%.o,$(1))
 
 .PHONY: all module userspace unit check demo vm-shell install clean help \
-	deps style sparse bench bench-quick bench-sched check-debug
+	deps style sparse bench bench-quick bench-sched check-debug fuzz-proxy
 
 all: module userspace
 
 help:
 	@echo 'targets: all module userspace unit check check-debug demo vm-shell'
-	@echo '         install clean'
+	@echo '         install clean fuzz-proxy'
 	@echo '         deps style sparse bench bench-quick bench-sched'
 	@echo 'variables: KDIR= KERNELS="$(KERNELS)" TESTS= PREFIX= DESTDIR= V=1'
+	@echo '           FUZZ_RUNS=$(FUZZ_RUNS)'
 
 deps:
 	$(Q)scripts/deps.sh
@@ -107,6 +109,22 @@ $(O)/unit/%: $(O)/obj/tests/unit/%.o $(call objs,$(COMMON_SRCS) $(LIB_SRCS))
 
 unit: $(addprefix $(O)/unit/,$(UNIT_TESTS))
 	$(Q)scripts/run-unit.sh $^
+
+# The PROXY header reader under libFuzzer.  It runs on a copy of the seeds
+# in build/, where what it finds accumulates from one run to the next.
+$(O)/fuzz/fuzz_proxy: tests/fuzz/fuzz_proxy.c tests/fuzz/fuzz.h lib/proxy.c \
+		      lib/proxy.h lib/hex.h lib/slb_types.h
+	$(quiet) FUZZ $@
+	@mkdir -p $(dir $@)
+	$(Q)clang -g -O1 -fsanitize=fuzzer,address,undefined \
+		-fno-sanitize-recover=all -DPROXY_FUZZ_LIBFUZZER -Iinclude \
+		-Ilib -o $@ tests/fuzz/fuzz_proxy.c lib/proxy.c
+
+fuzz-proxy: $(O)/fuzz/fuzz_proxy
+	@mkdir -p $(O)/fuzz/corpus_proxy
+	$(Q)cp tests/fuzz/corpus_proxy/* $(O)/fuzz/corpus_proxy/
+	$(Q)$(O)/fuzz/fuzz_proxy -runs=$(FUZZ_RUNS) -print_final_stats=1 \
+		$(O)/fuzz/corpus_proxy
 
 check:
 	$(Q)KERNELS="$(KERNELS)" TESTS="$(TESTS)" scripts/check.sh

@@ -11,6 +11,7 @@
 #endif
 
 #include "check.h"
+#include "hex.h"
 
 void slb_check_params_init(struct slb_check_params *p)
 {
@@ -204,17 +205,6 @@ bool slb_check_match(const u8 *reply, size_t len, const u8 *expect,
 	return false;
 }
 
-static int slb_check_hex(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* The byte of the escape at @s (past its backslash), its length in *@n. */
 static int slb_check_unescape_one(const char *s, int *n)
 {
@@ -227,8 +217,8 @@ static int slb_check_unescape_one(const char *s, int *n)
 			return (u8)to[i];
 	if (*s != 'x')
 		return -1;
-	hi = slb_check_hex(s[1]);
-	lo = hi < 0 ? -1 : slb_check_hex(s[2]);
+	hi = slb_hex_digit(s[1]);
+	lo = hi < 0 ? -1 : slb_hex_digit(s[2]);
 	if (lo < 0)
 		return -1;
 	*n = 3;

@@ -114,6 +114,26 @@ run_unit() {
 	tally build/unit.ktap ${#tests[@]}
 }
 
+# A short run of the PROXY parser's libFuzzer harness: that it builds and
+# finds nothing in half a million inputs, some 30 s (make fuzz-proxy runs
+# ten million).
+run_fuzz() {
+	wanted fuzz_proxy || return 0
+	stage "fuzz (libFuzzer, lib/proxy.c)"
+	{
+		echo "TAP version 13"
+		echo "1..1"
+		if make -s fuzz-proxy FUZZ_RUNS=500000 >build/fuzz.log 2>&1; then
+			echo "ok 1 - fuzz/fuzz_proxy: $(grep -E '^(#[0-9]+|Done)' \
+				build/fuzz.log | tail -n 1)"
+		else
+			sed 's/^/# /' build/fuzz.log | tail -n 40
+			echo "not ok 1 - fuzz/fuzz_proxy"
+		fi
+	} | tee build/fuzz.ktap | tee -a "$log"
+	tally build/fuzz.ktap 1
+}
+
 run_native() {
 	local tests=() t n=0
 	for t in tests/native/*.sh; do
@@ -255,6 +275,7 @@ if ! build 2>&1 | tee -a "$log"; then
 fi
 [ -n "${SKIP_STYLE:-}" ] || [ -n "$TESTS" ] || run_style
 [ -n "${SKIP_UNIT:-}" ] || run_unit
+[ -n "${SKIP_UNIT:-}" ] || run_fuzz
 [ -n "${SKIP_NATIVE:-}" ] || run_native
 [ -n "${SKIP_VM:-}" ] || run_vm
 [ -n "${SKIP_BENCH:-}" ] || [ -n "$TESTS" ] || run_bench

@@ -27,7 +27,7 @@ REFRESH=0
 HOST_PACKAGES="gcc make libc6-dev qemu-system-x86 busybox-static cpio kmod
 	libmnl-dev libcmocka-dev pkg-config dwarves sparse iproute2 bc xz-utils
 	zstd libelf-dev procps perl flex bison python3-yaml python3-jsonschema
-	redis-server nginx socat"
+	redis-server nginx socat clang libclang-rt-14-dev"
 # Only for "make bench" (deps.sh --bench): the systems it measures splicelb
 # against, the load generators, the charts, the profiler.
 BENCH_PACKAGES="haproxy libnginx-mod-stream ipvsadm iperf3 gnuplot-nox

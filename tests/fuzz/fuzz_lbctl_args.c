@@ -30,20 +30,11 @@
 #include <linux/netlink.h>
 
 #include "config.h"
+#include "fuzz.h"
 #include "lbctl_parse.h"
 #include "uapi/linux/splicelb.h"
 
 #define FUZZ_MAX_WORDS 256
-
-/* Abort where a sanitizer or libFuzzer will see it. */
-#define FUZZ_ASSERT(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz: %s:%d: %s\n", __FILE__,	\
-				__LINE__, #cond);			\
-			abort();					\
-		}							\
-	} while (0)
 
 /* Every attribute inside [p, p + len) lies within it, nests included. */
 static void fuzz_check_attrs(const unsigned char *p, size_t len, int depth)
@@ -233,6 +224,11 @@ static const char *const fuzz_seeds[] = {
 	"backend add 10.0.1.1:80 service 10.0.0.1:80 agent-port 9999 "
 	"agent-inter 500ms",
 	"backend change 10.0.1.1:80 service 10.0.0.1:80 agent-port 0",
+	"service add 10.0.0.1:80 proxy-protocol v2 accept-proxy on",
+	"service change 10.0.0.1:80 proxy-protocol none accept-proxy off",
+	"backend change 10.0.1.1:80 service 10.0.0.1:80 proxy-protocol "
+	"inherit",
+	"b a 10.0.1.1:80 se 10.0.0.1:80 p v1",
 	"service del 10.0.0.1:80 cut",
 	"service show 10.0.0.1:80",
 	"s a 10.0.0.1:80 sch wrr",
@@ -265,6 +261,8 @@ static const char *const fuzz_tokens[] = {
 	"check", "check-port", "tcp", "none", "send", "expect", "inter",
 	"timeout", "rise", "fall", "fastinter", "downinter", "c", "t", "e",
 	"agent-port", "agent-inter", "agent", "a", "agent-p", "agent-i",
+	"proxy-protocol", "accept-proxy", "p", "ac", "v1", "v2", "v3", "v",
+	"inherit", "i", "on", "off", "o",
 	"\"", "\"a b\"", "\\", "\\x", "\\xzz", "\\x00", "\\r\\n", "-ERR",
 	"9ms", "10ms", "101", "100",
 };
@@ -362,34 +360,16 @@ unsigned int fuzz_lbctl_corpus(unsigned int seed, unsigned int n)
 }
 
 #if !defined(LBCTL_FUZZ_LIBFUZZER) && !defined(LBCTL_FUZZ_NO_MAIN)
+static unsigned int fuzz_lbctl_generate(unsigned int n)
+{
+	return fuzz_lbctl_corpus(1, n);
+}
+
 int main(int argc, char **argv)
 {
 	static uint8_t buf[1 << 16];
-	unsigned int n = 5000;
-	size_t len;
-	FILE *f;
-	int i;
 
-	if (argc > 1 && argv[1][0] >= '0' && argv[1][0] <= '9') {
-		n = (unsigned int)strtoul(argv[1], NULL, 10);
-		argc = 1;
-	}
-	if (argc == 1) {
-		printf("fuzz_lbctl_args: %u generated inputs\n",
-		       fuzz_lbctl_corpus(1, n));
-		return 0;
-	}
-	for (i = 1; i < argc; i++) {
-		f = fopen(argv[i], "rb");
-		if (!f) {
-			perror(argv[i]);
-			return 1;
-		}
-		len = fread(buf, 1, sizeof(buf), f);
-		fclose(f);
-		LLVMFuzzerTestOneInput(buf, len);
-	}
-	printf("fuzz_lbctl_args: %d inputs\n", argc - 1);
-	return 0;
+	return fuzz_main("fuzz_lbctl_args", argc, argv, 5000,
+			 fuzz_lbctl_generate, buf, sizeof(buf));
 }
 #endif
