@@ -94,6 +94,14 @@ void slb_backend_refresh(struct slb_backend *be)
 			     &be->dest);
 }
 
+unsigned int slb_backend_proxy(const struct slb_backend *be)
+{
+	u8 proxy = READ_ONCE(be->proxy);
+
+	return proxy == SPLICELB_PROXY_INHERIT ? READ_ONCE(be->svc->proxy) :
+						  proxy;
+}
+
 u32 slb_backend_eweight(struct slb_backend *be)
 {
 	struct slb_service *svc = be->svc;
@@ -212,6 +220,8 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	be->agent_port = cfg->set & SLB_BE_SET_AGENT_PORT ? cfg->agent_port : 0;
 	be->agent_inter_ms = cfg->set & SLB_BE_SET_AGENT_INTER ?
 			     cfg->agent_inter_ms : SPLICELB_AGENT_INTER_DEF_MS;
+	be->proxy = cfg->set & SLB_BE_SET_PROXY ? cfg->proxy :
+		    SPLICELB_PROXY_INHERIT;
 	be->admin_up = be->state == SPLICELB_BACKEND_UP;
 	/* Its checks, if any, have not found it down yet. */
 	be->dest.available = be->admin_up;
@@ -402,6 +412,8 @@ int slb_backend_change(struct slb_net *sn, const union slb_addr *svc_addr,
 	spin_unlock(&svc->sched_lock);
 
 	slb_backend_probes_change(be, cfg);
+	if (cfg->set & SLB_BE_SET_PROXY)
+		WRITE_ONCE(be->proxy, cfg->proxy);
 	slb_netns_changed(sn);
 	slb_netlink_notify_backend(be, SPLICELB_CMD_BACKEND_SET_NTF);
 	if (drained)

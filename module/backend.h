@@ -25,6 +25,7 @@ struct slb_backend {
 	u16 check_port;			/* 0: addr's; under sn->lock */
 	u16 agent_port;			/* 0: no agent; under sn->lock */
 	u32 agent_inter_ms;		/* under sn->lock */
+	u8 proxy;			/* enum splicelb_proxy_protocol */
 	/* Under svc->sched_lock; dest.table_weight under sn->lock. */
 	bool admin_up;			/* state is up */
 	u32 weight;			/* as configured; under sn->lock */
@@ -42,6 +43,7 @@ struct slb_backend_cfg {
 	u16 check_port;
 	u16 agent_port;
 	u32 agent_inter_ms;
+	u8 proxy;
 	u32 set;
 };
 
@@ -51,6 +53,7 @@ struct slb_backend_cfg {
 #define SLB_BE_SET_CHECK_PORT	BIT(3)
 #define SLB_BE_SET_AGENT_PORT	BIT(4)
 #define SLB_BE_SET_AGENT_INTER	BIT(5)
+#define SLB_BE_SET_PROXY	BIT(6)
 
 /* All of these take sn->lock themselves. */
 int slb_backend_add(struct slb_net *sn, const union slb_addr *svc_addr,
@@ -112,6 +115,8 @@ int slb_backend_agent_said(struct slb_backend *be,
 			   const struct slb_agent_state *st);
 /* A measurement of the backend for least time: lib/sched.h's sample. */
 void slb_backend_sample(struct slb_backend *be, u32 connect_us, u32 rtt_us);
+/* The PROXY protocol version its connections begin with: SLB_PROXY_*. */
+unsigned int slb_backend_proxy(const struct slb_backend *be);
 /* The weight its scheduler counts now, in 1/SPLICELB_WEIGHT_SCALE units. */
 u32 slb_backend_eweight(struct slb_backend *be);
 void slb_backend_put(struct slb_backend *be);

@@ -27,6 +27,7 @@
 #include "conn.h"
 #include "health.h"
 #include "netns.h"
+#include "proxyhdr.h"
 #include "relay.h"
 #include "service.h"
 #include "sysctl.h"
@@ -34,6 +35,8 @@
 enum {
 	SLB_CONN_F_DEAD,	/* torn down: the work only drops its ref */
 	SLB_CONN_F_CUT,		/* asked to end now, with a reset */
+	SLB_CONN_F_PROXY_WAIT,	/* accept-proxy: its header is still due */
+	SLB_CONN_F_PEER,	/* peer_addr sent the header client_addr is of */
 };
 
 struct workqueue_struct *slb_wq;
@@ -480,6 +483,77 @@ static void slb_conn_sample_rtt(struct slb_conn *conn)
 	slb_backend_sample(conn->be, 0, slb_conn_srtt_us(conn->server));
 }
 
+static unsigned long slb_conn_proxy_deadline(struct slb_conn *conn)
+{
+	int ms = READ_ONCE(conn->sn->tun.connect_timeout_ms);
+
+	return conn->created + msecs_to_jiffies(ms);
+}
+
+/* The client is the one its header names: for the scheduler too. */
+static void slb_conn_set_client(struct slb_conn *conn,
+				const union slb_addr *client,
+				const union slb_addr *local)
+{
+	mutex_lock(&conn->sock_lock);
+	conn->peer_addr = conn->client_addr;
+	conn->client_addr = *client;
+	conn->local_addr = *local;
+	set_bit(SLB_CONN_F_PEER, &conn->flags);
+	mutex_unlock(&conn->sock_lock);
+	slb_addr_sched_id(&conn->client_addr, conn->pick.client);
+}
+
+/*
+ * accept-proxy: the client's header comes before a backend is picked,
+ * within the connect timeout.  True once it is read; else the client
+ * waits for more of it, or was reset.
+ */
+static bool slb_conn_proxy_read(struct slb_conn *conn)
+{
+	union slb_addr client = conn->client_addr, local = conn->local_addr;
+	bool carried = false;
+	int ret;
+
+	ret = slb_proxyhdr_recv(conn->client, &client, &local, &carried);
+	if (ret > 0) {
+		clear_bit(SLB_CONN_F_PROXY_WAIT, &conn->flags);
+		if (carried)
+			slb_conn_set_client(conn, &client, &local);
+		return true;
+	}
+	if (!ret) {
+		if (time_before(jiffies, slb_conn_proxy_deadline(conn))) {
+			timer_reduce(&conn->timer,
+				     slb_conn_proxy_deadline(conn));
+			return false;
+		}
+		net_info_ratelimited("splicelb: client %pISpc: no PROXY header in time\n",
+				     &conn->client_addr.sa);
+		ret = -EPROTO;
+	}
+	slb_conn_count_event(conn, ret == -EPROTO ? SLB_CTR_PROXY_ERRORS :
+						    SLB_CTR_RESETS);
+	slb_conn_close(conn, true);
+	return false;
+}
+
+/* The PROXY header the backend's connection begins with, if it has one. */
+static int slb_conn_proxy_send(struct slb_conn *conn)
+{
+	unsigned int version = slb_backend_proxy(conn->be);
+	struct sk_buff *skb;
+
+	if (version == SPLICELB_PROXY_NONE)
+		return 0;
+	skb = slb_proxyhdr_skb(version, &conn->client_addr, &conn->local_addr,
+			       conn->id);
+	if (!skb)
+		return -ENOMEM;
+	slb_relay_send_first(conn, skb);
+	return 0;
+}
+
 /* Returns true once the backend is connected and the relay may run. */
 static bool slb_conn_connecting(struct slb_conn *conn)
 {
@@ -492,6 +566,9 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		slb_conn_close(conn, true);
 		return false;
 	}
+	if (test_bit(SLB_CONN_F_PROXY_WAIT, &conn->flags) &&
+	    !slb_conn_proxy_read(conn))
+		return false;
 	if (conn->state == SPLICELB_CONN_QUEUED) {
 		slb_conn_queued(conn);
 		return false;
@@ -508,6 +585,11 @@ static bool slb_conn_connecting(struct slb_conn *conn)
 		conn->last_active = jiffies;
 		slb_conn_sample_connect(conn);
 		slb_health_observe(conn->be, 0);
+		if (slb_conn_proxy_send(conn)) {
+			slb_conn_count_event(conn, SLB_CTR_RESETS);
+			slb_conn_close(conn, true);
+			return false;
+		}
 		return true;
 	}
 	if (state == TCP_SYN_SENT &&
@@ -651,10 +733,14 @@ static struct slb_conn *slb_conn_alloc(struct slb_service *svc,
 	conn = kmem_cache_zalloc(slb_conn_cache, GFP_KERNEL_ACCOUNT);
 	if (!conn)
 		return ERR_PTR(-ENOMEM);
-	/* Fails only for a client that has already reset. */
+	/* Fail only for a client that has already reset. */
 	ret = kernel_getpeername(client, &conn->client_addr.sa);
+	if (ret >= 0)
+		ret = kernel_getsockname(client, &conn->local_addr.sa);
 	if (ret < 0)
 		goto err_free;
+	if (READ_ONCE(svc->accept_proxy))
+		__set_bit(SLB_CONN_F_PROXY_WAIT, &conn->flags);
 	refcount_set(&conn->refcnt, 1);
 	conn->sn = sn;
 	conn->svc = svc;
@@ -757,13 +843,17 @@ void slb_conn_fill_info(struct slb_conn *conn, struct slb_conn_info *info)
 	memset(info, 0, sizeof(*info));
 	info->id = conn->id;
 	info->state = READ_ONCE(conn->state);
-	info->client = conn->client_addr;
 	info->service = conn->svc->addr;
 	info->age_ms = jiffies_to_msecs(jiffies - conn->created);
 	info->bytes_in = READ_ONCE(conn->up.bytes);
 	info->bytes_out = READ_ONCE(conn->down.bytes);
 
 	mutex_lock(&conn->sock_lock);
+	info->client = conn->client_addr;
+	if (test_bit(SLB_CONN_F_PEER, &conn->flags)) {
+		info->has_peer = true;
+		info->peer = conn->peer_addr;
+	}
 	if (conn->be) {
 		info->has_backend = true;
 		info->backend = conn->be->addr;

@@ -55,7 +55,15 @@ struct slb_conn {
 	struct timer_list timer;
 	unsigned long flags;		/* SLB_CONN_F_* bits */
 	struct slb_pick pick;
+	/*
+	 * The client as the service sees it, and the address it reached;
+	 * with accept-proxy, as its PROXY header says, the sender of that
+	 * header in @peer_addr.  Written under sock_lock once a header is
+	 * read.
+	 */
 	union slb_addr client_addr;
+	union slb_addr local_addr;
+	union slb_addr peer_addr;
 	u8 state;			/* enum splicelb_conn_state */
 	unsigned long created;		/* jiffies */
 	unsigned long queued_at;	/* jiffies, when it began to wait */
@@ -74,7 +82,9 @@ struct slb_conn_info {
 	u32 id;
 	u8 state;
 	bool has_backend;
+	bool has_peer;			/* client is what a PROXY header said */
 	union slb_addr client;
+	union slb_addr peer;		/* who sent that header */
 	union slb_addr service;
 	union slb_addr backend;
 	u64 age_ms;

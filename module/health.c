@@ -42,6 +42,7 @@
 #include "health.h"
 #include "netlink.h"
 #include "netns.h"
+#include "proxy.h"
 #include "service.h"
 #include "sysctl.h"
 
@@ -57,7 +58,10 @@ struct slb_check_probe {
 	struct socket *sock;		/* the probe in flight, if any */
 	struct slb_sk_callbacks cbs;
 	unsigned long deadline;		/* jiffies */
-	u16 sent;
+	/* A PROXY LOCAL header, sent before the check's own bytes. */
+	u8 hdr[SLB_PROXY_WRITE_MAX];
+	u16 hdr_len;
+	u16 sent;			/* of the header, then of params.send */
 	u16 reply_len;
 	u8 reply[SLB_HEALTH_REPLY_MAX];
 };
@@ -303,6 +307,10 @@ static int slb_health_probe_open(struct slb_check *chk)
 	slb_health_attach(chk, probe->sock, &probe->cbs);
 	probe->sent = 0;
 	probe->reply_len = 0;
+	/* As HAProxy's check-send-proxy: a backend that wants one gets one. */
+	probe->hdr_len = chk->agent ? 0 :
+			 slb_proxy_write(probe->hdr, sizeof(probe->hdr),
+					 slb_backend_proxy(be), NULL, NULL, 0);
 	/* A tick more: a deadline one tick away could come at once. */
 	probe->deadline = jiffies + 1 +
 			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
@@ -348,16 +356,25 @@ static void slb_health_probe_start(struct slb_check *chk)
 		slb_health_arm_deadline(chk);
 }
 
-/* Sends what a send-expect check sends: 0, or why it cannot yet (-EAGAIN). */
+/*
+ * Sends the header, if any, and what a send-expect check sends: 0, or why
+ * it cannot yet (-EAGAIN).
+ */
 static int slb_health_probe_send(struct slb_check_probe *probe)
 {
 	struct msghdr msg = { .msg_flags = MSG_DONTWAIT | MSG_NOSIGNAL };
+	u16 len = probe->hdr_len, total = len + probe->params.send_len;
 	struct kvec vec;
 	int ret;
 
-	while (probe->sent < probe->params.send_len) {
-		vec.iov_base = probe->params.send + probe->sent;
-		vec.iov_len = probe->params.send_len - probe->sent;
+	while (probe->sent < total) {
+		if (probe->sent < len) {
+			vec.iov_base = probe->hdr + probe->sent;
+			vec.iov_len = len - probe->sent;
+		} else {
+			vec.iov_base = probe->params.send + probe->sent - len;
+			vec.iov_len = total - probe->sent;
+		}
 		ret = kernel_sendmsg(probe->sock, &msg, &vec, 1, vec.iov_len);
 		if (ret < 0)
 			return ret;
@@ -455,11 +472,13 @@ static u8 slb_health_probe_step(struct slb_check_probe *probe)
 			result = slb_health_agent_read(probe);
 			break;
 		}
-		if (probe->params.type == SPLICELB_CHECK_TCP)
-			return SPLICELB_CHECK_RESULT_PASSED;
 		err = slb_health_probe_send(probe);
 		if (err && err != -EAGAIN)
 			return slb_check_result_of(-err);
+		if (probe->params.type == SPLICELB_CHECK_TCP) {
+			result = err ? 0 : SPLICELB_CHECK_RESULT_PASSED;
+			break;
+		}
 		result = slb_health_probe_read(probe);
 		break;
 	default:

@@ -136,6 +136,10 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 					SPLICELB_CHECK_COUNT_MAX),
 	[SPLICELB_SVC_A_SLOWSTART_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&slb_nl_slowstart_range),
+	/* inherit is a backend's word only. */
+	[SPLICELB_SVC_A_PROXY_PROTOCOL] = NLA_POLICY_MAX(NLA_U8,
+							 SPLICELB_PROXY_V2),
+	[SPLICELB_SVC_A_ACCEPT_PROXY] = NLA_POLICY_MAX(NLA_U8, 1),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -151,6 +155,8 @@ static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
 	[SPLICELB_BE_A_AGENT_PORT] = { .type = NLA_U16 },
 	[SPLICELB_BE_A_AGENT_INTER_MS] = NLA_POLICY_FULL_RANGE(NLA_U32,
 						&slb_nl_check_inter_range),
+	[SPLICELB_BE_A_PROXY_PROTOCOL] = NLA_POLICY_MAX(NLA_U8,
+						SPLICELB_PROXY_INHERIT),
 };
 
 static const struct nla_policy slb_nl_policy[SPLICELB_A_MAX + 1] = {
@@ -397,7 +403,9 @@ static void slb_nl_get_check(struct nlattr **tb, struct slb_service_cfg *cfg)
 	 BIT(SPLICELB_SVC_A_SEED) | BIT(SPLICELB_SVC_A_TABLE_SIZE) |	\
 	 BIT(SPLICELB_SVC_A_MAXQUEUE) |					\
 	 BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS) |				\
-	 BIT(SPLICELB_SVC_A_SLOWSTART_MS) | SLB_NL_SVC_CHECK)
+	 BIT(SPLICELB_SVC_A_SLOWSTART_MS) |				\
+	 BIT(SPLICELB_SVC_A_PROXY_PROTOCOL) |				\
+	 BIT(SPLICELB_SVC_A_ACCEPT_PROXY) | SLB_NL_SVC_CHECK)
 
 /*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
@@ -464,6 +472,14 @@ static int slb_nl_get_service(struct nlattr **attrs,
 			nla_get_u32(tb[SPLICELB_SVC_A_SLOWSTART_MS]);
 		cfg->set |= SLB_SVC_SET_SLOWSTART;
 	}
+	if (tb[SPLICELB_SVC_A_PROXY_PROTOCOL]) {
+		cfg->proxy = nla_get_u8(tb[SPLICELB_SVC_A_PROXY_PROTOCOL]);
+		cfg->set |= SLB_SVC_SET_PROXY;
+	}
+	if (tb[SPLICELB_SVC_A_ACCEPT_PROXY]) {
+		cfg->accept_proxy = nla_get_u8(tb[SPLICELB_SVC_A_ACCEPT_PROXY]);
+		cfg->set |= SLB_SVC_SET_ACCEPT_PROXY;
+	}
 	slb_nl_get_sched_opts(tb, cfg);
 	slb_nl_get_check(tb, cfg);
 	return 0;
@@ -473,7 +489,8 @@ static int slb_nl_get_service(struct nlattr **attrs,
 #define SLB_NL_BE_SETTINGS						\
 	(BIT(SPLICELB_BE_A_WEIGHT) | BIT(SPLICELB_BE_A_STATE) |		\
 	 BIT(SPLICELB_BE_A_MAXCONN) | BIT(SPLICELB_BE_A_CHECK_PORT) |	\
-	 BIT(SPLICELB_BE_A_AGENT_PORT) | BIT(SPLICELB_BE_A_AGENT_INTER_MS))
+	 BIT(SPLICELB_BE_A_AGENT_PORT) | BIT(SPLICELB_BE_A_AGENT_INTER_MS) | \
+	 BIT(SPLICELB_BE_A_PROXY_PROTOCOL))
 
 /* A backend nest of a request; @settings as for the service. */
 static int slb_nl_get_backend_nest(const struct nlattr *nest,
@@ -524,6 +541,10 @@ static int slb_nl_get_backend_nest(const struct nlattr *nest,
 		cfg->agent_inter_ms =
 			nla_get_u32(tb[SPLICELB_BE_A_AGENT_INTER_MS]);
 		cfg->set |= SLB_BE_SET_AGENT_INTER;
+	}
+	if (tb[SPLICELB_BE_A_PROXY_PROTOCOL]) {
+		cfg->proxy = nla_get_u8(tb[SPLICELB_BE_A_PROXY_PROTOCOL]);
+		cfg->set |= SLB_BE_SET_PROXY;
 	}
 	return 0;
 }
@@ -701,6 +722,10 @@ static int slb_nl_put_service(struct sk_buff *skb,
 			 READ_ONCE(svc->queue_timeout_ms)) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_SLOWSTART_MS,
 			 READ_ONCE(svc->slowstart_ms)) ||
+	     nla_put_u8(skb, SPLICELB_SVC_A_PROXY_PROTOCOL,
+			READ_ONCE(svc->proxy)) ||
+	     nla_put_u8(skb, SPLICELB_SVC_A_ACCEPT_PROXY,
+			READ_ONCE(svc->accept_proxy)) ||
 	     slb_nl_put_check(skb, &svc->check) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
 		goto cancel;
@@ -767,6 +792,8 @@ static int slb_nl_put_backend(struct sk_buff *skb, struct slb_backend *be,
 	    nla_put_u8(skb, SPLICELB_BE_A_STATE, READ_ONCE(be->state)) ||
 	    nla_put_u32(skb, SPLICELB_BE_A_MAXCONN,
 			READ_ONCE(be->dest.maxconn)) ||
+	    nla_put_u8(skb, SPLICELB_BE_A_PROXY_PROTOCOL,
+		       READ_ONCE(be->proxy)) ||
 	    slb_nl_put_health(skb, be) || slb_nl_put_agent(skb, be) ||
 	    (stats && slb_nl_put_stats(skb, SPLICELB_BE_A_STATS, &be->stats))) {
 		nla_nest_cancel(skb, nest);
@@ -835,7 +862,9 @@ static int slb_nl_fill_conn(struct sk_buff *skb,
 	    nla_put_u32(skb, SPLICELB_CONN_A_BACKEND_RTT_US,
 			ci->backend_rtt_us) ||
 	    nla_put_u32(skb, SPLICELB_CONN_A_BACKEND_RETRANS,
-			ci->backend_retrans))
+			ci->backend_retrans) ||
+	    (ci->has_peer &&
+	     slb_netlink_put_addr(skb, SPLICELB_CONN_A_PEER, &ci->peer)))
 		goto cancel;
 	nla_nest_end(skb, nest);
 	genlmsg_end(skb, hdr);

@@ -42,6 +42,18 @@ static const char *slb_proc_backend_state(u8 state)
 	return state < ARRAY_SIZE(names) ? names[state] : "?";
 }
 
+static const char *slb_proc_proxy(u8 proxy)
+{
+	static const char *const names[] = {
+		[SPLICELB_PROXY_NONE] = "none",
+		[SPLICELB_PROXY_V1] = "v1",
+		[SPLICELB_PROXY_V2] = "v2",
+		[SPLICELB_PROXY_INHERIT] = "inherit",
+	};
+
+	return proxy < ARRAY_SIZE(names) ? names[proxy] : "?";
+}
+
 static const char *slb_proc_conn_state(u8 state)
 {
 	static const char *const names[] = {
@@ -197,8 +209,8 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	/* New columns go last: scripts count fields. */
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq,
-			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen SlowStart\n"
-			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck EffWeight AgentPort Agent\n");
+			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen SlowStart Proxy AcceptProxy\n"
+			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck EffWeight AgentPort Agent Proxy\n");
 		return 0;
 	}
 	if (!it->be) {
@@ -206,13 +218,15 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 		slowstart = READ_ONCE(it->svc->slowstart_ms);
 		slb_stats_read(&it->svc->stats, &s);
 		seq_printf(seq,
-			   "TCP  %pISpc %s %u %u %u %u.%03u %llu %u.%03u\n",
+			   "TCP  %pISpc %s %u %u %u %u.%03u %llu %u.%03u %s %s\n",
 			   &it->svc->addr.sa,
 			   it->svc->sched ? it->svc->sched->name : "-",
 			   it->svc->backlog, it->svc->maxconn,
 			   READ_ONCE(it->svc->maxqueue), timeout / 1000,
 			   timeout % 1000, s.ctr[SLB_CTR_QUEUE_LEN],
-			   slowstart / 1000, slowstart % 1000);
+			   slowstart / 1000, slowstart % 1000,
+			   slb_proc_proxy(READ_ONCE(it->svc->proxy)),
+			   READ_ONCE(it->svc->accept_proxy) ? "on" : "off");
 		return 0;
 	}
 	slb_stats_read(&it->be->stats, &s);
@@ -230,7 +244,7 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	slb_proc_eweight(seq, slb_backend_eweight(it->be));
 	seq_putc(seq, ' ');
 	slb_proc_agent(seq, it->be);
-	seq_putc(seq, '\n');
+	seq_printf(seq, " %s\n", slb_proc_proxy(READ_ONCE(it->be->proxy)));
 	return 0;
 }
 
@@ -302,7 +316,7 @@ static int slb_proc_conn_show(struct seq_file *seq, void *v)
 	struct slb_conn_info ci;
 
 	if (v == SEQ_START_TOKEN) {
-		seq_puts(seq, "Id Client Service Backend State Age BytesIn BytesOut\n");
+		seq_puts(seq, "Id Client Service Backend State Age BytesIn BytesOut Peer\n");
 		return 0;
 	}
 	slb_conn_fill_info(v, &ci);
@@ -312,9 +326,13 @@ static int slb_proc_conn_show(struct seq_file *seq, void *v)
 		seq_printf(seq, "%pISpc ", &ci.backend.sa);
 	else
 		seq_puts(seq, "- ");
-	seq_printf(seq, "%s %llu.%03u %llu %llu\n",
+	seq_printf(seq, "%s %llu.%03u %llu %llu ",
 		   slb_proc_conn_state(ci.state), div_u64(ci.age_ms, 1000),
 		   (unsigned int)(ci.age_ms % 1000), ci.bytes_in, ci.bytes_out);
+	if (ci.has_peer)
+		seq_printf(seq, "%pISpc\n", &ci.peer.sa);
+	else
+		seq_puts(seq, "-\n");
 	return 0;
 }
 

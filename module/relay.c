@@ -258,6 +258,14 @@ enum slb_relay_status slb_relay_run(struct slb_conn *conn, int quantum)
 	return more ? SLB_RELAY_AGAIN : SLB_RELAY_WAIT;
 }
 
+void slb_relay_send_first(struct slb_conn *conn, struct sk_buff *skb)
+{
+	slb_relay_cb(skb)->offset = 0;
+	slb_relay_cb(skb)->len = skb->len;
+	__skb_queue_head(&conn->up.pending, skb);
+	conn->up.pending_bytes += skb->len;
+}
+
 void slb_relay_purge(struct slb_conn *conn)
 {
 	__skb_queue_purge(&conn->up.pending);

@@ -2,6 +2,7 @@
 #ifndef SLB_RELAY_H
 #define SLB_RELAY_H
 
+struct sk_buff;
 struct slb_conn;
 
 enum slb_relay_status {
@@ -12,6 +13,11 @@ enum slb_relay_status {
 };
 
 enum slb_relay_status slb_relay_run(struct slb_conn *conn, int quantum);
+/*
+ * @skb, of the module's own making, goes to the backend before anything
+ * read from the client: a PROXY header.  Its bytes count as copied.
+ */
+void slb_relay_send_first(struct slb_conn *conn, struct sk_buff *skb);
 void slb_relay_purge(struct slb_conn *conn);
 
 #endif /* SLB_RELAY_H */

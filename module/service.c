@@ -439,6 +439,10 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 				SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 	svc->slowstart_ms = cfg->set & SLB_SVC_SET_SLOWSTART ?
 			    cfg->slowstart_ms : 0;
+	svc->proxy = cfg->set & SLB_SVC_SET_PROXY ? cfg->proxy :
+		     SPLICELB_PROXY_NONE;
+	svc->accept_proxy = cfg->set & SLB_SVC_SET_ACCEPT_PROXY &&
+			    cfg->accept_proxy;
 	svc->check = *check;
 	spin_lock_init(&svc->sched_lock);
 	INIT_LIST_HEAD(&svc->queue);
@@ -590,6 +594,11 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		slb_service_set_queue_timeout(svc, cfg->queue_timeout_ms);
 	if (cfg->set & SLB_SVC_SET_SLOWSTART)
 		slb_service_set_slowstart(svc, cfg->slowstart_ms);
+	/* Connections and checks take them as they begin: none is cut. */
+	if (cfg->set & SLB_SVC_SET_PROXY)
+		WRITE_ONCE(svc->proxy, cfg->proxy);
+	if (cfg->set & SLB_SVC_SET_ACCEPT_PROXY)
+		WRITE_ONCE(svc->accept_proxy, cfg->accept_proxy);
 	if (check)
 		slb_health_service_set(svc, check);
 	slb_netns_changed(svc->sn);

@@ -60,6 +60,8 @@ struct slb_service {
 	u32 maxqueue;			/* clients that may wait; 0: none */
 	u32 queue_timeout_ms;		/* how long one may wait */
 	u32 slowstart_ms;		/* a backend's ramp back; 0: none */
+	u8 proxy;			/* enum splicelb_proxy_protocol */
+	bool accept_proxy;		/* clients begin with a PROXY header */
 	/* Its backends' checks; changed under sched_lock too. */
 	struct slb_check_params check;
 
@@ -95,6 +97,8 @@ struct slb_service_cfg {
 	u32 maxqueue;
 	u32 queue_timeout_ms;
 	u32 slowstart_ms;
+	u8 proxy;
+	bool accept_proxy;
 	u32 set;
 	struct slb_sched_opts opts;
 	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
@@ -108,6 +112,8 @@ struct slb_service_cfg {
 #define SLB_SVC_SET_MAXQUEUE	BIT(3)
 #define SLB_SVC_SET_QUEUE_TIMEOUT	BIT(4)
 #define SLB_SVC_SET_SLOWSTART	BIT(5)
+#define SLB_SVC_SET_PROXY	BIT(6)
+#define SLB_SVC_SET_ACCEPT_PROXY	BIT(7)
 
 /* All of these take sn->lock themselves. */
 /* A service with @nbackends backends, all added before it listens. */

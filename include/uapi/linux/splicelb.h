@@ -43,6 +43,23 @@ enum splicelb_hash_key {
 	SPLICELB_HASH_KEY_ADDR_PORT,
 };
 
+/**
+ * enum splicelb_proxy_protocol - The PROXY protocol header, as HAProxy
+ *   specifies it, that begins every connection to a backend, before any byte
+ *   of the client.
+ * @SPLICELB_PROXY_NONE: No header.
+ * @SPLICELB_PROXY_V1: Version 1, a line of text.
+ * @SPLICELB_PROXY_V2: Version 2, binary, with the connection's id as
+ *   PP2_TYPE_UNIQUE_ID.
+ * @SPLICELB_PROXY_INHERIT: A backend's only; what its service says.
+ */
+enum splicelb_proxy_protocol {
+	SPLICELB_PROXY_NONE,
+	SPLICELB_PROXY_V1,
+	SPLICELB_PROXY_V2,
+	SPLICELB_PROXY_INHERIT,
+};
+
 #define SPLICELB_MH_TABLE_SIZE		65537
 #define SPLICELB_MH_TABLE_MAX		4194301
 #define SPLICELB_QUEUE_TIMEOUT_DEF_MS	5000
@@ -192,6 +209,8 @@ enum splicelb_svc_attr {
 	SPLICELB_SVC_A_CHECK_DOWNINTER_MS,
 	SPLICELB_SVC_A_CHECK_OBSERVE,
 	SPLICELB_SVC_A_SLOWSTART_MS,
+	SPLICELB_SVC_A_PROXY_PROTOCOL,
+	SPLICELB_SVC_A_ACCEPT_PROXY,
 
 	__SPLICELB_SVC_A_MAX
 };
@@ -216,6 +235,7 @@ enum splicelb_be_attr {
 	SPLICELB_BE_A_AGENT_PCT,
 	SPLICELB_BE_A_AGENT_ADMIN,
 	SPLICELB_BE_A_AGENT_HEALTH,
+	SPLICELB_BE_A_PROXY_PROTOCOL,
 
 	__SPLICELB_BE_A_MAX
 };
@@ -235,6 +255,7 @@ enum splicelb_conn_attr {
 	SPLICELB_CONN_A_BACKEND_RTT_US,
 	SPLICELB_CONN_A_BACKEND_RETRANS,
 	SPLICELB_CONN_A_PAD,
+	SPLICELB_CONN_A_PEER,
 
 	__SPLICELB_CONN_A_MAX
 };
@@ -259,6 +280,7 @@ enum splicelb_stats_attr {
 	SPLICELB_STATS_A_HEALTH_CHANGES,
 	SPLICELB_STATS_A_CHECKS,
 	SPLICELB_STATS_A_OBSERVE_DOWNS,
+	SPLICELB_STATS_A_PROXY_ERRORS,
 	SPLICELB_STATS_A_PAD,
 
 	__SPLICELB_STATS_A_MAX
