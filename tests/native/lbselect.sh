@@ -1019,6 +1019,199 @@ t_agent_unpolled() {
 	grep -q "backend $IP:47001 .* weight=3 eweight=3 " <<<"$st"
 }
 
+# ---- the PROXY protocol ----------------------------------------------------
+
+# local_of LOG: the address a client's slbpeer -v line says it had.
+local_of() { sed -n 's/^slbpeer: client .* local=\([^ ]*\)$/\1/p' "$1"; }
+# The bytes of the PROXY headers an slbpeer -R server read, in LOG.
+header_bytes() {
+	sed -n 's/^slbpeer: proxy .* len=\([0-9]*\) .*/\1/p' "$1" |
+		awk '{ s += $1 } END { print s + 0 }'
+}
+
+# send_raw PORT BYTES: BYTES (printf escapes) to $IP:PORT, then a FIN.
+send_raw() {
+	exec 3<>"/dev/tcp/$IP/$1"
+	# shellcheck disable=SC2059
+	printf "$2" >&3
+	exec 3>&-
+}
+
+# v1 from a service, v2 for one backend alone, then v2 for the first
+# service too after a reload: each backend reads the header before the
+# frame, which arrives whole (its checksum checked), the header giving
+# the client's address and port and the service's; v2's unique id is
+# the connection's, as lbselect's log names it.  The headers count in
+# the client's bytes, as what went to the backend.
+t_proxy_send() {
+	local S1 S2 c id st
+	LISTEN="$IP:47000 $IP:47010"
+	spawn s1 "$PEER" -l "$IP:47001" -R -N 2 -n 256k -t 10000
+	S1=$SPAWNED
+	spawn s2 "$PEER" -l "$IP:47011" -R -N 1 -n 256k -t 10000
+	S2=$SPAWNED
+	wait_port "$IP" 47001
+	wait_port "$IP" 47011
+	printf '%s\n' "service add $IP:47000 proxy-protocol v1" \
+		"backend add $IP:47001 service $IP:47000" \
+		"service add $IP:47010" \
+		"backend add $IP:47011 service $IP:47010 proxy-protocol v2" \
+		>"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	"$PEER" -c "$IP:47000" -n 256k -v -t 10000 >"$T/c1.log"
+	"$PEER" -c "$IP:47010" -n 256k -v -t 10000 >"$T/c2.log"
+	hup "$(sed 's/ proxy-protocol v1$/ proxy-protocol v2/' "$T/lb.conf")"
+	"$PEER" -c "$IP:47000" -n 256k -v -t 10000 >"$T/c3.log"
+	wait_exit "$S1" 5
+	wait_exit "$S2" 5
+	cat "$T"/c?.log "$T"/s?.log
+	c=$(local_of "$T/c1.log")
+	grep -q "^slbpeer: proxy peer=.* v1 len=[0-9]* src=$c dst=$IP:47000\$" \
+		"$T/s1.log"
+	c=$(local_of "$T/c2.log")
+	id=$(sed -n "s/^slbpeer: proxy .* v2 len=[0-9]* src=$c dst=$IP:47010 id=//p" \
+		"$T/s2.log")
+	echo "v2 unique id \"$id\""
+	grep -q "conn $id: client $c\$" "$T/lb.log"
+	c=$(local_of "$T/c3.log")
+	grep -q "^slbpeer: proxy peer=.* v2 len=[0-9]* src=$c dst=$IP:47000 id=[0-9]*\$" \
+		"$T/s1.log"
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service $IP:47000" client_bytes)" = \
+		$((2 * ((256 << 10) + 40) + $(header_bytes "$T/s1.log"))) ]
+	[ "$(field "$st" "service $IP:47010" client_bytes)" = \
+		$(((256 << 10) + 40 + $(header_bytes "$T/s2.log"))) ]
+}
+
+# accept-proxy: clients that say they are someone else through a v1 and
+# a v2 header are scheduled and announced as that someone, their frames
+# passed on whole after the header lbselect sends (v2); a LOCAL header
+# leaves the client its own address.
+t_accept_proxy() {
+	local A=$IP:47000 SRV c st
+	LISTEN=$A
+	spawn srv "$PEER" -l "$IP:47001" -R -N 3 -n 64k -t 10000
+	SRV=$SPAWNED
+	wait_port "$IP" 47001
+	printf '%s\n' "service add $A accept-proxy on proxy-protocol v2" \
+		"backend add $IP:47001 service $A" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v
+	"$PEER" -c "$A" -n 64k -t 5000 -X v1,192.0.2.7:4242,198.51.100.9:80
+	"$PEER" -c "$A" -n 64k -t 5000 \
+		-X "v2,[2001:db8::7]:4243,[2001:db8::9]:443"
+	"$PEER" -c "$A" -n 64k -v -t 5000 -X v2 >"$T/local.log"
+	wait_exit "$SRV" 5
+	cat "$T/local.log" "$T/srv.log"
+	grep -q " v2 len=[0-9]* src=192.0.2.7:4242 dst=198.51.100.9:80 id=" "$T/srv.log"
+	grep -q " v2 len=[0-9]* src=\[2001:db8::7\]:4243 dst=\[2001:db8::9\]:443 id=" \
+		"$T/srv.log"
+	c=$(local_of "$T/local.log")
+	grep -q " v2 len=[0-9]* src=$c dst=$A id=" "$T/srv.log"
+	grep -q "PROXY v1: client 192.0.2.7:4242\$" "$T/lb.log"
+	grep -q "PROXY v2: client \[2001:db8::7\]:4243\$" "$T/lb.log"
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service " proxy_errors)" = 0 ]
+	[ "$(field "$st" "service " client_bytes)" = \
+		$((3 * ((64 << 10) + 40) + $(header_bytes "$T/srv.log"))) ]
+}
+
+# accept-proxy: a client with no header, one cut short by its FIN, a
+# malformed one, one longer than the buffer allows, and one silent until
+# the connect timeout are each reset and counted; none reaches a backend.
+t_accept_proxy_errors() {
+	local A=$IP:47000 SILENT t0 dt st
+	LISTEN=$A
+	server srv 47001
+	printf '%s\n' "service add $A accept-proxy on" \
+		"backend add $IP:47001 service $A" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf" -v -C 500 -B 1k
+	"$PEER" -c "$A" -n 1k -e reset -t 5000
+	log_wait "$T/lb.log" ": no PROXY header: reset" 1
+	send_raw 47000 'PROXY TCP4 192.0.2.7 198.51.100.9 4242'
+	log_wait "$T/lb.log" ": PROXY header cut short: reset" 1
+	# Version 3 after the v2 signature.
+	send_raw 47000 '\r\n\r\n\x00\r\nQUIT\n\x31\x11\x00\x0c'
+	log_wait "$T/lb.log" ": malformed PROXY v2 header: reset" 1
+	# 1000 bytes after the fixed part, and 1 KiB buffers: too long.
+	send_raw 47000 '\r\n\r\n\x00\r\nQUIT\n\x21\x11\x03\xe8'
+	log_wait "$T/lb.log" ": PROXY header too long: reset" 1
+	t0=$(now_ms)
+	spawn silent "$PEER" -c "$A" -w -e reset -t 5000
+	SILENT=$SPAWNED
+	dt=$(log_since "$T/lb.log" ": no PROXY header in time: reset" "$t0")
+	echo "the silent client was reset after $dt ms (-C 500)"
+	[ "$dt" -ge 450 ] && [ "$dt" -lt 2000 ]
+	wait_exit "$SILENT" 2
+	grep -q "service $A: client .*: no PROXY header: reset" "$T/lb.log"
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "service " proxy_errors)" = 5 ]
+	[ "$(field "$st" "service " total)" = 5 ]
+	[ "$(field "$st" "backend $IP:47001" total)" = 0 ]
+}
+
+# sh under accept-proxy hashes the address and port the header gave: one
+# made-up client keeps one backend whatever its real ports, while many
+# made-up ones spread over both.
+t_accept_proxy_hash() {
+	local A=$IP:47000 i st t1 t2
+	LISTEN=$A
+	server s1 47001
+	server s2 47002
+	printf '%s\n' \
+		"service add $A scheduler sh hash-key addr-port accept-proxy on" \
+		"backend add $IP:47001 service $A" \
+		"backend add $IP:47002 service $A" >"$T/lb.conf"
+	lb_start -c "$T/lb.conf"
+	for i in $(seq 16); do
+		"$PEER" -c "$A" -t 5000 -X v1,192.0.2.7:4242,198.51.100.9:80
+	done
+	st=$(lb_stats)
+	t1=$(field "$st" "backend $IP:47001" total)
+	t2=$(field "$st" "backend $IP:47002" total)
+	echo "one made-up client: $t1 and $t2"
+	[ $((t1 * t2)) = 0 ] && [ $((t1 + t2)) = 16 ]
+	for i in $(seq 16); do
+		"$PEER" -c "$A" -t 5000 \
+			-X "v1,192.0.2.7:$((5000 + i)),198.51.100.9:80"
+	done
+	st=$(lb_stats)
+	echo "$st"
+	t1=$(($(field "$st" "backend $IP:47001" total) - t1))
+	t2=$(($(field "$st" "backend $IP:47002" total) - t2))
+	echo "16 made-up clients: $t1 and $t2"
+	[ "$t1" -gt 0 ] && [ "$t2" -gt 0 ]
+}
+
+# Checks of backends that take the PROXY protocol begin with a LOCAL
+# header, v2's or v1's UNKNOWN as each backend takes it, and a tcp check
+# passes once it is sent.
+t_proxy_check() {
+	local st
+	LISTEN=$IP:47000
+	spawn chk1 "$PEER" -l "$IP:47011" -R -N 0 -e reset -t 10000
+	spawn chk2 "$PEER" -l "$IP:47012" -R -N 0 -e reset -t 10000
+	wait_port "$IP" 47011
+	wait_port "$IP" 47012
+	printf '%s\n' \
+		"service add $IP:47000 proxy-protocol v2 check tcp inter 200ms" \
+		"backend add $IP:47001 service $IP:47000 check-port 47011" \
+		"backend add $IP:47002 service $IP:47000 check-port 47012 proxy-protocol v1" \
+		>"$T/lb.conf"
+	lb_start -c "$T/lb.conf"
+	log_wait "$T/chk1.log" "^slbpeer: proxy peer=.* v2 len=16 local\$" 2
+	log_wait "$T/chk2.log" "^slbpeer: proxy peer=.* v1 len=15 local\$" 2
+	st=$(lb_stats)
+	echo "$st"
+	grep -q "backend $IP:47001 state=up health=up last_check=passed" \
+		<<<"$st"
+	grep -q "backend $IP:47002 state=up health=up last_check=passed" \
+		<<<"$st"
+	[ "$(field "$st" "service " check_fails)" = 0 ]
+}
+
 # ---- runner ----------------------------------------------------------------
 
 TESTS="integrity:integrity both ways, 2 x 32 MiB each way at once
@@ -1047,7 +1240,12 @@ check_reload:checks follow reloads, descriptors come back
 check_many:500 checked backends: spread, all down, CPU measured
 check_fd_setsize:clients beyond FD_SETSIZE do not starve the checks
 check_observe:observe: clients' failed connects bring a backend down now
-agent_unpolled:agent-port read, not polled, and said so in the log"
+agent_unpolled:agent-port read, not polled, and said so in the log
+proxy_send:proxy-protocol v1 and v2: the header first, the frame whole
+accept_proxy:accept-proxy: v1 and v2 headers name the client sent on
+accept_proxy_errors:accept-proxy: no, cut, bad, long, late header reset
+accept_proxy_hash:accept-proxy: sh hashes the address the header gave
+proxy_check:proxy-protocol: checks send a LOCAL header first"
 
 run() {
 	local name=$1 desc=$2 ip=$3 rc

@@ -5,9 +5,9 @@
  * defaults and limits, the scheduler options, references to services the
  * kernel has, the queue and its timeouts with their units, the slow
  * start, the check with
- * its quoted strings, a backend's agent, a refused line leaving the
- * configuration as it was, and what slb_cfg_write() writes reading back
- * the same.
+ * its quoted strings, a backend's agent, the PROXY protocol, a refused
+ * line leaving the configuration as it was, and what slb_cfg_write()
+ * writes reading back the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -99,6 +99,8 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.svc[0].queue_timeout_ms,
 			 SPLICELB_QUEUE_TIMEOUT_DEF_MS);
 	assert_int_equal(cfg.svc[0].slowstart_ms, 0);
+	assert_int_equal(cfg.svc[0].proxy_protocol, SPLICELB_PROXY_NONE);
+	assert_false(cfg.svc[0].accept_proxy);
 	assert_int_equal(cfg.svc[0].has, 0);
 	assert_int_equal(line("backend add 10.0.1.1:80 service 10.0.0.1:80"),
 			 0);
@@ -108,6 +110,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.be[0].agent_port, 0);
 	assert_int_equal(cfg.be[0].agent_inter_ms,
 			 SPLICELB_AGENT_INTER_DEF_MS);
+	assert_int_equal(cfg.be[0].proxy_protocol, SPLICELB_PROXY_INHERIT);
 	assert_int_equal(cfg.be[0].has, 0);
 	assert_int_equal(line("service add 10.0.0.2:80 backlog 64"), 0);
 	assert_int_equal(cfg.svc[1].has, SLB_CFG_HAS_BACKLOG);
@@ -578,7 +581,8 @@ static void test_check_longest(void **state)
 			     "scheduler mh hash-key addr-port seed 4294967295 "
 			     "table-size 4194301 backlog 65535 maxconn "
 			     "4294967295 maxqueue 4294967295 queue-timeout "
-			     "3600s slowstart 3600s inter 3600s timeout 3600s "
+			     "3600s slowstart 3600s proxy-protocol none "
+			     "accept-proxy off inter 3600s timeout 3600s "
 			     "rise 100 fall 100 fastinter 3600s downinter "
 			     "3600s observe 100 check send \"");
 	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
@@ -839,6 +843,149 @@ static void test_agent_round_trip(void **state)
 			    "agent-port 3 agent-inter 1001ms");
 }
 
+/* The PROXY protocol: whole words, a service's two, a backend's one. */
+static void test_proxy(void **state)
+{
+	static const char *const names[] = { "none", "v1", "v2", "inherit" };
+	char text[128];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(text, sizeof(text), "service add 10.0.0.%u:80 "
+			 "proxy-protocol %s", i + 1, names[i]);
+		assert_int_equal(line(text), 0);
+		assert_int_equal(cfg.svc[i].proxy_protocol, i);
+		assert_false(cfg.svc[i].accept_proxy);
+		assert_int_equal(cfg.svc[i].has, SLB_CFG_HAS_PROXY_PROTOCOL);
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), "backend add 10.0.1.%u:80 "
+			 "service 10.0.0.1:80 proxy-protocol %s", i + 1,
+			 names[i]);
+		assert_int_equal(line(text), 0);
+		assert_int_equal(cfg.be[i].proxy_protocol, i);
+		assert_int_equal(cfg.be[i].has, SLB_CFG_HAS_PROXY_PROTOCOL);
+	}
+	assert_int_equal(line("service add 10.0.0.4:80 accept-proxy on "
+			      "proxy-protocol v2"), 0);
+	assert_true(cfg.svc[3].accept_proxy);
+	assert_int_equal(cfg.svc[3].proxy_protocol, SPLICELB_PROXY_V2);
+	assert_int_equal(cfg.svc[3].has, SLB_CFG_HAS_ACCEPT_PROXY |
+			 SLB_CFG_HAS_PROXY_PROTOCOL);
+	assert_int_equal(line("service add 10.0.0.5:80 accept-proxy off"), 0);
+	assert_false(cfg.svc[4].accept_proxy);
+	assert_int_equal(cfg.svc[4].has, SLB_CFG_HAS_ACCEPT_PROXY);
+}
+
+static void test_proxy_refused(void **state)
+{
+	(void)state;
+	/* A service has nothing to inherit from. */
+	assert_refused("service add 10.0.0.9:80 proxy-protocol inherit",
+		       "bad proxy-protocol \"inherit\" (none, v1 or v2)");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol v3",
+		       "bad proxy-protocol \"v3\" (none, v1 or v2)");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol V1",
+		       "bad proxy-protocol \"V1\"");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol 1",
+		       "bad proxy-protocol \"1\"");
+	assert_refused("service add 10.0.0.9:80 accept-proxy yes",
+		       "bad accept-proxy \"yes\" (on or off)");
+	assert_refused("service add 10.0.0.9:80 accept-proxy 1",
+		       "bad accept-proxy \"1\" (on or off)");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol",
+		       "\"proxy-protocol\" needs a value");
+	assert_refused("service add 10.0.0.9:80 accept-proxy",
+		       "\"accept-proxy\" needs a value");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol v1 "
+		       "proxy-protocol v1", "\"proxy-protocol\" given twice");
+	assert_refused("service add 10.0.0.9:80 accept-proxy on "
+		       "accept-proxy off", "\"accept-proxy\" given twice");
+	/* Whole words, and accept-proxy a service's only. */
+	assert_refused("service add 10.0.0.9:80 proxy v1",
+		       "unknown service option \"proxy\"");
+	assert_refused("service add 10.0.0.9:80 proxy-protocol v",
+		       "bad proxy-protocol \"v\"");
+	assert_refused("service add 10.0.0.9:80 accept-proxy o",
+		       "bad accept-proxy \"o\"");
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "proxy-protocol v3", "bad proxy-protocol \"v3\" "
+		       "(none, v1, v2 or inherit)");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "proxy-protocol i", "bad proxy-protocol \"i\"");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "proxy-protocol v1 proxy-protocol v2",
+		       "\"proxy-protocol\" given twice");
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "accept-proxy on", "unknown backend option "
+		       "\"accept-proxy\"");
+}
+
+/*
+ * Written after the slowstart and after the check-port, only when not the
+ * default: lines without them are written as before.
+ */
+static void test_proxy_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 proxy-protocol v1\n"
+		"service add 10.0.0.2:80 accept-proxy on proxy-protocol none\n"
+		"service add 10.0.0.3:80 accept-proxy off proxy-protocol v2 "
+		"check tcp slowstart 1s\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		"proxy-protocol inherit\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 agent-port 9 "
+		"proxy-protocol none check-port 81\n"
+		"backend add 10.0.1.3:80 service 10.0.0.2:80 "
+		"proxy-protocol v2\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s proxy-protocol v1\n"
+		"service add 10.0.0.2:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s accept-proxy on\n"
+		"service add 10.0.0.3:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s slowstart 1s proxy-protocol v2 "
+		"check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 "
+		"downinter 0 observe 0\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0\n"
+		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 1 "
+		"state up maxconn 0 check-port 81 proxy-protocol none "
+		"agent-port 9\n"
+		"backend add 10.0.1.3:80 service 10.0.0.2:80 weight 1 "
+		"state up maxconn 0 proxy-protocol v2\n";
+
+	(void)state;
+	assert_round_trip(text, want);
+}
+
+/* Only what is not the default; a version of a newer kernel by number. */
+static void test_proxy_write(void **state)
+{
+	char out[128];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	(void)state;
+	assert_non_null(f);
+	slb_cfg_write_proxy(f, SPLICELB_PROXY_NONE, SPLICELB_PROXY_NONE);
+	slb_cfg_write_proxy(f, SPLICELB_PROXY_INHERIT,
+			    SPLICELB_PROXY_INHERIT);
+	slb_cfg_write_accept_proxy(f, false);
+	slb_cfg_write_proxy(f, SPLICELB_PROXY_V2, SPLICELB_PROXY_NONE);
+	slb_cfg_write_proxy(f, SPLICELB_PROXY_NONE, SPLICELB_PROXY_INHERIT);
+	slb_cfg_write_accept_proxy(f, true);
+	/* Which no file reads: a restore refuses what it does not know. */
+	slb_cfg_write_proxy(f, 9, SPLICELB_PROXY_NONE);
+	fclose(f);
+	assert_string_equal(out, " proxy-protocol v2 proxy-protocol none "
+			    "accept-proxy on proxy-protocol 9");
+	assert_string_equal(slb_cfg_proxy_name(SPLICELB_PROXY_INHERIT),
+			    "inherit");
+	assert_null(slb_cfg_proxy_name(9));
+}
+
 /* lbselect's files add every service they use. */
 static void test_reference_needs_service(void **state)
 {
@@ -945,6 +1092,12 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_agent_round_trip, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_proxy, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_proxy_round_trip, setup,
+						teardown),
+		cmocka_unit_test(test_proxy_write),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_service, setup,

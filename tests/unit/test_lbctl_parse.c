@@ -282,7 +282,8 @@ static void test_queue_errors(void **state)
 			   "maxconn 1", "unexpected \"maxconn\"");
 	assert_parse_error("backend change 10.0.1.1:80 service 10.0.0.1:80",
 			   "nothing to change (weight, state, maxconn, "
-			   "check-port, agent-port or agent-inter)");
+			   "check-port, agent-port, agent-inter or "
+			   "proxy-protocol)");
 }
 
 /* An argument vector as the shell gives it: quotes gone, escapes kept. */
@@ -416,8 +417,9 @@ static void test_check_errors(void **state)
 	assert_parse_error("service change 10.0.0.1:80",
 			   "nothing to change (scheduler, hash-key, seed, "
 			   "table-size, backlog, maxconn, maxqueue, "
-			   "queue-timeout, slowstart, check, inter, timeout, "
-			   "rise, fall, fastinter or downinter)");
+			   "queue-timeout, slowstart, proxy-protocol, "
+			   "accept-proxy, check, inter, timeout, rise, fall, "
+			   "fastinter or downinter)");
 }
 
 static void test_options(void **state)
@@ -729,7 +731,8 @@ static void test_check_msg(void **state)
 		"service", "add", "10.0.0.1:80", "check", "send", NULL,
 		"expect", NULL, "inter", "3600s", "timeout", "3600s", "rise",
 		"100", "fall", "100", "fastinter", "3600s", "downinter",
-		"3600s", "slowstart", "3600s", NULL,
+		"3600s", "slowstart", "3600s", "proxy-protocol", "v2",
+		"accept-proxy", "on", NULL,
 	};
 	static char send[4 * SPLICELB_CHECK_DATA_MAX + 1];
 	static char expect[SPLICELB_CHECK_DATA_MAX + 1];
@@ -927,6 +930,128 @@ static void test_agent(void **state)
 			   "unexpected \"agent-inter\"");
 }
 
+/* The u8 attribute @type of nest @a. */
+static uint8_t nested_u8(const struct nlattr *a, uint16_t type)
+{
+	const struct nlattr *n = nested(a, type);
+
+	assert_non_null(n);
+	assert_int_equal(n->nla_len, NLA_HDRLEN + 1);
+	return *(const uint8_t *)payload(n);
+}
+
+/*
+ * The PROXY protocol: a service's version and accept-proxy, a backend's
+ * version or inherit; each a u8, sent only when given.
+ */
+static void test_proxy(void **state)
+{
+	static const char *const names[] = { "none", "v1", "v2", "inherit" };
+	const struct nlattr *svc, *be;
+	char line[128];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < 3; i++) {
+		snprintf(line, sizeof(line), "service add 10.0.0.1:80 "
+			 "proxy-protocol %s", names[i]);
+		assert_int_equal(parse(line), 0);
+		assert_int_equal(req.proxy_protocol, i);
+		assert_int_equal(req.has, LBCTL_HAS_ADDR |
+				 LBCTL_HAS_PROXY_PROTOCOL);
+		svc = req_nest(SPLICELB_A_SERVICE);
+		assert_int_equal(nested_u8(svc, SPLICELB_SVC_A_PROXY_PROTOCOL),
+				 i);
+		assert_null(nested(svc, SPLICELB_SVC_A_ACCEPT_PROXY));
+	}
+	for (i = 0; i < 4; i++) {
+		snprintf(line, sizeof(line), "backend add 10.0.1.1:80 service "
+			 "10.0.0.1:80 proxy-protocol %s", names[i]);
+		assert_int_equal(parse(line), 0);
+		assert_int_equal(req.proxy_protocol, i);
+		be = req_nest(SPLICELB_A_BACKEND);
+		assert_int_equal(nested_u8(be, SPLICELB_BE_A_PROXY_PROTOCOL),
+				 i);
+	}
+	assert_int_equal(SPLICELB_PROXY_INHERIT, 3);
+	assert_int_equal(parse("service add 10.0.0.1:80 accept-proxy on"), 0);
+	assert_true(req.accept_proxy);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_ACCEPT_PROXY);
+	svc = req_nest(SPLICELB_A_SERVICE);
+	assert_int_equal(nested_u8(svc, SPLICELB_SVC_A_ACCEPT_PROXY), 1);
+	assert_null(nested(svc, SPLICELB_SVC_A_PROXY_PROTOCOL));
+	assert_int_equal(parse("service change 10.0.0.1:80 accept-proxy off"),
+			 0);
+	assert_false(req.accept_proxy);
+	assert_int_equal(nested_u8(req_nest(SPLICELB_A_SERVICE),
+				   SPLICELB_SVC_A_ACCEPT_PROXY), 0);
+
+	/* Alone, each is a change; "p" and "a" are one keyword each. */
+	assert_int_equal(parse("se c 10.0.0.1:80 p v2 a on"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_int_equal(req.proxy_protocol, SPLICELB_PROXY_V2);
+	assert_true(req.accept_proxy);
+	assert_int_equal(parse("se c 10.0.0.1:80 p n a of"), 0);
+	assert_int_equal(req.proxy_protocol, SPLICELB_PROXY_NONE);
+	assert_false(req.accept_proxy);
+	assert_int_equal(parse("b c 10.0.1.1:80 se 10.0.0.1:80 p i"), 0);
+	assert_int_equal(req.op, LBCTL_BACKEND_CHANGE);
+	assert_int_equal(req.proxy_protocol, SPLICELB_PROXY_INHERIT);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SVC |
+			 LBCTL_HAS_PROXY_PROTOCOL);
+	assert_parse_error("se c 10.0.0.1:80 p v",
+			   "ambiguous \"v\": v1, v2");
+	assert_parse_error("se c 10.0.0.1:80 a o",
+			   "ambiguous \"o\": on, off");
+	/* Not given, not sent: the kernel keeps what they are. */
+	assert_int_equal(parse("service change 10.0.0.1:80 maxqueue 1"), 0);
+	svc = req_nest(SPLICELB_A_SERVICE);
+	assert_null(nested(svc, SPLICELB_SVC_A_PROXY_PROTOCOL));
+	assert_null(nested(svc, SPLICELB_SVC_A_ACCEPT_PROXY));
+	assert_int_equal(parse("backend change 10.0.1.1:80 service "
+			       "10.0.0.1:80 weight 2"), 0);
+	assert_null(nested(req_nest(SPLICELB_A_BACKEND),
+			   SPLICELB_BE_A_PROXY_PROTOCOL));
+}
+
+static void test_proxy_errors(void **state)
+{
+	(void)state;
+	/* A service has nothing to inherit from. */
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol inherit",
+			   "bad proxy-protocol \"inherit\" (none, v1 or v2)");
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol i",
+			   "bad proxy-protocol \"i\" (none, v1 or v2)");
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol v3",
+			   "bad proxy-protocol \"v3\" (none, v1 or v2)");
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol 2",
+			   "bad proxy-protocol \"2\"");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "proxy-protocol v3", "bad proxy-protocol \"v3\" "
+			   "(none, v1, v2 or inherit)");
+	assert_parse_error("service add 10.0.0.1:80 accept-proxy yes",
+			   "bad accept-proxy \"yes\" (on or off)");
+	assert_parse_error("service add 10.0.0.1:80 accept-proxy 1",
+			   "bad accept-proxy \"1\" (on or off)");
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol",
+			   "\"proxy-protocol\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 accept-proxy",
+			   "\"accept-proxy\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 proxy-protocol v1 p v2",
+			   "\"proxy-protocol\" given twice");
+	assert_parse_error("service add 10.0.0.1:80 accept-proxy on a off",
+			   "\"accept-proxy\" given twice");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "accept-proxy on", "unexpected \"accept-proxy\"");
+	assert_parse_error("service del 10.0.0.1:80 proxy-protocol v1",
+			   "unexpected \"proxy-protocol\"");
+	assert_parse_error("backend del 10.0.1.1:80 service 10.0.0.1:80 "
+			   "proxy-protocol v1",
+			   "unexpected \"proxy-protocol\"");
+	assert_parse_error("conns proxy-protocol v1",
+			   "unexpected \"proxy-protocol\"");
+}
+
 /* What "lbctl save" writes, lbctl restore and lbselect both read back. */
 static void test_save_format(void **state)
 {
@@ -936,10 +1061,12 @@ static void test_save_format(void **state)
 		"service add 10.0.0.2:80 scheduler mh hash-key addr seed 0 table-size 65537 backlog 511 maxconn 0 maxqueue 0 queue-timeout 3600s",
 		"service add 10.0.0.3:80 scheduler sh hash-key addr-port seed 4294967295 backlog 511 maxconn 0 maxqueue 4294967295 queue-timeout 1ms",
 		"service add 10.0.0.4:80 scheduler wrr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s slowstart 10s check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 observe 0",
+		"service add 10.0.0.5:80 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s proxy-protocol v2 accept-proxy on check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 observe 0",
 		"backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0",
 		"backend add [2001:db8::2]:80 service [2001:db8::1]:443 weight 0 state drain maxconn 4294967295",
 		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down maxconn 10",
 		"backend add 10.0.1.3:80 service 10.0.0.1:80 weight 1 state up maxconn 0 check-port 81 agent-port 9999 agent-inter 500ms",
+		"backend add 10.0.1.4:80 service 10.0.0.5:80 weight 1 state up maxconn 0 check-port 81 proxy-protocol v1 agent-port 9999",
 	};
 	struct slb_cfg cfg;
 	unsigned int i;
@@ -956,11 +1083,15 @@ static void test_save_format(void **state)
 				       sizeof(cerr)))
 			fail_msg("lbselect: \"%s\": %s", lines[i], cerr);
 	}
-	assert_int_equal(cfg.nsvc, 5);
-	assert_int_equal(cfg.nbe, 4);
+	assert_int_equal(cfg.nsvc, 6);
+	assert_int_equal(cfg.nbe, 5);
 	assert_int_equal(cfg.svc[4].slowstart_ms, 10000);
+	assert_int_equal(cfg.svc[5].proxy_protocol, SPLICELB_PROXY_V2);
+	assert_true(cfg.svc[5].accept_proxy);
 	assert_int_equal(cfg.be[3].agent_port, 9999);
 	assert_int_equal(cfg.be[3].agent_inter_ms, 500);
+	assert_int_equal(cfg.be[3].proxy_protocol, SPLICELB_PROXY_INHERIT);
+	assert_int_equal(cfg.be[4].proxy_protocol, SPLICELB_PROXY_V1);
 	slb_cfg_free(&cfg);
 }
 
@@ -996,6 +1127,8 @@ int main(void)
 		cmocka_unit_test(test_check_msg),
 		cmocka_unit_test(test_slowstart),
 		cmocka_unit_test(test_agent),
+		cmocka_unit_test(test_proxy),
+		cmocka_unit_test(test_proxy_errors),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
 /*
- * Parse and format ADDR:PORT for both address families.
+ * Parse and format ADDR:PORT for both address families, and carry
+ * endpoints to and from the PROXY protocol's form.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -9,6 +10,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "proxy.h"
 #include "sched.h"
 
 static int fail(const char **why, const char *msg)
@@ -149,6 +151,65 @@ bool slb_addr_equal(const struct sockaddr_storage *a,
 			       sizeof(x->sin6_addr));
 	}
 	return false;
+}
+
+bool slb_addr_is_any(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET)
+		return in->sin_addr.s_addr == htonl(INADDR_ANY);
+	return ss->ss_family == AF_INET6 &&
+	       IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+}
+
+/* The address of @ss into @ip, its port in host order into *@port. */
+static void to_proxy_end(const struct sockaddr_storage *ss, u8 *ip, u16 *port)
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		memcpy(ip, &in->sin_addr, sizeof(in->sin_addr));
+		*port = ntohs(in->sin_port);
+	} else {
+		memcpy(ip, &in6->sin6_addr, sizeof(in6->sin6_addr));
+		*port = ntohs(in6->sin6_port);
+	}
+}
+
+void slb_addr_to_proxy(const struct sockaddr_storage *src,
+		       const struct sockaddr_storage *dst,
+		       struct slb_proxy_addr *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->family = src->ss_family == AF_INET ? SLB_PROXY_AF_INET :
+						SLB_PROXY_AF_INET6;
+	to_proxy_end(src, a->src, &a->src_port);
+	to_proxy_end(dst, a->dst, &a->dst_port);
+}
+
+void slb_addr_from_proxy(const struct slb_proxy_addr *a, bool dst,
+			 struct sockaddr_storage *ss)
+{
+	const u8 *ip = dst ? a->dst : a->src;
+	u16 port = htons(dst ? a->dst_port : a->src_port);
+
+	memset(ss, 0, sizeof(*ss));
+	if (a->family == SLB_PROXY_AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)ss;
+
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, ip, sizeof(in->sin_addr));
+		in->sin_port = port;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, ip, sizeof(in6->sin6_addr));
+		in6->sin6_port = port;
+	}
 }
 
 void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id)

@@ -12,6 +12,8 @@
 
 #include "slb_types.h"
 
+struct slb_proxy_addr;
+
 /* "[" + INET6_ADDRSTRLEN (46, with its NUL) + "]:" + "65535" */
 #define SLB_ADDR_STRLEN 54
 
@@ -35,5 +37,19 @@ void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id);
 /* Same family, address and port. */
 bool slb_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
+
+/* 0.0.0.0 or [::], of any port: a listener on every address. */
+bool slb_addr_is_any(const struct sockaddr_storage *ss);
+
+/*
+ * The two ends of a TCP connection, of one family, as a PROXY header
+ * carries them (lib/proxy.h), and back: the source, or with @dst the
+ * destination, of @a, whose family must be SLB_PROXY_AF_INET or _INET6.
+ */
+void slb_addr_to_proxy(const struct sockaddr_storage *src,
+		       const struct sockaddr_storage *dst,
+		       struct slb_proxy_addr *a);
+void slb_addr_from_proxy(const struct slb_proxy_addr *a, bool dst,
+			 struct sockaddr_storage *ss);
 
 #endif /* SLB_COMMON_ADDR_H */

@@ -10,15 +10,16 @@
 
 #include "addr.h"
 #include "config.h"
+#include "proxy.h"
 
 /*
  * The longest line: a service add with every option once, its check
  * "check send STR expect STR", of strings that take up to 4 characters a
- * byte written with escapes.  Its words: "service add ADDR:PORT", nine
+ * byte written with escapes.  Its words: "service add ADDR:PORT", eleven
  * options and seven check parameters of two words, the clause's five.
- * A backend add with all seven of its options has fewer, 3 + 2 * 7.
+ * A backend add with all eight of its options has fewer, 3 + 2 * 8.
  */
-#define MAX_WORDS (3 + 2 * 9 + 2 * 7 + 5)
+#define MAX_WORDS (3 + 2 * 11 + 2 * 7 + 5)
 #define MAX_LINE (1024 + 2 * (4 * SLB_CHECK_DATA_MAX + 2))
 
 #define BLANKS " \t\r\n\v\f"
@@ -181,6 +182,10 @@ _Static_assert(SPLICELB_QUEUE_TIMEOUT_MAX_MS == 3600 * 1000,
 	       "SLB_CFG_TIMEOUT_RANGE names another longest queue-timeout");
 _Static_assert(SPLICELB_SLOWSTART_MAX_MS == 3600 * 1000,
 	       "SLB_CFG_SLOWSTART_RANGE names another longest slowstart");
+_Static_assert(SPLICELB_PROXY_NONE == SLB_PROXY_NONE &&
+	       SPLICELB_PROXY_V1 == SLB_PROXY_V1 &&
+	       SPLICELB_PROXY_V2 == SLB_PROXY_V2,
+	       "lib/proxy.h numbers the versions as the netlink enum");
 _Static_assert(SPLICELB_CHECK_INTER_MIN_MS == 10 &&
 	       SPLICELB_CHECK_INTER_MAX_MS == 3600 * 1000,
 	       "SLB_CFG_AGENT_INTER_RANGE names other intervals");
@@ -238,6 +243,35 @@ static int parse_addr_word(const char *what, const char *s,
 
 	if (slb_addr_parse(s, ss, &why))
 		return errf(err, errlen, "%s \"%s\": %s", what, s, why);
+	return 0;
+}
+
+const char *slb_cfg_proxy_name(unsigned int version)
+{
+	if (version == SPLICELB_PROXY_INHERIT)
+		return "inherit";
+	return slb_proxy_name(version);
+}
+
+/* A version of the PROXY protocol, up to @last: _V2, or _INHERIT. */
+static int parse_proxy(const char *s, unsigned int last, unsigned int *version)
+{
+	unsigned int v;
+
+	for (v = SPLICELB_PROXY_NONE; v <= last; v++) {
+		if (!strcmp(s, slb_cfg_proxy_name(v))) {
+			*version = v;
+			return 0;
+		}
+	}
+	return -1;
+}
+
+static int parse_on_off(const char *s, bool *on)
+{
+	if (strcmp(s, "on") && strcmp(s, "off"))
+		return -1;
+	*on = !strcmp(s, "on");
 	return 0;
 }
 
@@ -471,6 +505,25 @@ void slb_cfg_write_agent(FILE *f, unsigned int port, unsigned int inter_ms)
 			slb_cfg_timeout_str(inter_ms, t, sizeof(t)));
 }
 
+void slb_cfg_write_proxy(FILE *f, unsigned int version, unsigned int def)
+{
+	const char *name = slb_cfg_proxy_name(version);
+
+	if (version == def)
+		return;
+	/* One this file has no word for (a newer kernel's) fails to read. */
+	if (name)
+		fprintf(f, " proxy-protocol %s", name);
+	else
+		fprintf(f, " proxy-protocol %u", version);
+}
+
+void slb_cfg_write_accept_proxy(FILE *f, bool on)
+{
+	if (on)
+		fputs(" accept-proxy on", f);
+}
+
 /* ---- lines -------------------------------------------------------------- */
 
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
@@ -513,6 +566,16 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 				       &s->slowstart_ms))
 			return errf(err, errlen, "bad slowstart \"%s\" ("
 				    SLB_CFG_SLOWSTART_RANGE ")", val);
+	} else if (!strcmp(key, "proxy-protocol")) {
+		bit = SLB_CFG_HAS_PROXY_PROTOCOL;
+		if (parse_proxy(val, SPLICELB_PROXY_V2, &s->proxy_protocol))
+			return errf(err, errlen, "bad proxy-protocol \"%s\" "
+				    "(none, v1 or v2)", val);
+	} else if (!strcmp(key, "accept-proxy")) {
+		bit = SLB_CFG_HAS_ACCEPT_PROXY;
+		if (parse_on_off(val, &s->accept_proxy))
+			return errf(err, errlen, "bad accept-proxy \"%s\" "
+				    "(on or off)", val);
 	} else if (!strcmp(key, "hash-key")) {
 		bit = SLB_CFG_HAS_HASH_KEY;
 		if (parse_hash_key(val, &s->opts.hash_key))
@@ -627,7 +690,8 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 			    "[scheduler NAME] [hash-key addr|addr-port] "
 			    "[seed N] [table-size N] [backlog N] [maxconn N] "
 			    "[maxqueue N] [queue-timeout TIME] "
-			    "[slowstart TIME] [check "
+			    "[slowstart TIME] [proxy-protocol none|v1|v2] "
+			    "[accept-proxy on|off] [check "
 			    CHECK_USAGE "] [inter TIME] [timeout TIME] "
 			    "[rise N] [fall N] [fastinter TIME] "
 			    "[downinter TIME]");
@@ -747,6 +811,12 @@ static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
 				       &b->agent_inter_ms))
 			return errf(err, errlen, "bad agent-inter \"%s\" ("
 				    SLB_CFG_AGENT_INTER_RANGE ")", val);
+	} else if (!strcmp(key, "proxy-protocol")) {
+		bit = SLB_CFG_HAS_PROXY_PROTOCOL;
+		if (parse_proxy(val, SPLICELB_PROXY_INHERIT,
+				&b->proxy_protocol))
+			return errf(err, errlen, "bad proxy-protocol \"%s\" "
+				    "(none, v1, v2 or inherit)", val);
 	} else {
 		return errf(err, errlen, "unknown backend option \"%s\"", key);
 	}
@@ -768,13 +838,15 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 		return errf(err, errlen, "usage: backend add ADDR:PORT service "
 			    "ADDR:PORT [weight N] [state up|drain|down] "
 			    "[maxconn N] [check-port N] [agent-port N] "
-			    "[agent-inter TIME]");
+			    "[agent-inter TIME] "
+			    "[proxy-protocol none|v1|v2|inherit]");
 	memset(&b, 0, sizeof(b));
 	if (parse_addr_word("backend address", ws->w[2], &b.addr, err, errlen))
 		return -1;
 	b.weight = SLB_CFG_DEF_WEIGHT;
 	b.state = SPLICELB_BACKEND_UP;
 	b.agent_inter_ms = SPLICELB_AGENT_INTER_DEF_MS;
+	b.proxy_protocol = SPLICELB_PROXY_INHERIT;
 	b.line = lineno;
 	for (i = 3; i < ws->n; i += 2) {
 		if (i + 1 == ws->n) {
@@ -919,6 +991,8 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 			slb_cfg_timeout_str(sv->queue_timeout_ms, t,
 					    sizeof(t)));
 		slb_cfg_write_slowstart(f, sv->slowstart_ms);
+		slb_cfg_write_proxy(f, sv->proxy_protocol, SPLICELB_PROXY_NONE);
+		slb_cfg_write_accept_proxy(f, sv->accept_proxy);
 		slb_cfg_write_check(f, &sv->check);
 		fputc('\n', f);
 	}
@@ -931,6 +1005,8 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 			slb_addr_format(&sv->addr, s, sizeof(s)), b->weight,
 			slb_cfg_state_name(b->state), b->maxconn);
 		slb_cfg_write_check_port(f, b->check_port);
+		slb_cfg_write_proxy(f, b->proxy_protocol,
+				    SPLICELB_PROXY_INHERIT);
 		slb_cfg_write_agent(f, b->agent_port, b->agent_inter_ms);
 		fputc('\n', f);
 	}

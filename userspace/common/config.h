@@ -7,19 +7,22 @@
  *   service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]
  *               [seed N] [table-size N] [backlog N] [maxconn N]
  *               [maxqueue N] [queue-timeout TIME] [slowstart TIME]
+ *               [proxy-protocol none|v1|v2] [accept-proxy on|off]
  *               [check tcp|none|send STR expect STR|expect STR]
  *               [inter TIME] [timeout TIME] [rise N] [fall N]
  *               [fastinter TIME] [downinter TIME]
  *   backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]
  *               [maxconn N] [check-port N] [agent-port N]
- *               [agent-inter TIME]
+ *               [agent-inter TIME] [proxy-protocol none|v1|v2|inherit]
  *
  * TIME is in milliseconds, or has a unit: "250", "250ms", "5s"; a
  * slowstart of 0, the default, is none, and so is an agent-port of 0 (an
- * agent-inter is 10ms to 3600s, default 2s, as a check's inter).  STR is
- * a word, or a string in double quotes that may hold blanks and '#';
- * either way its bytes are written with C escapes (\r \n \t \0 \\ \"
- * \xHH), a quote inside quotes as \".
+ * agent-inter is 10ms to 3600s, default 2s, as a check's inter).  A
+ * service's proxy-protocol defaults to none and its accept-proxy to off;
+ * a backend's proxy-protocol to inherit, its service's.  STR is a word,
+ * or a string in double quotes that may hold blanks and '#'; either way
+ * its bytes are written with C escapes (\r \n \t \0 \\ \" \xHH), a
+ * quote inside quotes as \".
  *
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
@@ -63,6 +66,9 @@
 /* A backend's agent: where it listens, how often it is polled. */
 #define SLB_CFG_HAS_AGENT_PORT	(1u << 12)
 #define SLB_CFG_HAS_AGENT_INTER	(1u << 13)
+/* The PROXY header sent on (a service's or a backend's); one read first. */
+#define SLB_CFG_HAS_PROXY_PROTOCOL	(1u << 14)
+#define SLB_CFG_HAS_ACCEPT_PROXY	(1u << 15)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -76,6 +82,8 @@ struct slb_cfg_service {
 	unsigned int maxqueue;		/* clients that may wait; 0 = none */
 	unsigned int queue_timeout_ms;	/* how long each may wait */
 	unsigned int slowstart_ms;	/* a backend's ramp back; 0: none */
+	unsigned int proxy_protocol;	/* SPLICELB_PROXY_NONE, _V1 or _V2 */
+	bool accept_proxy;		/* clients begin with a PROXY header */
 	/* slb_check_params_init()'s where the line gives none */
 	struct slb_check_params check;
 	unsigned int check_given;	/* SLB_CHECK_SET_* the line gave */
@@ -94,6 +102,8 @@ struct slb_cfg_backend {
 	unsigned int check_port;	/* the checks' port; 0 = its own */
 	unsigned int agent_port;	/* its agent's port; 0 = no agent */
 	unsigned int agent_inter_ms;	/* between two polls of the agent */
+	/* SPLICELB_PROXY_*; _INHERIT, the default, is its service's */
+	unsigned int proxy_protocol;
 	unsigned int has;		/* SLB_CFG_HAS_* */
 	unsigned int line;
 };
@@ -205,6 +215,17 @@ void slb_cfg_write_slowstart(FILE *f, unsigned int ms);
  * (@port 0), and the agent-inter only when not SPLICELB_AGENT_INTER_DEF_MS.
  */
 void slb_cfg_write_agent(FILE *f, unsigned int port, unsigned int inter_ms);
+/*
+ * A service's or a backend's " proxy-protocol NAME", nothing when
+ * @version is @def: SPLICELB_PROXY_NONE for a service, _INHERIT for a
+ * backend.
+ */
+void slb_cfg_write_proxy(FILE *f, unsigned int version, unsigned int def);
+/* A service's " accept-proxy on", nothing when off. */
+void slb_cfg_write_accept_proxy(FILE *f, bool on);
+
+/* "none", "v1", "v2", "inherit"; NULL for an unknown SPLICELB_PROXY_*. */
+const char *slb_cfg_proxy_name(unsigned int version);
 
 /* "up", "drain", "down", "drained"; NULL for an unknown state. */
 const char *slb_cfg_state_name(unsigned int state);

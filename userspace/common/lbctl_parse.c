@@ -178,6 +178,21 @@ static const struct lbctl_word hash_keys[] = {
 	{ NULL, 0 },
 };
 
+/* The backend's inherit is no word for a service: see parse_proxy(). */
+static const struct lbctl_word proxy_versions[] = {
+	{ "none", SPLICELB_PROXY_NONE },
+	{ "v1", SPLICELB_PROXY_V1 },
+	{ "v2", SPLICELB_PROXY_V2 },
+	{ "inherit", SPLICELB_PROXY_INHERIT },
+	{ NULL, 0 },
+};
+
+static const struct lbctl_word on_off[] = {
+	{ "on", 1 },
+	{ "off", 0 },
+	{ NULL, 0 },
+};
+
 static const struct lbctl_word states[] = {
 	{ "up", SPLICELB_BACKEND_UP },
 	{ "drain", SPLICELB_BACKEND_DRAIN },
@@ -203,6 +218,8 @@ enum {
 	KW_CHECK_PORT,
 	KW_AGENT_PORT,
 	KW_AGENT_INTER,
+	KW_PROXY_PROTOCOL,
+	KW_ACCEPT_PROXY,
 	/* A service's check, the clause and its parameters, come last. */
 	KW_CHECK,
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) KW_CHECK_##SET,
@@ -234,6 +251,8 @@ static const struct lbctl_word keywords[] = {
 	{ "check-port", KW_CHECK_PORT },
 	{ "agent-port", KW_AGENT_PORT },
 	{ "agent-inter", KW_AGENT_INTER },
+	{ "proxy-protocol", KW_PROXY_PROTOCOL },
+	{ "accept-proxy", KW_ACCEPT_PROXY },
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) { word, KW_CHECK_##SET },
 #include "check_list.h"
 	{ NULL, 0 },
@@ -256,6 +275,8 @@ static const unsigned int kw_has[KW_MAX] = {
 	[KW_CHECK_PORT] = LBCTL_HAS_CHECK_PORT,
 	[KW_AGENT_PORT] = LBCTL_HAS_AGENT_PORT,
 	[KW_AGENT_INTER] = LBCTL_HAS_AGENT_INTER,
+	[KW_PROXY_PROTOCOL] = LBCTL_HAS_PROXY_PROTOCOL,
+	[KW_ACCEPT_PROXY] = LBCTL_HAS_ACCEPT_PROXY,
 	/* Those of the check are counted in check_given, by config.c. */
 };
 
@@ -277,18 +298,36 @@ static int parse_sched(struct parser *p, const char *v)
 	return fail(p, "unknown scheduler \"%s\" (known: %s)", v, known);
 }
 
-static int parse_hash_key(struct parser *p, const char *v)
+/*
+ * The value (never negative) of keyword @key that @v names among the
+ * entries of @table whose values are in @allowed, as lookup() finds it;
+ * -1 with the error set, naming the @choices when it names none of them.
+ */
+static int parse_choice(struct parser *p, const struct lbctl_word *table,
+			unsigned int allowed, const char *key, const char *v,
+			const char *choices)
 {
-	const struct lbctl_word *k;
+	const struct lbctl_word *w;
 	bool ambiguous;
 
-	k = lookup(p, hash_keys, v, ~0u, &ambiguous);
+	w = lookup(p, table, v, allowed, &ambiguous);
 	if (ambiguous)
 		return -1;
-	if (!k)
-		return fail(p, "bad hash-key \"%s\" (addr or addr-port)", v);
-	p->req->opts.hash_key = (uint32_t)k->val;
-	return 0;
+	if (!w)
+		return fail(p, "bad %s \"%s\" (%s)", key, v, choices);
+	return w->val;
+}
+
+/* A service's version of the PROXY protocol, or a backend's. */
+static int parse_proxy(struct parser *p, const char *v)
+{
+	bool backend = p->req->op == LBCTL_BACKEND_ADD ||
+		       p->req->op == LBCTL_BACKEND_CHANGE;
+
+	return parse_choice(p, proxy_versions,
+			    backend ? ~0u : ~(1u << SPLICELB_PROXY_INHERIT),
+			    "proxy-protocol", v, backend ?
+			    "none, v1, v2 or inherit" : "none, v1 or v2");
 }
 
 /*
@@ -318,10 +357,11 @@ static int parse_check(struct parser *p)
 static int parse_keywords(struct parser *p, unsigned int allowed)
 {
 	struct lbctl_req *r = p->req;
-	const struct lbctl_word *kw, *st;
+	const struct lbctl_word *kw;
 	const char *w, *v;
 	bool ambiguous;
 	uint32_t n;
+	int val;
 
 	while ((w = next(p))) {
 		kw = lookup(p, keywords, w, allowed, &ambiguous);
@@ -403,6 +443,19 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return fail(p, "bad agent-inter \"%s\" ("
 					    SLB_CFG_AGENT_INTER_RANGE ")", v);
 			break;
+		case KW_PROXY_PROTOCOL:
+			val = parse_proxy(p, v);
+			if (val < 0)
+				return -1;
+			r->proxy_protocol = (uint8_t)val;
+			break;
+		case KW_ACCEPT_PROXY:
+			val = parse_choice(p, on_off, ~0u, "accept-proxy", v,
+					   "on or off");
+			if (val < 0)
+				return -1;
+			r->accept_proxy = val;
+			break;
 		case KW_WEIGHT:
 			if (parse_uint(p, "weight", v, 0, SPLICELB_WEIGHT_MAX,
 				       &n))
@@ -410,8 +463,11 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 			r->weight = n;
 			break;
 		case KW_HASH_KEY:
-			if (parse_hash_key(p, v))
+			val = parse_choice(p, hash_keys, ~0u, "hash-key", v,
+					   "addr or addr-port");
+			if (val < 0)
 				return -1;
+			r->opts.hash_key = (uint32_t)val;
 			break;
 		case KW_SEED:
 			if (parse_uint(p, "seed", v, 0, 4294967295UL,
@@ -426,13 +482,11 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 				return -1;
 			break;
 		case KW_STATE:
-			st = lookup(p, states, v, ~0u, &ambiguous);
-			if (ambiguous)
+			val = parse_choice(p, states, ~0u, "state", v,
+					   "up, drain or down");
+			if (val < 0)
 				return -1;
-			if (!st)
-				return fail(p, "bad state \"%s\" (up, drain or down)",
-					    v);
-			r->state = (uint8_t)st->val;
+			r->state = (uint8_t)val;
 			break;
 		}
 	}
@@ -543,7 +597,9 @@ static int parse_service(struct parser *p)
 				      1u << KW_BACKLOG | 1u << KW_MAXCONN |
 				      1u << KW_MAXQUEUE |
 				      1u << KW_QUEUE_TIMEOUT |
-				      1u << KW_SLOWSTART | KW_CHECK_ALL;
+				      1u << KW_SLOWSTART |
+				      1u << KW_PROXY_PROTOCOL |
+				      1u << KW_ACCEPT_PROXY | KW_CHECK_ALL;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -574,12 +630,15 @@ static int parse_service(struct parser *p)
 				LBCTL_HAS_BACKLOG | LBCTL_HAS_MAXCONN |
 				LBCTL_HAS_MAXQUEUE |
 				LBCTL_HAS_QUEUE_TIMEOUT |
-				LBCTL_HAS_SLOWSTART)) && !r->check_given)
+				LBCTL_HAS_SLOWSTART |
+				LBCTL_HAS_PROXY_PROTOCOL |
+				LBCTL_HAS_ACCEPT_PROXY)) && !r->check_given)
 			return fail(p, "service change: nothing to change "
 				    "(scheduler, hash-key, seed, table-size, "
 				    "backlog, maxconn, maxqueue, queue-timeout, "
-				    "slowstart, check, inter, timeout, rise, "
-				    "fall, fastinter or downinter)");
+				    "slowstart, proxy-protocol, accept-proxy, "
+				    "check, inter, timeout, rise, fall, "
+				    "fastinter or downinter)");
 		return check_service(p);
 	case CMD_DEL:
 		return parse_keywords(p, 1u << KW_CUT);
@@ -600,7 +659,8 @@ static int parse_backend(struct parser *p)
 				      1u << KW_STATE | 1u << KW_MAXCONN |
 				      1u << KW_CHECK_PORT |
 				      1u << KW_AGENT_PORT |
-				      1u << KW_AGENT_INTER;
+				      1u << KW_AGENT_INTER |
+				      1u << KW_PROXY_PROTOCOL;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "backend");
 	const char *w;
@@ -627,10 +687,11 @@ static int parse_backend(struct parser *p)
 					     LBCTL_HAS_MAXCONN |
 					     LBCTL_HAS_CHECK_PORT |
 					     LBCTL_HAS_AGENT_PORT |
-					     LBCTL_HAS_AGENT_INTER)))
+					     LBCTL_HAS_AGENT_INTER |
+					     LBCTL_HAS_PROXY_PROTOCOL)))
 		return fail(p, "backend change: nothing to change "
-			    "(weight, state, maxconn, check-port, agent-port "
-			    "or agent-inter)");
+			    "(weight, state, maxconn, check-port, agent-port, "
+			    "agent-inter or proxy-protocol)");
 	return 0;
 }
 
@@ -695,10 +756,12 @@ static const struct lbctl_object objects[] = {
 	{ "service", parse_service,
 	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME] [slowstart TIME] [CHECK]\n"
+	  "      [queue-timeout TIME] [slowstart TIME]\n"
+	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off] [CHECK]\n"
 	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
-	  "      [queue-timeout TIME] [slowstart TIME] [CHECK]\n"
+	  "      [queue-timeout TIME] [slowstart TIME]\n"
+	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off] [CHECK]\n"
 	  "      CHECK: [check tcp|none|send STR expect STR|expect STR]\n"
 	  "      [inter TIME] [timeout TIME] [rise N] [fall N] [fastinter TIME]\n"
 	  "      [downinter TIME]\n"
@@ -707,8 +770,10 @@ static const struct lbctl_object objects[] = {
 	{ "backend", parse_backend,
 	  "backend add ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
 	  "      [maxconn N] [check-port N] [agent-port N] [agent-inter TIME]\n"
+	  "      [proxy-protocol none|v1|v2|inherit]\n"
 	  "backend change ADDR:PORT service ADDR:PORT [weight N] [state up|drain|down]\n"
 	  "      [maxconn N] [check-port N] [agent-port N] [agent-inter TIME]\n"
+	  "      [proxy-protocol none|v1|v2|inherit]\n"
 	  "backend del ADDR:PORT service ADDR:PORT [cut]\n"
 	  "backend show [service ADDR:PORT]" },
 	{ "show", parse_show,
@@ -1012,6 +1077,10 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 			r->queue_timeout_ms);
 	if (settings && (r->has & LBCTL_HAS_SLOWSTART))
 		put_u32(m, SPLICELB_SVC_A_SLOWSTART_MS, r->slowstart_ms);
+	if (settings && (r->has & LBCTL_HAS_PROXY_PROTOCOL))
+		put_u8(m, SPLICELB_SVC_A_PROXY_PROTOCOL, r->proxy_protocol);
+	if (settings && (r->has & LBCTL_HAS_ACCEPT_PROXY))
+		put_u8(m, SPLICELB_SVC_A_ACCEPT_PROXY, r->accept_proxy);
 	if (settings)
 		put_check(m, &r->check, r->check_given);
 	nest_end(m, nest);
@@ -1036,6 +1105,8 @@ static void put_backend(struct msgbuf *m, uint16_t type,
 		put_u16(m, SPLICELB_BE_A_AGENT_PORT, r->agent_port);
 	if (settings && (r->has & LBCTL_HAS_AGENT_INTER))
 		put_u32(m, SPLICELB_BE_A_AGENT_INTER_MS, r->agent_inter_ms);
+	if (settings && (r->has & LBCTL_HAS_PROXY_PROTOCOL))
+		put_u8(m, SPLICELB_BE_A_PROXY_PROTOCOL, r->proxy_protocol);
 	nest_end(m, nest);
 }
 

@@ -65,6 +65,8 @@ enum lbctl_op {
 #define LBCTL_HAS_SLOWSTART	(1u << 14)
 #define LBCTL_HAS_AGENT_PORT	(1u << 15)
 #define LBCTL_HAS_AGENT_INTER	(1u << 16)
+#define LBCTL_HAS_PROXY_PROTOCOL	(1u << 17)
+#define LBCTL_HAS_ACCEPT_PROXY	(1u << 18)
 /* A service's check options are in check_given, SLB_CHECK_SET_*. */
 
 struct lbctl_req {
@@ -81,6 +83,8 @@ struct lbctl_req {
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
 	uint32_t slowstart_ms;
+	uint8_t proxy_protocol;		/* enum splicelb_proxy_protocol */
+	bool accept_proxy;
 	struct slb_check_params check;	/* the defaults where not given */
 	uint32_t check_given;		/* SLB_CHECK_SET_* */
 	uint32_t weight;

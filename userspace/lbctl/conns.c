@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0 OR MIT
-/* lbctl conns [service ADDR:PORT]: one row per connection. */
+/*
+ * lbctl conns [service ADDR:PORT]: one row per connection, and at its
+ * end, for a client an accept-proxy service took from a PROXY header,
+ * " peer ADDR:PORT": the upstream that sent the header.
+ */
 #include <inttypes.h>
 #include <stdio.h>
 
@@ -49,6 +53,8 @@ static int conn_cb(const struct nlmsghdr *nlh, void *data)
 		conn.backend_rtt_us);
 	out_u64(OUT_ANY, "backend_retrans", " %6" PRIu64,
 		conn.backend_retrans);
+	if (conn.has_peer)
+		out_addr(OUT_ANY, "peer", " peer %s", &conn.peer);
 	out_nl();
 	out_close_object();
 	return MNL_CB_OK;

@@ -266,8 +266,9 @@ static int parse_service_nest(const struct nlattr *nest,
 	if (parse_sched_opts(&a, s))
 		return -1;
 	/*
-	 * A kernel that reports no queue has none, and one that reports no
-	 * slowstart no slow start: these are what it does.
+	 * A kernel that reports no queue has none, one that reports no
+	 * slowstart no slow start, and one without the PROXY protocol
+	 * neither sends nor reads a header: these are what it does.
 	 */
 	s->queue_timeout_ms = SPLICELB_QUEUE_TIMEOUT_DEF_MS;
 	if ((a.tb[SPLICELB_SVC_A_MAXQUEUE] &&
@@ -276,7 +277,12 @@ static int parse_service_nest(const struct nlattr *nest,
 	     get_u32(a.tb[SPLICELB_SVC_A_QUEUE_TIMEOUT_MS],
 		     &s->queue_timeout_ms)) ||
 	    (a.tb[SPLICELB_SVC_A_SLOWSTART_MS] &&
-	     get_u32(a.tb[SPLICELB_SVC_A_SLOWSTART_MS], &s->slowstart_ms)))
+	     get_u32(a.tb[SPLICELB_SVC_A_SLOWSTART_MS], &s->slowstart_ms)) ||
+	    (a.tb[SPLICELB_SVC_A_PROXY_PROTOCOL] &&
+	     get_u8(a.tb[SPLICELB_SVC_A_PROXY_PROTOCOL],
+		    &s->proxy_protocol)) ||
+	    (a.tb[SPLICELB_SVC_A_ACCEPT_PROXY] &&
+	     get_u8(a.tb[SPLICELB_SVC_A_ACCEPT_PROXY], &s->accept_proxy)))
 		return -1;
 	if (parse_check(&a, &s->check) ||
 	    (a.tb[SPLICELB_SVC_A_NBACKENDS] &&
@@ -309,13 +315,18 @@ int lbctl_parse_backend(const struct nlmsghdr *nlh, struct lbctl_backend *b)
 		return -1;
 	/*
 	 * Absent from a kernel without the limit: 0, no limit; from one
-	 * without slow starts, the weight is what its scheduler counts.
+	 * without slow starts, the weight is what its scheduler counts;
+	 * from one without the PROXY protocol, its service's (none).
 	 */
 	b->eweight = b->weight * SPLICELB_WEIGHT_SCALE;
+	b->proxy_protocol = SPLICELB_PROXY_INHERIT;
 	if ((be.tb[SPLICELB_BE_A_MAXCONN] &&
 	     get_u32(be.tb[SPLICELB_BE_A_MAXCONN], &b->maxconn)) ||
 	    (be.tb[SPLICELB_BE_A_EWEIGHT] &&
 	     get_u32(be.tb[SPLICELB_BE_A_EWEIGHT], &b->eweight)) ||
+	    (be.tb[SPLICELB_BE_A_PROXY_PROTOCOL] &&
+	     get_u8(be.tb[SPLICELB_BE_A_PROXY_PROTOCOL],
+		    &b->proxy_protocol)) ||
 	    parse_health(&be, b) || parse_agent(&be, b))
 		return -1;
 	b->svc = s.addr;
@@ -337,6 +348,11 @@ int lbctl_parse_conn(const struct nlmsghdr *nlh, struct lbctl_conn *conn)
 		if (parse_ep(c.tb[SPLICELB_CONN_A_BACKEND], &conn->backend))
 			return -1;
 		conn->has_backend = true;
+	}
+	if (c.tb[SPLICELB_CONN_A_PEER]) {
+		if (parse_ep(c.tb[SPLICELB_CONN_A_PEER], &conn->peer))
+			return -1;
+		conn->has_peer = true;
 	}
 	/* Measurements are optional: 0 when the kernel has none. */
 	if ((c.tb[SPLICELB_CONN_A_AGE_MS] &&

@@ -52,7 +52,7 @@ int lbctl_nl_talk(struct lbctl *c, uint8_t cmd, uint16_t flags,
  * Largest SERVICE_NEW lbctl sends: within the default socket send buffer
  * (net.core.wmem_default, 212,992 bytes), room for some 2,300 IPv4
  * backends of 56 bytes, as save writes them (weight, state, maxconn; 8
- * more with a check-port, 16 more with an agent).
+ * more with a check-port or a proxy-protocol, 16 more with an agent).
  */
 #define LBCTL_SERVICE_NEW_MAX	(128 * 1024)
 
@@ -87,6 +87,7 @@ struct lbctl_backend {
 	uint8_t state;
 	uint32_t maxconn;
 	uint16_t check_port;		/* 0: its own */
+	uint8_t proxy_protocol;		/* SPLICELB_PROXY_*, INHERIT */
 	/* What its service's checks found: enum splicelb_health, ... */
 	uint8_t health;
 	uint8_t check_result;		/* enum splicelb_check_result */
@@ -113,6 +114,8 @@ struct lbctl_service {
 	uint32_t maxqueue;
 	uint32_t queue_timeout_ms;
 	uint32_t slowstart_ms;		/* 0: none */
+	uint8_t proxy_protocol;		/* enum splicelb_proxy_protocol */
+	uint8_t accept_proxy;		/* 1: clients send a PROXY header */
 	struct slb_check_params check;
 	uint32_t nbackends;
 	struct lbctl_counters st;
@@ -133,6 +136,9 @@ struct lbctl_conn {
 	struct sockaddr_storage service;
 	struct sockaddr_storage backend;
 	bool has_backend;
+	/* With accept-proxy: who sent the header that named the client. */
+	struct sockaddr_storage peer;
+	bool has_peer;
 	uint8_t state;
 	uint64_t age_ms;
 	uint64_t bytes_in;

@@ -315,6 +315,18 @@ static void print_check(const struct slb_check_params *p)
 	out_close_object();
 }
 
+/*
+ * The version of the PROXY protocol, as save writes it: only when not
+ * @def, a service's none or a backend's inherit; JSON has it always.
+ */
+static void print_proxy(uint8_t version, uint8_t def)
+{
+	const char *name = slb_cfg_proxy_name(version);
+
+	out_str(version != def ? OUT_ANY : OUT_JSON, "proxy_protocol",
+		" proxy-protocol %s", name ? name : "?");
+}
+
 void print_service(const struct lbctl_service *s, bool stats)
 {
 	char t[SLB_CFG_TIMEOUT_STRLEN];
@@ -334,6 +346,10 @@ void print_service(const struct lbctl_service *s, bool stats)
 		out_str(OUT_TEXT, NULL, " slowstart %s",
 			slb_cfg_timeout_str(s->slowstart_ms, t, sizeof(t)));
 	out_u64(OUT_JSON, "slowstart_ms", "", s->slowstart_ms);
+	print_proxy(s->proxy_protocol, SPLICELB_PROXY_NONE);
+	if (s->accept_proxy)
+		out_str(OUT_TEXT, NULL, " accept-proxy %s", "on");
+	out_u64(OUT_JSON, "accept_proxy", "", s->accept_proxy);
 	print_check(&s->check);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);
 	out_nl();
@@ -443,6 +459,7 @@ void print_backend(const struct lbctl_backend *b,
 	/* As save writes it: only when not the backend's own port. */
 	out_u64(b->check_port ? OUT_ANY : OUT_JSON, "check_port",
 		" check-port %" PRIu64, b->check_port);
+	print_proxy(b->proxy_protocol, SPLICELB_PROXY_INHERIT);
 	print_health(b, check);
 	print_agent(b);
 	out_nl();

@@ -117,6 +117,7 @@ static void backend_req(const struct restore *r, unsigned int i,
 	req->check_port = (uint16_t)b->check_port;
 	req->agent_port = (uint16_t)b->agent_port;
 	req->agent_inter_ms = b->agent_inter_ms;
+	req->proxy_protocol = (uint8_t)b->proxy_protocol;
 	/* Unset options are the kernel's defaults. */
 	if (b->has & SLB_CFG_HAS_WEIGHT)
 		req->has |= LBCTL_HAS_WEIGHT;
@@ -130,6 +131,8 @@ static void backend_req(const struct restore *r, unsigned int i,
 		req->has |= LBCTL_HAS_AGENT_PORT;
 	if (b->has & SLB_CFG_HAS_AGENT_INTER)
 		req->has |= LBCTL_HAS_AGENT_INTER;
+	if (b->has & SLB_CFG_HAS_PROXY_PROTOCOL)
+		req->has |= LBCTL_HAS_PROXY_PROTOCOL;
 }
 
 static int restore_backend(struct restore *r, unsigned int i)
@@ -162,6 +165,8 @@ static int restore_service(struct restore *r, unsigned int i)
 		.maxqueue = sv->maxqueue,
 		.queue_timeout_ms = sv->queue_timeout_ms,
 		.slowstart_ms = sv->slowstart_ms,
+		.proxy_protocol = (uint8_t)sv->proxy_protocol,
+		.accept_proxy = sv->accept_proxy,
 		.check = sv->check,
 		.check_given = sv->check_given,
 	};
@@ -188,6 +193,10 @@ static int restore_service(struct restore *r, unsigned int i)
 		req.has |= LBCTL_HAS_QUEUE_TIMEOUT;
 	if (sv->has & SLB_CFG_HAS_SLOWSTART)
 		req.has |= LBCTL_HAS_SLOWSTART;
+	if (sv->has & SLB_CFG_HAS_PROXY_PROTOCOL)
+		req.has |= LBCTL_HAS_PROXY_PROTOCOL;
+	if (sv->has & SLB_CFG_HAS_ACCEPT_PROXY)
+		req.has |= LBCTL_HAS_ACCEPT_PROXY;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
 	be = calloc(r->cfg.nbe + 1, sizeof(*be));
 	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));

@@ -3,9 +3,12 @@
  * Health checks in the select() loop.
  *
  *   due -> CONNECT -> (tcp: passed)
- *            |  send-expect
+ *            |  send-expect, or a PROXY header to send
  *            v
- *          SEND -> RECV -> reply holds expect: passed
+ *          SEND -> (tcp: passed)
+ *            |
+ *            v
+ *          RECV -> reply holds expect: passed
  *                    |      buffer full, EOF after bytes: unexpected reply
  *                    |      EOF before a byte: closed
  *   any phase: refused, reset, unreachable, error; deadline: timeout
@@ -34,6 +37,11 @@
  * its last check result the failure's, without waiting for the checks,
  * which then bring it back up as they would after fall failed ones.
  *
+ * A backend that takes the PROXY protocol is sent a LOCAL header first
+ * (v1: "PROXY UNKNOWN"), as HAProxy's check-send-proxy does: the check
+ * speaks for no client, and a backend that requires a header would
+ * otherwise refuse it.  A tcp check then passes once it is sent.
+ *
  * A check ends with a reset (SO_LINGER 0), as HAProxy's do: the balancer
  * closes first, and a FIN would leave a socket in TIME_WAIT here for every
  * check, thousands a minute with many backends, while the backend has
@@ -46,12 +54,14 @@
 #include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "addr.h"
 #include "checks.h"
 #include "conn.h"
 #include "loop.h"
+#include "proxy.h"
 #include "service.h"
 
 /*
@@ -67,8 +77,11 @@ struct lb_check {
 	int fd;
 	u8 phase;		/* CK_* */
 	bool selected;		/* fd is in this round's sets */
-	u16 sent, got;
+	u16 sent, got;		/* sent: of the header, then of the send */
 	u64 start;
+	/* A LOCAL header: v2's fixed part alone, v1's UNKNOWN line shorter. */
+	u8 hdr[SLB_PROXY_V2_FIXED];
+	u8 hdr_len;
 	u8 reply[LB_CHECK_REPLY];
 };
 
@@ -293,14 +306,34 @@ static bool would_block(void)
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
 }
 
+/* What is left to send of the header, then of the send string. */
+static ssize_t check_write(struct lb_check *c,
+			   const struct slb_check_params *p)
+{
+	struct iovec iov[2];
+	struct msghdr msg = { .msg_iov = iov };
+	size_t sent = c->sent;
+
+	if (sent < c->hdr_len) {
+		iov[msg.msg_iovlen++] = (struct iovec) {
+			c->hdr + sent, c->hdr_len - sent
+		};
+		sent = c->hdr_len;
+	}
+	sent -= c->hdr_len;
+	iov[msg.msg_iovlen++] = (struct iovec) {
+		(void *)(p->send + sent), p->send_len - sent
+	};
+	return sendmsg(c->fd, &msg, MSG_NOSIGNAL);
+}
+
 static void check_send(struct lb_check *c)
 {
 	const struct slb_check_params *p = &c->b->svc->check;
 	ssize_t n;
 
-	if (c->sent < p->send_len) {
-		n = send(c->fd, p->send + c->sent, p->send_len - c->sent,
-			 MSG_NOSIGNAL);
+	if (c->sent < c->hdr_len + p->send_len) {
+		n = check_write(c, p);
 		if (n < 0) {
 			if (!would_block())
 				check_fail_errno(c);
@@ -308,7 +341,11 @@ static void check_send(struct lb_check *c)
 		}
 		c->sent += (u16)n;
 	}
-	if (c->sent == p->send_len)
+	if (c->sent < c->hdr_len + p->send_len)
+		return;
+	if (p->type == SPLICELB_CHECK_TCP)
+		check_done(c, SPLICELB_CHECK_RESULT_PASSED);
+	else
 		c->phase = CK_RECV;
 }
 
@@ -341,7 +378,7 @@ static void check_recv(struct lb_check *c)
 
 static void check_connected(struct lb_check *c)
 {
-	if (c->b->svc->check.type == SPLICELB_CHECK_TCP) {
+	if (c->b->svc->check.type == SPLICELB_CHECK_TCP && !c->hdr_len) {
 		check_done(c, SPLICELB_CHECK_RESULT_PASSED);
 		return;
 	}
@@ -372,6 +409,17 @@ static void check_addr(const struct backend *b, struct sockaddr_storage *ss)
 		((struct sockaddr_in *)ss)->sin_port = port;
 	else
 		((struct sockaddr_in6 *)ss)->sin6_port = port;
+}
+
+/* The LOCAL header a check of b begins with; its length, 0 for none. */
+static u8 check_header(const struct backend *b, u8 *hdr)
+{
+	unsigned int version = backend_proxy(b);
+
+	if (version == SPLICELB_PROXY_NONE)
+		return 0;
+	return (u8)slb_proxy_write(hdr, SLB_PROXY_V2_FIXED, version, NULL,
+				   NULL, 0);
 }
 
 static struct lb_check *slot_get(void)
@@ -405,6 +453,7 @@ static void check_start(struct backend *b)
 	c->phase = CK_CONNECT;
 	c->sent = 0;
 	c->got = 0;
+	c->hdr_len = check_header(b, c->hdr);
 	c->start = lb_now;
 	b->health.run = c;
 	schedule(b, NO_DEADLINE);

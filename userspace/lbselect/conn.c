@@ -11,6 +11,15 @@
  *
  *   (1) failed or timed out: the next backend, at most opt.tries
  *
+ * With accept-proxy, a client is first in PROXY_WAIT: its bytes are read
+ * into its buffer until they hold a whole PROXY header, which is taken
+ * off, the bytes after it kept as the client's first; only then is a
+ * backend sought, so that the hashing schedulers hash the address the
+ * header gave.  No header, a bad one, or none within the connect timeout
+ * of the accept: the client is reset and counted in proxy_errors.  With
+ * proxy-protocol, the header a backend gets is put in front of what the
+ * client sent while it connected, the reads having left it room.
+ *
  * Where a backend would be picked, a client waits in its service's queue
  * instead when every backend that would take it is at its maxconn, or
  * when others wait already: nobody overtakes them.
@@ -43,6 +52,7 @@
 #include "conn.h"
 #include "loop.h"
 #include "pool.h"
+#include "proxy.h"
 #include "service.h"
 #include "stats.h"
 
@@ -57,12 +67,17 @@ struct connect_scratch {
 	u8 client[SLB_SCHED_ID_LEN];	/* for the hashing schedulers */
 	u64 connect_start_us;		/* of this attempt, for lt */
 	struct conn *qprev, *qnext;	/* in the service's queue */
+	/* The client's ends for the PROXY header sent on: read, or its own. */
+	struct slb_proxy_addr ends;
 	const struct slb_sched_dest *tried[];
 };
 
 _Static_assert(sizeof(struct connect_scratch) +
 	       LB_MAX_TRIES * sizeof(struct slb_sched_dest *) <= LB_MIN_BUF,
 	       "the connect scratch must fit the smallest buffer");
+_Static_assert(SLB_PROXY_WRITE_MAX <= 255 &&
+	       SLB_PROXY_WRITE_MAX + SLB_PROXY_V1_MAX <= LB_MIN_BUF,
+	       "a header read and one sent on fit the smallest buffer");
 
 /*
  * Waiters that tried backends before may be kept from a free slot by
@@ -74,7 +89,7 @@ _Static_assert(sizeof(struct connect_scratch) +
 #define QUEUE_SKIPS	8
 
 static struct lb_ratelimit rl_fd_setsize, rl_no_backend, rl_no_fd,
-			   rl_queue_full;
+			   rl_queue_full, rl_proxy;
 
 static struct connect_scratch *scratch(const struct conn *c)
 {
@@ -87,10 +102,24 @@ static unsigned int conn_id(const struct conn *c)
 	return pool_index(c);
 }
 
-/* No backend to relay to yet: connecting to one, or waiting for one. */
+/*
+ * No backend to relay to yet: connecting to one, waiting for one, or
+ * reading the client's PROXY header first.
+ */
 static bool pending(const struct conn *c)
 {
-	return c->flags & (CF_CONNECTING | CF_QUEUED);
+	return c->flags & (CF_CONNECTING | CF_QUEUED | CF_PROXY_WAIT);
+}
+
+/*
+ * What a read of d's source may fill: before a backend, the client's
+ * bytes leave room for the PROXY header to be put in front of them.
+ */
+static size_t read_room(const struct conn *c, int d)
+{
+	if (d == C2B && pending(c))
+		return pool_bufsize() - SLB_PROXY_WRITE_MAX;
+	return pool_bufsize();
 }
 
 static int src_fd(const struct conn *c, int d)
@@ -236,6 +265,29 @@ void conn_refuse_fd_setsize(struct service *s, int cfd)
 	close_reset(cfd);
 }
 
+/*
+ * The backend's PROXY header, if it takes one, in front of what the
+ * client sent while it connected: its ends, and in v2 the connection's
+ * id (its slot, as the log lines have it) as PP2_TYPE_UNIQUE_ID.
+ */
+static void proxy_prepend(struct conn *c)
+{
+	unsigned int version = backend_proxy(c->be);
+	u8 hdr[SLB_PROXY_WRITE_MAX], *buf = (u8 *)pool_buf(c, C2B);
+	char id[16];
+	size_t n;
+
+	if (version == SPLICELB_PROXY_NONE)
+		return;
+	snprintf(id, sizeof(id), "%u", conn_id(c));
+	n = slb_proxy_write(hdr, sizeof(hdr), version, &scratch(c)->ends,
+			    (const u8 *)id, strlen(id));
+	memmove(buf + n, buf + c->off[C2B], c->len[C2B]);
+	memcpy(buf, hdr, n);
+	c->off[C2B] = 0;
+	c->len[C2B] += (u32)n;
+}
+
 static void connected(struct conn *c)
 {
 	u64 took = now_us() - scratch(c)->connect_start_us;
@@ -247,6 +299,7 @@ static void connected(struct conn *c)
 	c->stamp = lb_now;
 	slb_sched_sample(&c->be->dest, took < UINT32_MAX ? (u32)took : UINT32_MAX,
 			 srtt_us(c->bfd));
+	proxy_prepend(c);
 	/* The scratch is done with: the buffer carries data from now on. */
 	c->off[B2C] = 0;
 	c->len[B2C] = 0;
@@ -425,6 +478,21 @@ void conn_reset_queue(struct service *s, const char *why)
 	}
 }
 
+/*
+ * The client's ends as a PROXY header sent on has them: its address, and
+ * the service's it reached, which of a wildcard listener the socket says.
+ */
+static void note_ends(struct conn *c, const struct sockaddr_storage *peer)
+{
+	struct sockaddr_storage local = c->svc->addr;
+	socklen_t len = sizeof(local);
+
+	/* On a failure local is left as it was: the service's address. */
+	if (slb_addr_is_any(&local))
+		getsockname(c->cfd, (struct sockaddr *)&local, &len);
+	slb_addr_to_proxy(peer, &local, &scratch(c)->ends);
+}
+
 void conn_accept(struct service *s, int cfd,
 		 const struct sockaddr_storage *peer)
 {
@@ -443,9 +511,14 @@ void conn_accept(struct service *s, int cfd,
 	s->cnt.total++;
 	set_nodelay(cfd);
 	slb_addr_sched_id(peer, scratch(c)->client);
+	note_ends(c, peer);
 	lb_log(1, "conn %u: client %s", conn_id(c),
 	       slb_addr_format(peer, a, sizeof(a)));
-	connect_next(c);
+	/* Its backend is sought once its header is read. */
+	if (s->accept_proxy)
+		c->flags |= CF_PROXY_WAIT;
+	else
+		connect_next(c);
 }
 
 int connect_error(int fd)
@@ -473,6 +546,7 @@ static bool connect_done(struct conn *c)
 
 static void count(struct conn *c, int d, size_t n)
 {
+	/* A PROXY header sent counts as the client's, as in the module. */
 	if (d == C2B) {
 		c->svc->cnt.client_bytes += n;
 		c->be->cnt.client_bytes += n;
@@ -485,6 +559,71 @@ static void count(struct conn *c, int d, size_t n)
 static bool would_block(void)
 {
 	return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+}
+
+/* accept-proxy: no header, a bad one, or none in time; false (gone). */
+static bool proxy_fail(struct conn *c, const char *why)
+{
+	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+	struct sockaddr_storage peer;
+
+	c->svc->cnt.proxy_errors++;
+	slb_addr_from_proxy(&scratch(c)->ends, false, &peer);
+	lb_log_limited(&rl_proxy, "service %s: client %s: %s: reset",
+		       slb_addr_format(&c->svc->addr, s, sizeof(s)),
+		       slb_addr_format(&peer, a, sizeof(a)), why);
+	conn_abort(c, why);
+	return false;
+}
+
+/* The client is who its header says, but for LOCAL and UNKNOWN. */
+static void proxy_take(struct conn *c, const struct slb_proxy_hdr *hdr)
+{
+	struct connect_scratch *sc = scratch(c);
+	struct sockaddr_storage client;
+	char a[SLB_ADDR_STRLEN];
+
+	if (hdr->addr.family == SLB_PROXY_AF_NONE)
+		return;
+	sc->ends = hdr->addr;
+	slb_addr_from_proxy(&hdr->addr, false, &client);
+	slb_addr_sched_id(&client, sc->client);
+	lb_log(1, "conn %u: PROXY %s: client %s", conn_id(c),
+	       slb_proxy_name(hdr->version),
+	       slb_addr_format(&client, a, sizeof(a)));
+}
+
+/*
+ * The client's bytes, after those read before, until they hold its whole
+ * PROXY header; then the header is taken off and a backend sought.  A
+ * header longer than the buffer, less the room kept for the one sent on,
+ * is one too long.  False if c is gone.
+ */
+static bool proxy_read(struct conn *c)
+{
+	size_t max = read_room(c, C2B);
+	u8 *buf = (u8 *)pool_buf(c, C2B);
+	struct slb_proxy_hdr hdr;
+	ssize_t n;
+	int len;
+
+	n = recv(c->cfd, buf + c->len[C2B], max - c->len[C2B], 0);
+	if (n < 0)
+		return would_block() ? true : conn_fail(c, c->cfd, errno);
+	if (!n)
+		return proxy_fail(c, c->len[C2B] ? "PROXY header cut short" :
+					      "no PROXY header");
+	c->len[C2B] += (u32)n;
+	len = slb_proxy_parse(buf, c->len[C2B], max, &hdr);
+	if (!len)
+		return true;
+	if (len < 0)
+		return proxy_fail(c, slb_proxy_strerror(len));
+	proxy_take(c, &hdr);
+	c->len[C2B] -= (u32)len;
+	memmove(buf, buf + len, c->len[C2B]);
+	c->flags &= (u16)~CF_PROXY_WAIT;
+	return connect_next(c);
 }
 
 /* Write what is pending in direction d; what is not taken stays. */
@@ -510,7 +649,7 @@ static bool pump_read(struct conn *c, int d)
 {
 	ssize_t n;
 
-	n = recv(src_fd(c, d), pool_buf(c, d), pool_bufsize(), 0);
+	n = recv(src_fd(c, d), pool_buf(c, d), read_room(c, d), 0);
 	if (n < 0)
 		return would_block() ? true : conn_fail(c, src_fd(c, d), errno);
 	/* The stamp of a connect or a wait is its start: client data waits. */
@@ -572,7 +711,9 @@ int conn_want(struct conn *c, fd_set *r, fd_set *w)
 	bool up = !pending(c);
 	u8 sel = 0;
 
-	if (!(c->flags & CF_EOF(C2B)) && !c->len[C2B])
+	/* A PROXY header is read on until it is whole. */
+	if (!(c->flags & CF_EOF(C2B)) &&
+	    (!c->len[C2B] || (c->flags & CF_PROXY_WAIT)))
 		sel |= SEL_CR;
 	if (up && !(c->flags & CF_EOF(B2C)) && !c->len[B2C])
 		sel |= SEL_BR;
@@ -605,7 +746,10 @@ bool conn_events(struct conn *c, const fd_set *r, const fd_set *w)
 		if (!connect_done(c))
 			return false;
 	}
-	if (ready(c, SEL_CR, r) && !pump_read(c, C2B))
+	if (ready(c, SEL_CR, r) && (c->flags & CF_PROXY_WAIT))
+		return proxy_read(c);
+	/* Not over a PROXY header put in front of the client's bytes. */
+	if (ready(c, SEL_CR, r) && !c->len[C2B] && !pump_read(c, C2B))
 		return false;
 	if (ready(c, SEL_BR, r) && !pump_read(c, B2C))
 		return false;
@@ -623,7 +767,10 @@ u64 conn_deadline(const struct conn *c)
 
 	if (c->flags & CF_QUEUED)
 		return c->stamp + c->svc->queue_timeout_ms;
-	if (c->flags & CF_CONNECTING)
+	/* From the accept; without a connect timeout, the idle one. */
+	if (c->flags & CF_PROXY_WAIT)
+		t = opt.connect_ms ? opt.connect_ms : opt.idle_ms;
+	else if (c->flags & CF_CONNECTING)
 		t = opt.connect_ms;
 	else if (c->flags & (CF_EOF(C2B) | CF_EOF(B2C)))
 		t = opt.half_ms;
@@ -637,6 +784,8 @@ void conn_timeout(struct conn *c)
 	if (c->flags & CF_QUEUED) {
 		c->svc->cnt.queue_timeouts++;
 		conn_abort(c, "queue timeout");
+	} else if (c->flags & CF_PROXY_WAIT) {
+		proxy_fail(c, "no PROXY header in time");
 	} else if (c->flags & CF_CONNECTING) {
 		attempt_failed(c, ETIMEDOUT);
 		connect_next(c);

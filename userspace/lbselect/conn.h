@@ -25,6 +25,7 @@ enum { C2B, B2C };		/* directions: client to backend and back */
 #define CF_EOF(d)	(0x02 << (d))	/* FIN read from d's source */
 #define CF_SHUT(d)	(0x08 << (d))	/* FIN passed on to d's destination */
 #define CF_QUEUED	0x20	/* in its service's queue, no backend */
+#define CF_PROXY_WAIT	0x40	/* reading its PROXY header, no backend */
 
 /* conn.sel: what the last fd_sets were built with for this connection. */
 #define SEL_CR		0x01

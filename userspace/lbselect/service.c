@@ -148,6 +148,17 @@ static void service_set_slowstart(struct service *s,
 	slb_ramp_touch(&s->ramp);
 }
 
+/*
+ * A new header is for the connects that complete from now on, a new
+ * accept-proxy for the clients accepted from now on.
+ */
+static void service_set_proxy(struct service *s,
+			      const struct slb_cfg_service *cs)
+{
+	s->proxy_protocol = cs->proxy_protocol;
+	s->accept_proxy = cs->accept_proxy;
+}
+
 /* True when its checks changed: its backends' begin again. */
 static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 			   const struct slb_sched_ops *ops)
@@ -165,6 +176,7 @@ static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
 	service_set_slowstart(s, cs);
+	service_set_proxy(s, cs);
 	s->check = cs->check;
 	/* New backends or higher limits may have room for the waiters. */
 	s->queue_kick = true;
@@ -182,6 +194,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	s->maxconn = cs->maxconn;
 	service_set_queue(s, cs);
 	s->slowstart_ms = cs->slowstart_ms;
+	service_set_proxy(s, cs);
 	s->check = cs->check;
 	s->opts = cs->opts;
 	service_set_sched(s, ops);
@@ -285,6 +298,7 @@ static void backend_add(struct service *s, const struct slb_cfg_backend *cb)
 	}
 	s->dests[s->ndests++] = &b->dest;
 	s->ops->add_dest(s->sched_state, s->dests, s->ndests, &b->dest);
+	b->proxy_protocol = cb->proxy_protocol;
 	b->health.port = cb->check_port;
 	check_follow(b, true);
 }
@@ -343,6 +357,7 @@ static void sync_backend(struct service *s, struct backend *b,
 		s->ops->upd_dest(s->sched_state, s->dests, s->ndests,
 				 &b->dest);
 	}
+	b->proxy_protocol = cb->proxy_protocol;
 	if (b->health.port != cb->check_port)
 		restart = true;
 	b->health.port = cb->check_port;

@@ -30,6 +30,7 @@ struct lb_counters {
 	u64 refused;		/* service: clients closed unserved */
 	u64 queued;		/* service: times a client began to wait */
 	u64 queue_timeouts;	/* service: waiters reset at queue-timeout */
+	u64 proxy_errors;	/* service: clients reset for their header */
 	u64 check_fails;	/* health checks that did not pass */
 	u64 health_changes;	/* up to down or back */
 	u64 observe_downs;	/* brought down by clients' connects */
@@ -41,6 +42,7 @@ struct backend {
 	struct service *svc;
 	unsigned int state;		/* SPLICELB_BACKEND_* */
 	unsigned int weight;		/* as configured */
+	unsigned int proxy_protocol;	/* SPLICELB_PROXY_*, or _INHERIT */
 	struct lb_health health;	/* what its checks found */
 	bool removed;			/* by a reload; on svc->gone */
 	struct backend *next;		/* in svc->gone */
@@ -59,6 +61,8 @@ struct service {
 	unsigned int queue_timeout_ms;	/* how long each may wait */
 	unsigned int slowstart_ms;	/* a backend's ramp back; 0: none */
 	struct slb_ramp ramp;		/* its backends' slow starts */
+	unsigned int proxy_protocol;	/* the header its backends get */
+	bool accept_proxy;		/* its clients send one first */
 	struct slb_check_params check;	/* what its backends' checks do */
 	/* Clients waiting for a backend below its maxconn, oldest first. */
 	struct conn *queue_head, *queue_tail;
@@ -118,6 +122,13 @@ void backend_put(struct backend *b);
 void backend_refresh(struct backend *b);
 /* The weight its scheduler counts now, in 1/SLB_WEIGHT_SCALE units. */
 u32 backend_eweight(const struct backend *b);
+
+/* The PROXY header b's connections and checks begin with: SPLICELB_PROXY_*. */
+static inline unsigned int backend_proxy(const struct backend *b)
+{
+	return b->proxy_protocol == SPLICELB_PROXY_INHERIT ?
+	       b->svc->proxy_protocol : b->proxy_protocol;
+}
 
 /* After a failed pick: would a backend take the client but for maxconn? */
 static inline bool service_full(const struct service *s,

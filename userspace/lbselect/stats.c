@@ -69,13 +69,14 @@ static void print_backend(const struct backend *b)
 
 static void print_service(const struct service *s)
 {
-	char a[SLB_ADDR_STRLEN], tail[160];
+	char a[SLB_ADDR_STRLEN], tail[192];
 	const struct backend *b;
 	unsigned int i;
 
 	snprintf(tail, sizeof(tail), " refused=%" PRIu64 " queued=%" PRIu64
-		 " queue_timeouts=%" PRIu64 " queue_len=%u%s", s->cnt.refused,
-		 s->cnt.queued, s->cnt.queue_timeouts, s->queue_len,
+		 " queue_timeouts=%" PRIu64 " queue_len=%u proxy_errors=%"
+		 PRIu64 "%s", s->cnt.refused, s->cnt.queued,
+		 s->cnt.queue_timeouts, s->queue_len, s->cnt.proxy_errors,
 		 s->removed ? " removed" : "");
 	fprintf(stderr, "lbselect: service %s scheduler=%s check=%s",
 		slb_addr_format(&s->addr, a, sizeof(a)), s->ops->name,
