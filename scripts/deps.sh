@@ -27,11 +27,11 @@ REFRESH=0
 HOST_PACKAGES="gcc make libc6-dev qemu-system-x86 busybox-static cpio kmod
 	libmnl-dev libcmocka-dev pkg-config dwarves sparse iproute2 bc xz-utils
 	zstd libelf-dev procps perl flex bison python3-yaml python3-jsonschema
-	redis-server nginx socat clang libclang-rt-14-dev"
+	redis-server nginx libnginx-mod-stream haproxy socat clang
+	libclang-rt-14-dev"
 # Only for "make bench" (deps.sh --bench): the systems it measures splicelb
 # against, the load generators, the charts, the profiler.
-BENCH_PACKAGES="haproxy libnginx-mod-stream ipvsadm iperf3 gnuplot-nox
-	linux-perf"
+BENCH_PACKAGES="ipvsadm iperf3 gnuplot-nox linux-perf"
 
 log() {
 	local tag=$1
@@ -69,8 +69,8 @@ install_host_packages() {
 	log APT "installing" $missing
 	export DEBIAN_FRONTEND=noninteractive
 	apt-get update -q >/dev/null
-	# The tests run Redis and nginx in their guest, the benchmark HAProxy
-	# and nginx: on the host they must not start (policy-rc.d forbids it
+	# The tests run Redis, nginx and HAProxy in their guest, and so does
+	# the benchmark: on the host they must not start (policy-rc.d forbids it
 	# while installing) nor come up at the next boot.
 	local policy=/usr/sbin/policy-rc.d rc=0 p
 	if [ ! -e "$policy" ]; then

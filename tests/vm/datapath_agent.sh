@@ -144,7 +144,7 @@ say "drain"
 check "drain: no new clients" expect_agent "drain 50% up" 6 0
 check "drain: /proc/net/splicelb/services has the agent's word" \
 	bash -c "ip netns exec $NS_LB cat /proc/net/splicelb/services |
-		grep -q ' 9999 drain/50%/up/passed\$'"
+		grep -q ' 9999 drain/50%/up/passed inherit\$'"
 say "ready"
 check "ready: the share of 50% again, 2 of 6" \
 	expect_agent "ready 50% up" 6 2

@@ -49,7 +49,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 84
+ktap_plan 94
 modprobe splicelb
 ip link set lo up
 
@@ -125,9 +125,9 @@ check "conns: header only, and an empty JSON list" \
 check "zero" lbctl zero
 
 check "/proc/net/splicelb/services" \
-	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0 0.000$" /proc/net/splicelb/services &&
-	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none 7 0 -$" /proc/net/splicelb/services &&
-	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0 0.000$" /proc/net/splicelb/services'
+	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0 0.000 none off$" /proc/net/splicelb/services &&
+	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none 7 0 - inherit$" /proc/net/splicelb/services &&
+	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0 0.000 none off$" /proc/net/splicelb/services'
 check "/proc/net/splicelb/stats" \
 	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
 	       grep -q "^bytes_in_per_s 0$" /proc/net/splicelb/stats'
@@ -272,7 +272,7 @@ check "backend show -j: check_port, health, check_result, check_count" \
 check "show -s: failed checks, one change of health" \
 	bash -c 'lbctl -s service show 127.0.0.1:8092 | grep -q "^    checks [1-9][0-9]* failed [1-9][0-9]* health_changes 1 observe_downs 0$"'
 check "/proc/net/splicelb/services: the backend's health and last check" \
-	grep -q '^  -> 127.0.0.1:1 1 up 0 0 0 0 0 0 0 down refused 1 0 -$' \
+	grep -q '^  -> 127.0.0.1:1 1 up 0 0 0 0 0 0 0 down refused 1 0 - inherit$' \
 	/proc/net/splicelb/services
 lbctl save >"$tmp/save_check"
 check "save writes every check option, the strings quoted, 0 for inter's" \
@@ -305,7 +305,7 @@ check "service show -j: slowstart_ms" \
 	json_has <(lbctl -j service show 127.0.0.1:8093) \
 	'j[0]["slowstart_ms"] == 10000'
 check "/proc/net/splicelb/services: the slowstart in seconds" \
-	grep -q '^TCP  127.0.0.1:8093 wrr 511 0 0 5.000 0 10.000$' \
+	grep -q '^TCP  127.0.0.1:8093 wrr 511 0 0 5.000 0 10.000 none off$' \
 	/proc/net/splicelb/services
 lbctl save >"$tmp/save_slowstart"
 check "save writes the slowstart" \
@@ -357,7 +357,7 @@ check "backend show -j: the agent's keys" \
 	 j[0]["agent_result"] in ("none", "refused") and
 	 j[0]["eweight"] == 1'
 check "/proc/net/splicelb/services: AgentPort and Agent last" \
-	grep -qE '^  -> 127.0.0.1:3 1 up 0 0 0 0 0 0 0 up none 1 9999 ready/100%/up/(none|refused)$' \
+	grep -qE '^  -> 127.0.0.1:3 1 up 0 0 0 0 0 0 0 up none 1 9999 ready/100%/up/(none|refused) inherit$' \
 	/proc/net/splicelb/services
 lbctl save >"$tmp/save_agent"
 check "save writes the agent-port and agent-inter" \
@@ -372,9 +372,59 @@ check "agent-port 0: none, left out of show and save, 0 in JSON" \
 	       lbctl save | grep -qxF 'backend add ${ab#backend }' &&
 	       lbctl -j backend show service 127.0.0.1:8094 |
 	       grep -q '\"agent_port\":0,\"agent_inter_ms\":[0-9]*}' &&
-	       grep -q '^  -> 127.0.0.1:3 .* 0 -$' /proc/net/splicelb/services"
+	       grep -q '^  -> 127.0.0.1:3 .* 0 - inherit$' /proc/net/splicelb/services"
 check "a service whose backend had an agent is deleted" \
 	lbctl service del 127.0.0.1:8094 cut
+
+# The PROXY protocol: the options as show, JSON, /proc and save write
+# them, restore reads them back; a backend's own choice over its
+# service's, inherit giving it back.
+ps='127.0.0.1:8095 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s'
+pb='service 127.0.0.1:8095 weight 1 state up maxconn 0'
+check "usage error: proxy-protocol v3, with the choices" \
+	expect_fail 2 '^lbctl: bad proxy-protocol "v3" \(none, v1 or v2\)$' \
+	lbctl service add 127.0.0.1:8095 proxy-protocol v3
+check "usage error: a service has nothing to inherit from" \
+	expect_fail 2 '^lbctl: bad proxy-protocol "inherit" \(none, v1 or v2\)$' \
+	lbctl service add 127.0.0.1:8095 proxy-protocol inherit
+check "usage error: accept-proxy yes" \
+	expect_fail 2 '^lbctl: bad accept-proxy "yes" \(on or off\)$' \
+	lbctl service add 127.0.0.1:8095 accept-proxy yes
+check "service and backends add with the PROXY options" \
+	bash -c 'lbctl service add 127.0.0.1:8095 proxy-protocol v2 accept-proxy on &&
+	       lbctl backend add 127.0.0.1:5 service 127.0.0.1:8095 proxy-protocol v1 &&
+	       lbctl backend add 127.0.0.1:6 service 127.0.0.1:8095'
+check "show: proxy-protocol and accept-proxy, the backend's own only" \
+	bash -c "lbctl service show 127.0.0.1:8095 |
+	       grep -qxF 'service $ps proxy-protocol v2 accept-proxy on' &&
+	       lbctl backend show service 127.0.0.1:8095 |
+	       grep -qE '^backend 127.0.0.1:5 $pb proxy-protocol v1( |\$)' &&
+	       lbctl backend show service 127.0.0.1:8095 |
+	       grep -E '^backend 127.0.0.1:6 ' | grep -qv proxy-protocol"
+proxy_json() {
+	json_has <(lbctl -j service show 127.0.0.1:8095) \
+		'j[0]["proxy_protocol"] == "v2" and j[0]["accept_proxy"] == 1' &&
+	json_has <(lbctl -j backend show service 127.0.0.1:8095) \
+		'[b["proxy_protocol"] for b in j] == ["v1", "inherit"]'
+}
+check "show -j: proxy_protocol, accept_proxy, the backends' inherit" \
+	proxy_json
+check "/proc/net/splicelb/services: Proxy and AcceptProxy last" \
+	bash -c "grep -q '^TCP  127.0.0.1:8095 rr 511 0 0 5.000 0 0.000 v2 on$' /proc/net/splicelb/services &&
+	       grep -q '^  -> 127.0.0.1:5 .* v1$' /proc/net/splicelb/services &&
+	       grep -q '^  -> 127.0.0.1:6 .* inherit$' /proc/net/splicelb/services"
+lbctl save >"$tmp/save_proxy"
+check "flush, restore, save: the PROXY options byte for byte" \
+	bash -c "grep -qxF 'service add $ps proxy-protocol v2 accept-proxy on' $tmp/save_proxy &&
+	       lbctl flush cut && lbctl restore $tmp/save_proxy &&
+	       lbctl save | cmp - $tmp/save_proxy"
+check "change: proxy-protocol none, accept-proxy off, the backend inherit" \
+	bash -c "lbctl service change 127.0.0.1:8095 proxy-protocol none accept-proxy off &&
+	       lbctl backend change 127.0.0.1:5 service 127.0.0.1:8095 proxy-protocol inherit &&
+	       lbctl service show 127.0.0.1:8095 | grep -qxF 'service $ps' &&
+	       ! lbctl backend show service 127.0.0.1:8095 | grep -q proxy-protocol"
+check "a service with PROXY options is deleted" \
+	lbctl service del 127.0.0.1:8095 cut
 
 # The tunables: range checked, per namespace.
 sysctl_dir=/proc/sys/net/splicelb

@@ -433,14 +433,21 @@ static void m_be_open(uint8_t cmd)
 	m_ep4(SPLICELB_BE_A_EP, BE_IP, BE_PORT);
 }
 
+/* A setting @type, the @len bytes at @v, alone on the setup's service. */
+static void check_setting(const char *name, uint16_t type, const void *v,
+			  size_t len, enum expect ex, int want_errno)
+{
+	m_svc_set();
+	m_put(type, v, len);
+	m_end();
+	check(name, ex, want_errno);
+}
+
 /* A check setting @type of @v alone on the setup's service. */
 static void check_u32(const char *name, uint16_t type, uint32_t v,
 		      enum expect ex, int want_errno)
 {
-	m_svc_set();
-	m_u32(type, v);
-	m_end();
-	check(name, ex, want_errno);
+	check_setting(name, type, &v, sizeof(v), ex, want_errno);
 }
 
 /*
@@ -590,6 +597,43 @@ static void cases_check(void)
 	m_u16(SPLICELB_BE_A_AGENT_PORT, 9999);
 	m_end();
 	check("agent-port on a backend del", EXPECT_MSG, EINVAL);
+}
+
+static void check_u8(const char *name, uint16_t type, uint8_t v,
+		     enum expect ex, int want_errno)
+{
+	check_setting(name, type, &v, sizeof(v), ex, want_errno);
+}
+
+/*
+ * The PROXY protocol: a service's header none to v2, it has nothing to
+ * inherit, and accept-proxy 0 or 1; a backend's header inherit too.
+ */
+static void cases_proxy(void)
+{
+	check_u8("service proxy-protocol inherit",
+		 SPLICELB_SVC_A_PROXY_PROTOCOL, SPLICELB_PROXY_INHERIT,
+		 EXPECT_MSG, ERANGE);
+	check_u8("service proxy-protocol v2", SPLICELB_SVC_A_PROXY_PROTOCOL,
+		 SPLICELB_PROXY_V2, EXPECT_OK, 0);
+	check_u8("... and none", SPLICELB_SVC_A_PROXY_PROTOCOL,
+		 SPLICELB_PROXY_NONE, EXPECT_OK, 0);
+	check_u8("accept-proxy 2", SPLICELB_SVC_A_ACCEPT_PROXY, 2, EXPECT_MSG,
+		 ERANGE);
+	check_u8("accept-proxy 0", SPLICELB_SVC_A_ACCEPT_PROXY, 0, EXPECT_OK,
+		 0);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_PROXY_PROTOCOL, SPLICELB_PROXY_INHERIT + 1);
+	m_end();
+	check("backend proxy-protocol past inherit", EXPECT_MSG, ERANGE);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u8(SPLICELB_BE_A_PROXY_PROTOCOL, SPLICELB_PROXY_INHERIT);
+	m_end();
+	check("backend proxy-protocol inherit", EXPECT_OK, 0);
+	m_be_open(SPLICELB_CMD_BACKEND_SET);
+	m_u32(SPLICELB_BE_A_PROXY_PROTOCOL, SPLICELB_PROXY_V1);
+	m_end();
+	check("backend proxy-protocol as a u32", EXPECT_MSG, EINVAL);
 }
 
 static void cases(void)
@@ -1070,6 +1114,7 @@ static void cases(void)
 
 	/* A service's check, a backend's check-port. */
 	cases_check();
+	cases_proxy();
 
 	/* Truncation inside the message. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
@@ -1352,7 +1397,7 @@ struct attr {
 	uint64_t min, max;	/* the valid values of an integer setting */
 };
 
-#define NATTR 24
+#define NATTR 26
 #define OTHER_ATTR NATTR	/* the tally of types the map does not know */
 
 static const char *const level_name[L_MAX] = {
@@ -1363,6 +1408,12 @@ static const int level_max[L_MAX] = {
 	SPLICELB_A_MAX, SPLICELB_EP_A_MAX, SPLICELB_SVC_A_MAX,
 	SPLICELB_BE_A_MAX, SPLICELB_CONN_A_MAX, SPLICELB_STATS_A_MAX,
 };
+
+/* The map has a row for every type, and a mask a bit. */
+_Static_assert(SPLICELB_A_MAX < NATTR && SPLICELB_EP_A_MAX < NATTR &&
+	       SPLICELB_SVC_A_MAX < NATTR && SPLICELB_BE_A_MAX < NATTR &&
+	       SPLICELB_CONN_A_MAX < NATTR && SPLICELB_STATS_A_MAX < NATTR &&
+	       NATTR < 32, "NATTR is too small for the family");
 
 #define NEST(n, l, u)		{ n, K_NEST, u, l, 0, 0 }
 #define INT(n, k, lo, hi)	{ n, k, U_SETTING, L_TOP, lo, hi }
@@ -1434,6 +1485,9 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_SVC_A_SLOWSTART_MS] =
 			INT("SLOWSTART_MS", K_U32, 0,
 			    SPLICELB_SLOWSTART_MAX_MS),
+		[SPLICELB_SVC_A_PROXY_PROTOCOL] =
+			INT("PROXY_PROTOCOL", K_U8, 0, SPLICELB_PROXY_V2),
+		[SPLICELB_SVC_A_ACCEPT_PROXY] = INT("ACCEPT_PROXY", K_U8, 0, 1),
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1459,6 +1513,8 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_BE_A_AGENT_PCT] = REPORT("AGENT_PCT", K_U32),
 		[SPLICELB_BE_A_AGENT_ADMIN] = REPORT("AGENT_ADMIN", K_U8),
 		[SPLICELB_BE_A_AGENT_HEALTH] = REPORT("AGENT_HEALTH", K_U8),
+		[SPLICELB_BE_A_PROXY_PROTOCOL] =
+			INT("PROXY_PROTOCOL", K_U8, 0, SPLICELB_PROXY_INHERIT),
 	},
 	[L_CONN] = {
 		[SPLICELB_CONN_A_ID] = REPORT("ID", K_U32),
@@ -1477,6 +1533,7 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_CONN_A_BACKEND_RETRANS] =
 			REPORT("BACKEND_RETRANS", K_U32),
 		[SPLICELB_CONN_A_PAD] = REPORT("PAD", K_PAD),
+		[SPLICELB_CONN_A_PEER] = NEST("PEER", L_EP, U_REPORT),
 	},
 	[L_STATS] = {
 #define SLB_COUNTER(kind, name, ATTR, line, label)			\

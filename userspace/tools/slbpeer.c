@@ -22,9 +22,21 @@
  * Each connection ends with one result: ok, aborted (we sent the RST, as
  * asked), reset, eof (FIN before a whole frame), bad (length, checksum or
  * trailing bytes wrong), refused, timeout, error.  Prints a line per
- * connection with -v and always a summary:
+ * connection with -v (a client's with its own address, local=) and
+ * always a summary:
  *
  *   slbpeer: conns=2 ok=2 aborted=0 reset=0 eof=0 bad=0 refused=0 ...
+ *
+ * For the PROXY protocol (lib/proxy.h), a client may begin with a header
+ * (-X), and a server may read one before the frame (-R), printing what
+ * it carried, a line a connection:
+ *
+ *   slbpeer: proxy peer=127.0.0.1:4711 v2 len=32 src=192.0.2.7:4242
+ *       dst=198.51.100.9:80 id=3                           (one line)
+ *   slbpeer: proxy peer=127.0.0.1:4712 v1 len=15 local
+ *   slbpeer: proxy peer=127.0.0.1:4713 error=no PROXY header
+ *
+ * A bad or cut header is the connection's "bad" or "eof".
  *
  * With -v the lines are written as the connections end, so that a peer
  * killed with SIGKILL leaves the record of all that ended before.
@@ -53,11 +65,14 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "proxy.h"
 
 #define HDR		8
 #define TRAILER		32
 #define TXBUF		16384
 #define RXBUF		65536
+/* The longest PROXY header -R reads: what a balancer sends is far less. */
+#define PP_MAX		256
 
 /* ---- SHA-256 (FIPS 180-4), small and slow enough ---------------------- */
 
@@ -211,6 +226,10 @@ static struct {
 	int backlog;
 	int expect;		/* RES_OPEN = not given */
 	int verbose;
+	unsigned int pp_send;	/* -X: SLB_PROXY_V1 or _V2; 0 = none */
+	bool pp_has_addr;	/* -X with SRC,DST: PROXY, else LOCAL */
+	struct slb_proxy_addr pp_addr;
+	bool pp_read;		/* -R */
 } o = {
 	.count = ~0UL, .abort_at = -1, .time_ms = 30000, .backlog = 4096,
 	.expect = RES_OPEN,
@@ -236,6 +255,11 @@ struct peer {
 	uint8_t rxhdr[HDR], rxtrail[TRAILER];
 	struct sha256 rxsha;
 	char name[SLB_ADDR_STRLEN];
+	char local[SLB_ADDR_STRLEN];	/* a client's own address */
+	/* -R: the PROXY header, read before the frame */
+	uint8_t pp[PP_MAX];
+	unsigned int pplen;
+	bool pp_done;
 };
 
 static unsigned long results[RES_MAX];
@@ -282,6 +306,9 @@ static void usage(FILE *f)
 "  -A         server: listen but never accept\n"
 "  -B N       listen backlog (default 4096)\n"
 "  -e RESULT  expected result of every connection (default ok)\n"
+"  -X V[,SRC,DST]  client: begin with a PROXY header of version V (v1 or\n"
+"             v2) for SRC and DST (ADDR:PORT); without them a LOCAL one\n"
+"  -R         server: read a PROXY header first and print what it says\n"
 "  -v         a line per connection, written as it ends\n", f);
 }
 
@@ -323,6 +350,37 @@ static void parse_pace(char *arg)
 	}
 }
 
+/* -X V[,SRC,DST] */
+static void parse_proxy(char *arg)
+{
+	struct sockaddr_storage src, dst;
+	char *s = strchr(arg, ','), *d = NULL;
+	const char *why = "";
+
+	if (s) {
+		*s++ = '\0';
+		d = strchr(s, ',');
+	}
+	if (d)
+		*d++ = '\0';
+	o.pp_send = !strcmp(arg, "v1") ? SLB_PROXY_V1 :
+		    !strcmp(arg, "v2") ? SLB_PROXY_V2 : 0;
+	if (!o.pp_send || (s && !d))
+		goto bad;
+	if (!s)
+		return;
+	if (slb_addr_parse(s, &src, &why) || slb_addr_parse(d, &dst, &why) ||
+	    src.ss_family != dst.ss_family)
+		goto bad;
+	slb_addr_to_proxy(&src, &dst, &o.pp_addr);
+	o.pp_has_addr = true;
+	return;
+bad:
+	fprintf(stderr, "slbpeer: -X wants v1 or v2, or v1,SRC,DST or "
+		"v2,SRC,DST of one family %s\n", why);
+	exit(2);
+}
+
 /* Connections a server can hold at once: what the open-file limit allows. */
 static unsigned long fd_budget(void)
 {
@@ -338,8 +396,8 @@ static void parse_args(int argc, char **argv)
 	const char *addr = NULL, *why;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "l:c:n:N:P:ws:x:r:d:D:p:t:AB:e:vh")) !=
-	       -1) {
+	while ((c = getopt(argc, argv,
+			   "l:c:n:N:P:ws:x:r:d:D:p:t:AB:e:X:Rvh")) != -1) {
 		switch (c) {
 		case 'l':
 		case 'c':
@@ -394,6 +452,12 @@ static void parse_args(int argc, char **argv)
 					optarg);
 				exit(2);
 			}
+			break;
+		case 'X':
+			parse_proxy(optarg);
+			break;
+		case 'R':
+			o.pp_read = true;
 			break;
 		case 'v':
 			o.verbose++;
@@ -469,10 +533,12 @@ static void finish(struct peer *p, enum result r)
 	finished++;
 	if (o.verbose)
 		printf("slbpeer: %s peer=%s result=%s sent=%llu recv=%llu "
-		       "ms=%llu\n", o.server ? "served" : "client", p->name,
-		       result_name[r], (unsigned long long)p->tx_bytes,
+		       "ms=%llu%s%s\n", o.server ? "served" : "client",
+		       p->name, result_name[r],
+		       (unsigned long long)p->tx_bytes,
 		       (unsigned long long)p->rx_bytes,
-		       (unsigned long long)(now_ms() - p->t0));
+		       (unsigned long long)(now_ms() - p->t0),
+		       p->local[0] ? " local=" : "", p->local);
 }
 
 static enum result errno_result(int err)
@@ -624,6 +690,76 @@ static bool reading_slowly(const struct peer *p, uint64_t now)
 	return !o.slow_ms || now < p->t0 + o.slow_ms;
 }
 
+/* A unique id as text, what is not printable as '?'. */
+static void print_id(const struct slb_proxy_hdr *h)
+{
+	unsigned int i;
+
+	fputs(" id=", stdout);
+	for (i = 0; i < h->unique_id_len; i++)
+		putchar(h->unique_id[i] > ' ' && h->unique_id[i] < 0x7f ?
+			h->unique_id[i] : '?');
+}
+
+/* -R: one line of what the header said, or why it is none. */
+static void proxy_report(const struct peer *p, const struct slb_proxy_hdr *h,
+			 int len)
+{
+	char src[SLB_ADDR_STRLEN], dst[SLB_ADDR_STRLEN];
+	struct sockaddr_storage ss;
+
+	printf("slbpeer: proxy peer=%s", p->name);
+	if (len < 0) {
+		printf(" error=%s\n", slb_proxy_strerror(len));
+		return;
+	}
+	printf(" %s len=%d", slb_proxy_name(h->version), len);
+	if (h->addr.family == SLB_PROXY_AF_NONE) {
+		fputs(" local", stdout);
+	} else {
+		slb_addr_from_proxy(&h->addr, false, &ss);
+		slb_addr_format(&ss, src, sizeof(src));
+		slb_addr_from_proxy(&h->addr, true, &ss);
+		printf(" src=%s dst=%s", src,
+		       slb_addr_format(&ss, dst, sizeof(dst)));
+	}
+	if (h->unique_id)
+		print_id(h);
+	putchar('\n');
+}
+
+/* -R: the header, into its own buffer; the bytes after it, the frame's. */
+static void proxy_recv(struct peer *p)
+{
+	struct slb_proxy_hdr h;
+	ssize_t n;
+	int len;
+
+	n = recv(p->fd, p->pp + p->pplen, sizeof(p->pp) - p->pplen, 0);
+	if (n < 0) {
+		if (errno != EAGAIN && errno != EINTR)
+			finish(p, errno_result(errno));
+		return;
+	}
+	if (n == 0) {
+		finish(p, RES_EOF);
+		return;
+	}
+	p->pplen += (unsigned int)n;
+	len = slb_proxy_parse(p->pp, p->pplen, sizeof(p->pp), &h);
+	if (!len)
+		return;
+	proxy_report(p, &h, len);
+	if (len < 0) {
+		finish(p, RES_BAD);
+		return;
+	}
+	p->pp_done = true;
+	p->rx_bytes += p->pplen - (unsigned int)len;
+	if (!consume(p, p->pp + len, p->pplen - (unsigned int)len))
+		finish(p, RES_BAD);
+}
+
 static void do_recv(struct peer *p)
 {
 	uint64_t now = now_ms();
@@ -631,6 +767,10 @@ static void do_recv(struct peer *p)
 	size_t max = o.read_max && slow ? o.read_max : RXBUF;
 	ssize_t n;
 
+	if (o.pp_read && !p->pp_done) {
+		proxy_recv(p);
+		return;
+	}
 	n = recv(p->fd, rxbuf, max, 0);
 	if (n < 0) {
 		if (errno != EAGAIN && errno != EINTR)
@@ -652,6 +792,7 @@ static void do_recv(struct peer *p)
 
 static void connect_done(struct peer *p)
 {
+	struct sockaddr_storage ss;
 	socklen_t len = sizeof(int);
 	int err = 0;
 
@@ -661,6 +802,9 @@ static void connect_done(struct peer *p)
 		finish(p, errno_result(err));
 		return;
 	}
+	len = sizeof(ss);
+	if (!getsockname(p->fd, (struct sockaddr *)&ss, &len))
+		slb_addr_format(&ss, p->local, sizeof(p->local));
 	p->connecting = false;
 	p->t0 = now_ms();
 	if (!o.wait_eof)
@@ -752,6 +896,11 @@ static void open_client(struct peer *p)
 		exit(1);
 	}
 	peer_init(p, fd, true, &o.addr);
+	/* -X: the header goes first, as the frame's bytes will. */
+	if (o.pp_send)
+		p->txlen = (unsigned int)slb_proxy_write(p->txbuf, TXBUF,
+				o.pp_send, o.pp_has_addr ? &o.pp_addr : NULL,
+				NULL, 0);
 	if (connect(fd, (struct sockaddr *)&o.addr, slb_addr_len(&o.addr)) &&
 	    errno != EINPROGRESS)
 		finish(p, errno_result(errno));
@@ -859,7 +1008,7 @@ int main(int argc, char **argv)
 	int r, status;
 
 	parse_args(argc, argv);
-	if (o.verbose)
+	if (o.verbose || o.pp_read)
 		setvbuf(stdout, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
 	signal(SIGTERM, on_signal);
