@@ -188,6 +188,9 @@ struct slb_backend *slb_backend_create(struct slb_service *svc,
 	ret = slb_sysctl_check(sn, max_backends, sn->nbackends, extack);
 	if (ret)
 		return ERR_PTR(ret);
+	ret = slb_service_source_allows(svc, &cfg->addr, extack);
+	if (ret)
+		return ERR_PTR(ret);
 	if (svc->nbackends >= SLB_BACKENDS_MAX) {
 		SLB_SET_ERR_MSG_FMT(extack,
 				    "service has as many backends as it may",

@@ -287,22 +287,32 @@ static void slb_conn_close(struct slb_conn *conn, bool abort)
 	slb_conn_put(conn);
 }
 
+/* Close the socket of a connect that failed, if one was made. */
+static void slb_conn_drop_server(struct slb_conn *conn)
+{
+	struct socket *server = conn->server;
+
+	if (!server)
+		return;
+	slb_conn_sk_detach(server, &conn->server_cbs);
+	mutex_lock(&conn->sock_lock);
+	conn->server = NULL;
+	mutex_unlock(&conn->sock_lock);
+	slb_conn_release_sock(server, true);
+}
+
 /*
  * Forget the backend whose connect failed, counting it against it if
  * @failed; there is no socket if none was made.
  */
 static void slb_conn_drop_backend(struct slb_conn *conn, bool failed)
 {
-	struct socket *server = conn->server;
 	struct slb_backend *be = conn->be;
 
-	if (server)
-		slb_conn_sk_detach(server, &conn->server_cbs);
+	slb_conn_drop_server(conn);
 	mutex_lock(&conn->sock_lock);
-	conn->server = NULL;
 	conn->be = NULL;
 	mutex_unlock(&conn->sock_lock);
-	slb_conn_release_sock(server, true);
 
 	if (failed) {
 		slb_stats_inc(&be->stats, SLB_CTR_CONNECT_FAILS);
@@ -313,24 +323,22 @@ static void slb_conn_drop_backend(struct slb_conn *conn, bool failed)
 	slb_backend_put(be);
 }
 
-static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
+/* One try at connecting to @be from where @from says. */
+static int slb_conn_connect_from(struct slb_conn *conn, struct slb_backend *be,
+				 const struct slb_source_pick *from)
 {
 	struct socket *sock;
 	int ret;
 
-	mutex_lock(&conn->sock_lock);
-	conn->be = be;
-	mutex_unlock(&conn->sock_lock);
-	/*
-	 * Picked, or granted from the queue, before a deletion that then
-	 * could not see it in conn->be to cut it: it must not connect.
-	 */
-	if (!slb_backend_live(be))
-		return -ESTALE;
 	ret = sock_create_kern(conn->sn->net, be->addr.sa.sa_family,
 			       SOCK_STREAM, IPPROTO_TCP, &sock);
 	if (ret)
 		return ret;
+	ret = slb_source_bind(sock, from);
+	if (ret) {
+		slb_conn_release_sock(sock, true);
+		return ret;
+	}
 	tcp_sock_set_nodelay(sock->sk);
 	slb_conn_attach(conn, sock, &conn->server_cbs);
 	mutex_lock(&conn->sock_lock);
@@ -341,6 +349,44 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	ret = kernel_connect(sock, &be->addr.sa, slb_addr_len(&be->addr),
 			     O_NONBLOCK);
 	return ret == -EINPROGRESS ? 0 : ret;
+}
+
+/*
+ * The connect to @be under way, or why not.  -ESTALE, the backend is being
+ * deleted; -EAFNOSUPPORT, the source cannot serve this client (a
+ * transparent service's accept-proxy header named the other family): the
+ * backend is not to blame for either.
+ */
+static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
+{
+	struct slb_source_pick from;
+	int ret, err;
+
+	mutex_lock(&conn->sock_lock);
+	conn->be = be;
+	mutex_unlock(&conn->sock_lock);
+	/*
+	 * Picked, or granted from the queue, before a deletion that then
+	 * could not see it in conn->be to cut it: it must not connect.
+	 */
+	if (!slb_backend_live(be))
+		return -ESTALE;
+	slb_service_source_start(conn->svc, &from);
+	ret = slb_service_source_next(conn->svc, be->addr.sa.sa_family,
+				      &conn->client_addr, &from);
+	while (!ret) {
+		ret = slb_conn_connect_from(conn, be, &from);
+		/* No port left from this address towards @be: the next. */
+		if (ret != -EADDRNOTAVAIL)
+			return ret;
+		err = slb_service_source_next(conn->svc,
+					      be->addr.sa.sa_family,
+					      &conn->client_addr, &from);
+		if (err)
+			return ret;
+		slb_conn_drop_server(conn);
+	}
+	return ret;
 }
 
 static unsigned long slb_conn_connect_deadline(struct slb_conn *conn)
@@ -361,6 +407,7 @@ static unsigned long slb_conn_queue_deadline(struct slb_conn *conn)
 static bool slb_conn_try(struct slb_conn *conn, struct slb_backend *be)
 {
 	struct slb_pick *pick = &conn->pick;
+	bool blamed;
 	int ret;
 
 	slb_conn_set_state(conn, SPLICELB_CONN_CONNECTING);
@@ -371,9 +418,14 @@ static bool slb_conn_try(struct slb_conn *conn, struct slb_backend *be)
 		timer_reduce(&conn->timer, slb_conn_connect_deadline(conn));
 		return true;
 	}
-	if (ret != -ESTALE)
+	blamed = ret != -ESTALE && ret != -EAFNOSUPPORT;
+	if (blamed)
 		slb_health_observe(be, -ret);
-	slb_conn_drop_backend(conn, ret != -ESTALE);
+	else if (ret == -EAFNOSUPPORT)
+		net_info_ratelimited("service %pISpc: client %pISpc: source client cannot bind to it towards backend %pISpc\n",
+				     &conn->svc->addr.sa,
+				     &conn->client_addr.sa, &be->addr.sa);
+	slb_conn_drop_backend(conn, blamed);
 	return false;
 }
 

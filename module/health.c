@@ -284,6 +284,21 @@ static void slb_health_target(struct slb_check *chk, union slb_addr *to)
 }
 
 /*
+ * A check leaves from where the service's connections do, that the
+ * backend's access rules let it in, but never from a client's address.
+ */
+static int slb_health_bind(struct slb_backend *be, struct socket *sock)
+{
+	struct slb_source_pick from;
+	int ret;
+
+	slb_service_source_start(be->svc, &from);
+	ret = slb_service_source_next(be->svc, be->addr.sa.sa_family, NULL,
+				      &from);
+	return ret ?: slb_source_bind(sock, &from);
+}
+
+/*
  * Starts a probe: 0, or a result when it ended at once, or -ENOMEM and
  * the like when this host could not make a socket, which says nothing of
  * the backend.
@@ -315,8 +330,10 @@ static int slb_health_probe_open(struct slb_check *chk)
 	probe->deadline = jiffies + 1 +
 			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
 	slb_health_target(chk, &to);
-	ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
-			     O_NONBLOCK);
+	ret = slb_health_bind(be, probe->sock);
+	if (!ret)
+		ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
+				     O_NONBLOCK);
 	if (ret && ret != -EINPROGRESS)
 		return slb_check_result_of(-ret);
 	return 0;

@@ -15,6 +15,7 @@
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
+#include <net/ipv6.h>
 #include <net/sock.h>
 #include <uapi/linux/splicelb.h>
 
@@ -94,6 +95,15 @@ static struct netlink_range_validation slb_nl_check_ms_range = {
 	.max = SPLICELB_CHECK_INTER_MAX_MS,
 };
 
+static const struct nla_policy
+slb_nl_source_policy[SPLICELB_SOURCE_A_MAX + 1] = {
+	[SPLICELB_SOURCE_A_CLIENT] = { .type = NLA_FLAG },
+	/* Its family by its length; the range only bounds it. */
+	[SPLICELB_SOURCE_A_ADDR] = NLA_POLICY_RANGE(NLA_BINARY,
+						    sizeof(struct in_addr),
+						    sizeof(struct in6_addr)),
+};
+
 /*
  * Counters and other attributes the kernel only reports have no entry:
  * strict validation rejects them in a request.
@@ -140,6 +150,7 @@ static const struct nla_policy slb_nl_svc_policy[SPLICELB_SVC_A_MAX + 1] = {
 	[SPLICELB_SVC_A_PROXY_PROTOCOL] = NLA_POLICY_MAX(NLA_U8,
 							 SPLICELB_PROXY_V2),
 	[SPLICELB_SVC_A_ACCEPT_PROXY] = NLA_POLICY_MAX(NLA_U8, 1),
+	[SPLICELB_SVC_A_SOURCE] = NLA_POLICY_NESTED(slb_nl_source_policy),
 };
 
 static const struct nla_policy slb_nl_be_policy[SPLICELB_BE_A_MAX + 1] = {
@@ -396,6 +407,101 @@ static void slb_nl_get_check(struct nlattr **tb, struct slb_service_cfg *cfg)
 	 BIT(SPLICELB_SVC_A_CHECK_DOWNINTER_MS) |			\
 	 BIT(SPLICELB_SVC_A_CHECK_OBSERVE))
 
+/* An address of a source pool: 4 or 16 bytes, a unicast one. */
+static int slb_nl_get_source_addr(const struct nlattr *nla, union slb_addr *a,
+				  struct netlink_ext_ack *extack)
+{
+	memset(a, 0, sizeof(*a));
+	switch (nla_len(nla)) {
+	case sizeof(struct in_addr):
+		a->in.sin_family = AF_INET;
+		a->in.sin_addr.s_addr = nla_get_in_addr(nla);
+		if (!ipv4_is_zeronet(a->in.sin_addr.s_addr) &&
+		    !ipv4_is_multicast(a->in.sin_addr.s_addr) &&
+		    !ipv4_is_lbcast(a->in.sin_addr.s_addr))
+			return 0;
+		break;
+	case sizeof(struct in6_addr):
+		a->in6.sin6_family = AF_INET6;
+		a->in6.sin6_addr = nla_get_in6_addr(nla);
+		if (!ipv6_addr_any(&a->in6.sin6_addr) &&
+		    !ipv6_addr_is_multicast(&a->in6.sin6_addr) &&
+		    !ipv6_addr_v4mapped(&a->in6.sin6_addr))
+			return 0;
+		break;
+	default:
+		NL_SET_ERR_MSG_ATTR(extack, nla,
+				    "SPLICELB_SOURCE_A_ADDR must be 4 or 16 bytes");
+		return -EINVAL;
+	}
+	NL_SET_ERR_MSG_ATTR(extack, nla,
+			    "SPLICELB_SOURCE_A_ADDR must be a unicast address");
+	return -EINVAL;
+}
+
+/* Is @a in @src->addr[0..@n - 1] already? */
+static bool slb_nl_source_has(const struct slb_source *src, unsigned int n,
+			      const union slb_addr *a)
+{
+	while (n--)
+		if (slb_addr_equal(&src->addr[n], a))
+			return true;
+	return false;
+}
+
+/* SPLICELB_SVC_A_SOURCE into a new cfg->source, which the caller frees. */
+static int slb_nl_get_source(struct nlattr *nest, struct slb_service_cfg *cfg,
+			     struct netlink_ext_ack *extack)
+{
+	struct slb_source *src;
+	unsigned int n = 0;
+	struct nlattr *nla;
+	bool client;
+	int rem, err;
+
+	err = slb_nl_check_dups(nla_data(nest), nla_len(nest),
+				SPLICELB_SOURCE_A_ADDR, extack);
+	if (err)
+		return err;
+	nla_for_each_nested(nla, nest, rem)
+		n += nla_type(nla) == SPLICELB_SOURCE_A_ADDR;
+	client = nla_find_nested(nest, SPLICELB_SOURCE_A_CLIENT);
+	if (client && n) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "SPLICELB_SOURCE_A_CLIENT and SPLICELB_SOURCE_A_ADDR exclude each other");
+		return -EINVAL;
+	}
+	if (n > SPLICELB_SOURCE_ADDRS_MAX) {
+		NL_SET_ERR_MSG_ATTR(extack, nest,
+				    "more SPLICELB_SOURCE_A_ADDR than SPLICELB_SOURCE_ADDRS_MAX");
+		return -E2BIG;
+	}
+	src = slb_source_alloc(n);
+	if (!src)
+		return -ENOMEM;
+	src->pool.client = client;
+	n = 0;
+	nla_for_each_nested(nla, nest, rem) {
+		if (nla_type(nla) != SPLICELB_SOURCE_A_ADDR)
+			continue;
+		err = slb_nl_get_source_addr(nla, &src->addr[n], extack);
+		if (!err && slb_nl_source_has(src, n, &src->addr[n])) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "SPLICELB_SOURCE_A_ADDR given twice");
+			err = -EINVAL;
+		}
+		if (err) {
+			kfree(src);
+			return err;
+		}
+		src->pool.family[n] = src->addr[n].sa.sa_family;
+		n++;
+	}
+	cfg->source = src;
+	cfg->set |= SLB_SVC_SET_SOURCE;
+	return 0;
+}
+
 /* The attributes of a service nest that SERVICE_NEW and _SET may carry. */
 #define SLB_NL_SVC_SETTINGS						\
 	(BIT(SPLICELB_SVC_A_SCHED) | BIT(SPLICELB_SVC_A_BACKLOG) |	\
@@ -405,7 +511,8 @@ static void slb_nl_get_check(struct nlattr **tb, struct slb_service_cfg *cfg)
 	 BIT(SPLICELB_SVC_A_QUEUE_TIMEOUT_MS) |				\
 	 BIT(SPLICELB_SVC_A_SLOWSTART_MS) |				\
 	 BIT(SPLICELB_SVC_A_PROXY_PROTOCOL) |				\
-	 BIT(SPLICELB_SVC_A_ACCEPT_PROXY) | SLB_NL_SVC_CHECK)
+	 BIT(SPLICELB_SVC_A_ACCEPT_PROXY) | BIT(SPLICELB_SVC_A_SOURCE) |	\
+	 SLB_NL_SVC_CHECK)
 
 /*
  * SPLICELB_A_SERVICE of a request.  @settings: whether it may carry more
@@ -482,6 +589,10 @@ static int slb_nl_get_service(struct nlattr **attrs,
 	}
 	slb_nl_get_sched_opts(tb, cfg);
 	slb_nl_get_check(tb, cfg);
+	/* Last: the only part that allocates. */
+	if (tb[SPLICELB_SVC_A_SOURCE])
+		return slb_nl_get_source(tb[SPLICELB_SVC_A_SOURCE], cfg,
+					 extack);
 	return 0;
 }
 
@@ -698,6 +809,39 @@ static int slb_nl_put_check(struct sk_buff *skb,
 	return 0;
 }
 
+/* Where its backend connections leave from: an empty nest for the kernel's. */
+static int slb_nl_put_source(struct sk_buff *skb,
+			     const struct slb_service *svc)
+{
+	const struct slb_source *src;
+	struct nlattr *nest;
+	unsigned int i;
+	int err = 0;
+
+	nest = nla_nest_start(skb, SPLICELB_SVC_A_SOURCE);
+	if (!nest)
+		return -EMSGSIZE;
+	rcu_read_lock();
+	src = rcu_dereference(svc->source);
+	if (src && src->pool.client)
+		err = nla_put_flag(skb, SPLICELB_SOURCE_A_CLIENT);
+	for (i = 0; !err && src && i < src->pool.n; i++) {
+		if (src->addr[i].sa.sa_family == AF_INET6)
+			err = nla_put_in6_addr(skb, SPLICELB_SOURCE_A_ADDR,
+					       &src->addr[i].in6.sin6_addr);
+		else
+			err = nla_put_in_addr(skb, SPLICELB_SOURCE_A_ADDR,
+					      src->addr[i].in.sin_addr.s_addr);
+	}
+	rcu_read_unlock();
+	if (err) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
 /* SPLICELB_A_SERVICE; @full: its settings and counters, not only its name. */
 static int slb_nl_put_service(struct sk_buff *skb,
 			      const struct slb_service *svc, bool full,
@@ -726,6 +870,7 @@ static int slb_nl_put_service(struct sk_buff *skb,
 			READ_ONCE(svc->proxy)) ||
 	     nla_put_u8(skb, SPLICELB_SVC_A_ACCEPT_PROXY,
 			READ_ONCE(svc->accept_proxy)) ||
+	     slb_nl_put_source(skb, svc) ||
 	     slb_nl_put_check(skb, &svc->check) ||
 	     nla_put_u32(skb, SPLICELB_SVC_A_NBACKENDS, svc->nbackends)))
 		goto cancel;
@@ -950,14 +1095,17 @@ static int slb_nl_service_new(struct sk_buff *skb, struct genl_info *info)
 				   BIT(SPLICELB_A_BACKENDS), info->extack);
 	if (!err)
 		err = slb_nl_get_service(info->attrs, &cfg, true, info->extack);
-	if (!err)
-		err = slb_nl_get_backends(info, &backends, &nbackends,
-					  info->extack);
 	if (err)
 		return err;
+	err = slb_nl_get_backends(info, &backends, &nbackends, info->extack);
+	if (err) {
+		kfree(cfg.source);
+		return err;
+	}
 	err = slb_service_add(slb_nl_sn(info), &cfg, backends, nbackends,
 			      info->extack);
 	kvfree(backends);
+	kfree(cfg.source);
 	return err;
 }
 
@@ -972,7 +1120,9 @@ static int slb_nl_service_set(struct sk_buff *skb, struct genl_info *info)
 		err = slb_nl_get_service(info->attrs, &cfg, true, info->extack);
 	if (err)
 		return err;
-	return slb_service_change(slb_nl_sn(info), &cfg, info->extack);
+	err = slb_service_change(slb_nl_sn(info), &cfg, info->extack);
+	kfree(cfg.source);
+	return err;
 }
 
 static int slb_nl_service_del(struct sk_buff *skb, struct genl_info *info)

@@ -199,6 +199,25 @@ static void slb_proc_svc_stop(struct seq_file *seq, void *v)
 	mutex_unlock(&slb_proc_sn(seq)->lock);
 }
 
+/* As lbctl writes it: "-" for none, "client", or the pool's addresses. */
+static void slb_proc_source(struct seq_file *seq,
+			    const struct slb_service *svc)
+{
+	const struct slb_source *src;
+	unsigned int i;
+
+	rcu_read_lock();
+	src = rcu_dereference(svc->source);
+	if (slb_source_none(src))
+		seq_puts(seq, "-");
+	else if (src->pool.client)
+		seq_puts(seq, "client");
+	for (i = 0; src && i < src->pool.n; i++)
+		seq_printf(seq, "%s%pISc", i ? "," : "", &src->addr[i].sa);
+	rcu_read_unlock();
+	seq_putc(seq, '\n');
+}
+
 static int slb_proc_svc_show(struct seq_file *seq, void *v)
 {
 	struct slb_proc_svc_iter *it = v;
@@ -209,7 +228,7 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 	/* New columns go last: scripts count fields. */
 	if (v == SEQ_START_TOKEN) {
 		seq_puts(seq,
-			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen SlowStart Proxy AcceptProxy\n"
+			 "Prot LocalAddress:Port Scheduler Backlog MaxConn MaxQueue QueueTimeout QueueLen SlowStart Proxy AcceptProxy Source\n"
 			 "  -> RemoteAddress:Port Weight State ActiveConn InActConn TotalConn BytesIn BytesOut ConnectFails MaxConn Health LastCheck EffWeight AgentPort Agent Proxy\n");
 		return 0;
 	}
@@ -218,7 +237,7 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 		slowstart = READ_ONCE(it->svc->slowstart_ms);
 		slb_stats_read(&it->svc->stats, &s);
 		seq_printf(seq,
-			   "TCP  %pISpc %s %u %u %u %u.%03u %llu %u.%03u %s %s\n",
+			   "TCP  %pISpc %s %u %u %u %u.%03u %llu %u.%03u %s %s ",
 			   &it->svc->addr.sa,
 			   it->svc->sched ? it->svc->sched->name : "-",
 			   it->svc->backlog, it->svc->maxconn,
@@ -227,6 +246,7 @@ static int slb_proc_svc_show(struct seq_file *seq, void *v)
 			   slowstart / 1000, slowstart % 1000,
 			   slb_proc_proxy(READ_ONCE(it->svc->proxy)),
 			   READ_ONCE(it->svc->accept_proxy) ? "on" : "off");
+		slb_proc_source(seq, it->svc);
 		return 0;
 	}
 	slb_stats_read(&it->be->stats, &s);

@@ -39,6 +39,8 @@ void slb_service_put(struct slb_service *svc)
 	if (refcount_dec_and_test(&svc->refcnt)) {
 		mem_cgroup_put(svc->memcg);
 		slb_stats_destroy(&svc->stats);
+		/* No reader is left: they hold a reference. */
+		kfree(rcu_dereference_protected(svc->source, true));
 		kfree(svc);
 	}
 }
@@ -300,6 +302,99 @@ slb_service_sched_lookup(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	return ops;
 }
 
+/* A copy of the source @cfg gives: NULL for none, or ERR_PTR(-ENOMEM). */
+static struct slb_source *
+slb_service_source_copy(const struct slb_service_cfg *cfg)
+{
+	struct slb_source *src;
+
+	if (!(cfg->set & SLB_SVC_SET_SOURCE) || slb_source_none(cfg->source))
+		return NULL;
+	src = slb_source_dup(cfg->source);
+	return src ?: ERR_PTR(-ENOMEM);
+}
+
+/* May a backend at @addr leave from @src, of a service at @svc_addr? */
+static int slb_service_source_fits(const struct slb_source *src,
+				   const union slb_addr *svc_addr,
+				   const union slb_addr *addr,
+				   struct netlink_ext_ack *extack)
+{
+	if (slb_source_allows(src, svc_addr->sa.sa_family,
+			      addr->sa.sa_family))
+		return 0;
+	/* Short: a formatted message has 80 bytes, the module's name too. */
+	if (src->pool.client)
+		SLB_SET_ERR_MSG_FMT(extack,
+				    "source client: a backend of the other family",
+				    "source client: backend %pISpc of the other family",
+				    &addr->sa);
+	else
+		SLB_SET_ERR_MSG_FMT(extack,
+				    "source has no address for a backend's family",
+				    "source has no address for backend %pISpc",
+				    &addr->sa);
+	return -EAFNOSUPPORT;
+}
+
+int slb_service_source_allows(struct slb_service *svc,
+			      const union slb_addr *addr,
+			      struct netlink_ext_ack *extack)
+{
+	const struct slb_source *src;
+
+	src = rcu_dereference_protected(svc->source,
+					lockdep_is_held(&svc->sn->lock));
+	return slb_service_source_fits(src, &svc->addr, addr, extack);
+}
+
+/* Caller holds sn->lock: would every backend of @svc fit @src? */
+static int slb_service_source_check(struct slb_service *svc,
+				    const struct slb_source *src,
+				    struct netlink_ext_ack *extack)
+{
+	struct slb_backend *be;
+	int ret;
+
+	list_for_each_entry(be, &svc->backends, node) {
+		ret = slb_service_source_fits(src, &svc->addr, &be->addr,
+					      extack);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* Caller holds sn->lock; connections and checks take it as they begin. */
+static void slb_service_set_source(struct slb_service *svc,
+				   struct slb_source *src)
+{
+	struct slb_source *old;
+
+	old = rcu_replace_pointer(svc->source, src,
+				  lockdep_is_held(&svc->sn->lock));
+	kfree_rcu(old, rcu);
+}
+
+void slb_service_source_start(struct slb_service *svc,
+			      struct slb_source_pick *p)
+{
+	p->start = atomic_inc_return(&svc->source_next);
+	p->attempt = 0;
+}
+
+int slb_service_source_next(struct slb_service *svc, int family,
+			    const union slb_addr *client,
+			    struct slb_source_pick *p)
+{
+	int ret;
+
+	rcu_read_lock();
+	ret = slb_source_next(rcu_dereference(svc->source), family, client, p);
+	rcu_read_unlock();
+	return ret;
+}
+
 /* Backends of a service not listed yet; on error the caller drops them all. */
 static int slb_service_add_backends(struct slb_service *svc,
 				    const struct slb_backend_cfg *backends,
@@ -389,6 +484,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		    unsigned int nbackends, struct netlink_ext_ack *extack)
 {
 	struct slb_check_params *check = NULL;
+	struct slb_source *source = NULL;
 	const struct slb_sched_ops *ops;
 	struct slb_sched_opts opts;
 	struct slb_service *svc;
@@ -418,6 +514,12 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		check = NULL;
 		goto out;
 	}
+	source = slb_service_source_copy(cfg);
+	if (IS_ERR(source)) {
+		ret = PTR_ERR(source);
+		source = NULL;
+		goto out;
+	}
 	ret = -ENOMEM;
 	svc = kzalloc(sizeof(*svc), GFP_KERNEL_ACCOUNT);
 	if (!svc)
@@ -444,6 +546,9 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	svc->accept_proxy = cfg->set & SLB_SVC_SET_ACCEPT_PROXY &&
 			    cfg->accept_proxy;
 	svc->check = *check;
+	/* Before the backends, whose families it constrains. */
+	RCU_INIT_POINTER(svc->source, source);
+	source = NULL;
 	spin_lock_init(&svc->sched_lock);
 	INIT_LIST_HEAD(&svc->queue);
 	svc->sched = ops;
@@ -467,6 +572,7 @@ int slb_service_add(struct slb_net *sn, const struct slb_service_cfg *cfg,
 out:
 	mutex_unlock(&sn->lock);
 	kfree(check);
+	kfree(source);
 	return ret;
 }
 
@@ -527,6 +633,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 	const struct slb_sched_ops *ops;
 	struct slb_sched_opts opts;
 	struct slb_check_params *check = NULL;
+	struct slb_source *source = NULL;
 	struct slb_service *svc;
 	void *table = NULL;
 	bool resched;
@@ -561,6 +668,17 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 			check = NULL;
 			goto out;
 		}
+	}
+	if (cfg->set & SLB_SVC_SET_SOURCE) {
+		source = slb_service_source_copy(cfg);
+		if (IS_ERR(source)) {
+			ret = PTR_ERR(source);
+			source = NULL;
+			goto out;
+		}
+		ret = slb_service_source_check(svc, source, extack);
+		if (ret)
+			goto out;
 	}
 	resched = ops != svc->sched ||
 		  memcmp(&opts, &svc->sched_opts, sizeof(opts));
@@ -599,6 +717,10 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 		WRITE_ONCE(svc->proxy, cfg->proxy);
 	if (cfg->set & SLB_SVC_SET_ACCEPT_PROXY)
 		WRITE_ONCE(svc->accept_proxy, cfg->accept_proxy);
+	if (cfg->set & SLB_SVC_SET_SOURCE) {
+		slb_service_set_source(svc, source);
+		source = NULL;
+	}
 	if (check)
 		slb_health_service_set(svc, check);
 	slb_netns_changed(svc->sn);
@@ -606,6 +728,7 @@ int slb_service_change(struct slb_net *sn, const struct slb_service_cfg *cfg,
 out:
 	mutex_unlock(&sn->lock);
 	kfree(check);
+	kfree(source);
 	return ret;
 }
 

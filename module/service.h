@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "check.h"
 #include "sched.h"
+#include "source.h"
 #include "stats.h"
 #include "weight.h"
 
@@ -62,6 +63,9 @@ struct slb_service {
 	u32 slowstart_ms;		/* a backend's ramp back; 0: none */
 	u8 proxy;			/* enum splicelb_proxy_protocol */
 	bool accept_proxy;		/* clients begin with a PROXY header */
+	/* NULL: the kernel's choice.  Replaced under sn->lock, freed by RCU. */
+	struct slb_source __rcu *source;
+	atomic_t source_next;		/* where the next connection starts */
 	/* Its backends' checks; changed under sched_lock too. */
 	struct slb_check_params check;
 
@@ -99,6 +103,8 @@ struct slb_service_cfg {
 	u32 slowstart_ms;
 	u8 proxy;
 	bool accept_proxy;
+	/* Owned by the caller; the service keeps a copy.  NULL: none. */
+	struct slb_source *source;
 	u32 set;
 	struct slb_sched_opts opts;
 	u32 opts_given;			/* SLB_SCHED_OPT_* the request carries */
@@ -114,6 +120,7 @@ struct slb_service_cfg {
 #define SLB_SVC_SET_SLOWSTART	BIT(5)
 #define SLB_SVC_SET_PROXY	BIT(6)
 #define SLB_SVC_SET_ACCEPT_PROXY	BIT(7)
+#define SLB_SVC_SET_SOURCE	BIT(8)
 
 /* All of these take sn->lock themselves. */
 /* A service with @nbackends backends, all added before it listens. */
@@ -175,6 +182,24 @@ void *slb_service_table_new(const struct slb_sched_ops *ops,
 			    struct slb_sched_dest *const *set, unsigned int n);
 /* Caller holds sched_lock: puts @table in place, returns the old one. */
 void *slb_service_table_swap(struct slb_service *svc, void *table);
+
+/*
+ * Caller holds sn->lock: may a backend at @addr join @svc, as its source
+ * says?  -EAFNOSUPPORT, with the reason in @extack, if not.
+ */
+int slb_service_source_allows(struct slb_service *svc,
+			      const union slb_addr *addr,
+			      struct netlink_ext_ack *extack);
+/*
+ * The next local end for a connection (@client) or a check (NULL) of
+ * @svc towards a backend of @family: slb_source_next() under RCU.
+ */
+int slb_service_source_next(struct slb_service *svc, int family,
+			    const union slb_addr *client,
+			    struct slb_source_pick *p);
+/* A new pick's place in the pool: each connection starts at the next. */
+void slb_service_source_start(struct slb_service *svc,
+			      struct slb_source_pick *p);
 
 void slb_service_put(struct slb_service *svc);
 
