@@ -226,6 +226,9 @@ static const char *const fuzz_seeds[] = {
 	"backend change 10.0.1.1:80 service 10.0.0.1:80 agent-port 0",
 	"service add 10.0.0.1:80 proxy-protocol v2 accept-proxy on",
 	"service change 10.0.0.1:80 proxy-protocol none accept-proxy off",
+	"service add 10.0.0.1:80 source 10.0.11.1,fd00:11::3",
+	"service change [2001:db8::1]:443 source client accept-proxy on",
+	"se c 10.0.0.1:80 so n",
 	"backend change 10.0.1.1:80 service 10.0.0.1:80 proxy-protocol "
 	"inherit",
 	"b a 10.0.1.1:80 se 10.0.0.1:80 p v1",
@@ -263,6 +266,8 @@ static const char *const fuzz_tokens[] = {
 	"agent-port", "agent-inter", "agent", "a", "agent-p", "agent-i",
 	"proxy-protocol", "accept-proxy", "p", "ac", "v1", "v2", "v3", "v",
 	"inherit", "i", "on", "off", "o",
+	"source", "so", "client", "cl", "10.0.11.1", "fd00::1", ",", "1,",
+	",1", "10.0.11.1,10.0.11.1", "::ffff:1.2.3.4,10.0.0.1,::",
 	"\"", "\"a b\"", "\\", "\\x", "\\xzz", "\\x00", "\\r\\n", "-ERR",
 	"9ms", "10ms", "101", "100",
 };

@@ -5,9 +5,10 @@
  * defaults and limits, the scheduler options, references to services the
  * kernel has, the queue and its timeouts with their units, the slow
  * start, the check with
- * its quoted strings, a backend's agent, the PROXY protocol, a refused
- * line leaving the configuration as it was, and what slb_cfg_write()
- * writes reading back the same.
+ * its quoted strings, a backend's agent, the PROXY protocol, a service's
+ * source and the families of backends it allows, a refused line leaving
+ * the configuration as it was, and what slb_cfg_write() writes reading
+ * back the same.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -569,22 +570,30 @@ static void test_check_strings(void **state)
 		       "bad check expect string");
 }
 
-/* The longest strings, each byte an escape, fit a line; one more not. */
+/*
+ * The longest strings, each byte an escape, and the longest source fit
+ * a line; one byte more not.
+ */
 static void test_check_longest(void **state)
 {
-	static char text[8192];
-	size_t n;
+	static char text[8192], pool[SLB_SOURCE_STRLEN];
+	size_t n = 0;
 	int i;
 
 	(void)state;
+	for (i = 0; i < SPLICELB_SOURCE_ADDRS_MAX; i++)
+		n += (size_t)snprintf(pool + n, sizeof(pool) - n, "%sfdff:ffff:"
+				      "ffff:ffff:ffff:ffff:255.255.255.%d",
+				      i ? "," : "", 200 + i);
 	n = (size_t)snprintf(text, sizeof(text), "service add 10.0.0.1:80 "
 			     "scheduler mh hash-key addr-port seed 4294967295 "
 			     "table-size 4194301 backlog 65535 maxconn "
 			     "4294967295 maxqueue 4294967295 queue-timeout "
 			     "3600s slowstart 3600s proxy-protocol none "
-			     "accept-proxy off inter 3600s timeout 3600s "
+			     "accept-proxy off source %s "
+			     "inter 3600s timeout 3600s "
 			     "rise 100 fall 100 fastinter 3600s downinter "
-			     "3600s observe 100 check send \"");
+			     "3600s observe 100 check send \"", pool);
 	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
 		n += (size_t)snprintf(text + n, sizeof(text) - n, "\\x01");
 	n += (size_t)snprintf(text + n, sizeof(text) - n, "\" expect \"");
@@ -594,6 +603,7 @@ static void test_check_longest(void **state)
 	assert_int_equal(line(text), 0);
 	assert_int_equal(cfg.svc[0].check.send_len, SPLICELB_CHECK_DATA_MAX);
 	assert_int_equal(cfg.svc[0].check.expect_len, SPLICELB_CHECK_DATA_MAX);
+	assert_int_equal(cfg.svc[0].source.pool.n, SPLICELB_SOURCE_ADDRS_MAX);
 	/* A byte too many: the string's bytes, not the line, are too long. */
 	memcpy(strstr(text, "10.0.0.1"), "10.0.0.2", 8);
 	strcpy(text + strlen(text) - 1, "x\"");
@@ -986,6 +996,174 @@ static void test_proxy_write(void **state)
 	assert_null(slb_cfg_proxy_name(9));
 }
 
+/* A service's source: none, client or a pool, whole words. */
+static void test_source(void **state)
+{
+	char word[SLB_SOURCE_STRLEN];
+
+	(void)state;
+	assert_int_equal(line("service add 10.0.0.1:80 source none"), 0);
+	assert_true(slb_source_none(&cfg.svc[0].source));
+	assert_int_equal(cfg.svc[0].has, SLB_CFG_HAS_SOURCE);
+	assert_int_equal(line("service add 10.0.0.2:80 source client"), 0);
+	assert_true(cfg.svc[1].source.pool.client);
+	assert_int_equal(line("service add 10.0.0.3:80 source "
+			      "10.0.11.1,fd00:11::3 accept-proxy on"), 0);
+	assert_int_equal(cfg.svc[2].source.pool.n, 2);
+	assert_string_equal(slb_source_format(&cfg.svc[2].source, word,
+					      sizeof(word)),
+			    "10.0.11.1,fd00:11::3");
+	assert_int_equal(cfg.svc[2].has, SLB_CFG_HAS_SOURCE |
+			 SLB_CFG_HAS_ACCEPT_PROXY);
+	/* Not given: none. */
+	assert_int_equal(line("service add 10.0.0.4:80"), 0);
+	assert_true(slb_source_none(&cfg.svc[3].source));
+	assert_int_equal(cfg.svc[3].has, 0);
+}
+
+static void test_source_refused(void **state)
+{
+	(void)state;
+	assert_refused("service add 10.0.0.9:80 source 10.0.0.x",
+		       "bad source \"10.0.0.x\": bad address \"10.0.0.x\" "
+		       "(IPv4 dotted or IPv6, without brackets or port)");
+	assert_refused("service add 10.0.0.9:80 source [fd00::1]",
+		       "bad address \"[fd00::1]\"");
+	assert_refused("service add 10.0.0.9:80 source 10.0.0.1:80",
+		       "bad address \"10.0.0.1:80\"");
+	assert_refused("service add 10.0.0.9:80 source 10.0.0.1,10.0.0.1",
+		       "bad source \"10.0.0.1,10.0.0.1\": 10.0.0.1 given "
+		       "twice");
+	assert_refused("service add 10.0.0.9:80 source 10.0.0.1,",
+		       "bad source \"10.0.0.1,\": an empty address");
+	assert_refused("service add 10.0.0.9:80 source \"\"",
+		       "an empty address");
+	assert_refused("service add 10.0.0.9:80 source 10.0.0.1,10.0.0.2,"
+		       "10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6,10.0.0.7,10.0.0.8,"
+		       "10.0.0.9,10.0.0.10,10.0.0.11,10.0.0.12,10.0.0.13,"
+		       "10.0.0.14,10.0.0.15,10.0.0.16,10.0.0.17",
+		       "more than 16 addresses");
+	/* Whole words in files. */
+	assert_refused("service add 10.0.0.9:80 source c",
+		       "bad address \"c\"");
+	assert_refused("service add 10.0.0.9:80 source Client",
+		       "bad address \"Client\"");
+	assert_refused("service add 10.0.0.9:80 source",
+		       "\"source\" needs a value");
+	assert_refused("service add 10.0.0.9:80 source none source client",
+		       "\"source\" given twice");
+	assert_int_equal(line("service add 10.0.0.1:80"), 0);
+	assert_refused("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+		       "source client", "unknown backend option \"source\"");
+}
+
+/*
+ * The families a source allows, across lines: client the service's, a
+ * pool those it has addresses of, none any; the line of the backend is
+ * refused, and names the service's.
+ */
+static void test_source_families(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 source client\n"
+		"service add [fd00::1]:80 source client\n"
+		"service add 10.0.0.2:80 source 10.0.11.1,10.0.11.2\n"
+		"service add 10.0.0.3:80 source fd00:11::1,10.0.11.1\n"
+		"service add 10.0.0.4:80\n"
+		"backend add 10.0.1.1:80 service 10.0.0.1:80\n"
+		"backend add [fd00:1::1]:80 service 10.0.0.1:80\n"
+		"backend add [fd00:1::1]:80 service [fd00::1]:80\n"
+		"backend add 10.0.1.1:80 service [fd00::1]:80\n"
+		"backend add 10.0.1.1:80 service 10.0.0.2:80\n"
+		"backend add [fd00:1::1]:80 service 10.0.0.2:80\n"
+		"backend add 10.0.1.1:80 service 10.0.0.3:80\n"
+		"backend add [fd00:1::1]:80 service 10.0.0.3:80\n"
+		"backend add 10.0.1.1:80 service 10.0.0.4:80\n"
+		"backend add [fd00:1::1]:80 service 10.0.0.4:80\n";
+	char msgs[1024];
+	FILE *in, *errs;
+
+	(void)state;
+	in = fmemopen((void *)text, sizeof(text) - 1, "r");
+	errs = fmemopen(msgs, sizeof(msgs), "w");
+	assert_non_null(in);
+	assert_non_null(errs);
+	assert_int_equal(slb_cfg_read(&cfg, in, "t.conf", errs), 3);
+	fclose(in);
+	fclose(errs);
+	assert_non_null(strstr(msgs, "t.conf:7: backend [fd00:1::1]:80 is "
+			       "not IPv4: service 10.0.0.1:80 (line 1) has "
+			       "source client, which needs backends of its "
+			       "own family\n"));
+	assert_non_null(strstr(msgs, "t.conf:9: backend 10.0.1.1:80 is not "
+			       "IPv6: service [fd00::1]:80 (line 2) has "
+			       "source client"));
+	assert_non_null(strstr(msgs, "t.conf:11: backend [fd00:1::1]:80 is "
+			       "IPv6: the source of service 10.0.0.2:80 "
+			       "(line 3) has no IPv6 address\n"));
+	assert_int_equal(cfg.nsvc, 5);
+	assert_int_equal(cfg.nbe, 7);
+}
+
+/* A service the kernel has: its source is the kernel's to judge. */
+static void test_source_external(void **state)
+{
+	(void)state;
+	slb_cfg_init(&cfg, SLB_CFG_EXTERNAL);
+	assert_int_equal(line("backend add [fd00:1::1]:80 service "
+			      "10.0.0.9:80"), 0);
+	assert_true(cfg.svc[0].external);
+	assert_true(slb_source_none(&cfg.svc[0].source));
+}
+
+/* Written after accept-proxy, before the check, only when not none. */
+static void test_source_round_trip(void **state)
+{
+	static const char text[] =
+		"service add 10.0.0.1:80 source none\n"
+		"service add 10.0.0.2:80 source client accept-proxy on "
+		"check tcp\n"
+		"service add [fd00::1]:80 source FD00:11::3,10.0.11.1 "
+		"proxy-protocol v2\n"
+		"backend add 10.0.1.1:80 service 10.0.0.2:80\n"
+		"backend add [fd00:1::1]:80 service [fd00::1]:80\n"
+		"backend add 10.0.1.1:80 service [fd00::1]:80\n";
+	static const char want[] =
+		"service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s\n"
+		"service add 10.0.0.2:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s accept-proxy on source client "
+		"check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 "
+		"downinter 0 observe 0\n"
+		"service add [fd00::1]:80 scheduler rr backlog 511 maxconn 0 "
+		"maxqueue 0 queue-timeout 5s proxy-protocol v2 "
+		"source fd00:11::3,10.0.11.1\n"
+		"backend add 10.0.1.1:80 service 10.0.0.2:80 weight 1 "
+		"state up maxconn 0\n"
+		"backend add [fd00:1::1]:80 service [fd00::1]:80 weight 1 "
+		"state up maxconn 0\n"
+		"backend add 10.0.1.1:80 service [fd00::1]:80 weight 1 "
+		"state up maxconn 0\n";
+
+	(void)state;
+	assert_round_trip(text, want);
+}
+
+static void test_source_write(void **state)
+{
+	struct slb_source src = { 0 };
+	char out[128];
+	FILE *f = fmemopen(out, sizeof(out), "w");
+
+	(void)state;
+	assert_non_null(f);
+	slb_cfg_write_source(f, &src);
+	src.pool.client = true;
+	slb_cfg_write_source(f, &src);
+	fclose(f);
+	assert_string_equal(out, " source client");
+}
+
 /* lbselect's files add every service they use. */
 static void test_reference_needs_service(void **state)
 {
@@ -1098,6 +1276,16 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_proxy_round_trip, setup,
 						teardown),
 		cmocka_unit_test(test_proxy_write),
+		cmocka_unit_test_setup_teardown(test_source, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_source_refused, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_source_families, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_source_external, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_source_round_trip, setup,
+						teardown),
+		cmocka_unit_test(test_source_write),
 		cmocka_unit_test_setup_teardown(test_reference_needs_service,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_external_service, setup,

@@ -418,8 +418,8 @@ static void test_check_errors(void **state)
 			   "nothing to change (scheduler, hash-key, seed, "
 			   "table-size, backlog, maxconn, maxqueue, "
 			   "queue-timeout, slowstart, proxy-protocol, "
-			   "accept-proxy, check, inter, timeout, rise, fall, "
-			   "fastinter or downinter)");
+			   "accept-proxy, source, check, inter, timeout, rise, "
+			   "fall, fastinter or downinter)");
 }
 
 static void test_options(void **state)
@@ -732,8 +732,9 @@ static void test_check_msg(void **state)
 		"expect", NULL, "inter", "3600s", "timeout", "3600s", "rise",
 		"100", "fall", "100", "fastinter", "3600s", "downinter",
 		"3600s", "slowstart", "3600s", "proxy-protocol", "v2",
-		"accept-proxy", "on", NULL,
+		"accept-proxy", "on", "source", NULL, NULL,
 	};
+	static char pool[SLB_SOURCE_STRLEN];
 	static char send[4 * SPLICELB_CHECK_DATA_MAX + 1];
 	static char expect[SPLICELB_CHECK_DATA_MAX + 1];
 	const char *words[sizeof(big) / sizeof(big[0])];
@@ -764,10 +765,16 @@ static void test_check_msg(void **state)
 	for (i = 0; i < SPLICELB_CHECK_DATA_MAX; i++)
 		memcpy(send + 4 * i, "\\xff", 4);
 	memset(expect, 'e', SPLICELB_CHECK_DATA_MAX);
+	for (i = 0; i < SPLICELB_SOURCE_ADDRS_MAX; i++)
+		snprintf(pool + strlen(pool), sizeof(pool) - strlen(pool),
+			 "%sfdff:ffff:ffff:ffff:ffff:ffff:ffff:ff%02x",
+			 i ? "," : "", i);
 	memcpy(words, big, sizeof(big));
 	words[5] = send;
 	words[7] = expect;
+	words[27] = pool;
 	assert_int_equal(parse_argv(words), 0);
+	assert_int_equal(req.source.pool.n, SPLICELB_SOURCE_ADDRS_MAX);
 	svc = req_nest(SPLICELB_A_SERVICE);
 	a = nested(svc, SPLICELB_SVC_A_CHECK_SEND);
 	assert_int_equal(a->nla_len, NLA_HDRLEN + SPLICELB_CHECK_DATA_MAX);
@@ -1052,6 +1059,120 @@ static void test_proxy_errors(void **state)
 			   "unexpected \"proxy-protocol\"");
 }
 
+/*
+ * The nest of a service's source: the client flag, or each address of
+ * the pool in its order, 4 or 16 bytes; empty for none.
+ */
+static void assert_source_nest(const char *const *want, unsigned int n,
+			       bool client)
+{
+	const struct nlattr *src, *a;
+	const unsigned char *p;
+	unsigned char ip[16];
+	size_t len, step;
+	unsigned int i = 0;
+
+	src = nested(req_nest(SPLICELB_A_SERVICE), SPLICELB_SVC_A_SOURCE);
+	assert_non_null(src);
+	a = nested(src, SPLICELB_SOURCE_A_CLIENT);
+	assert_int_equal(a != NULL, client);
+	if (a)
+		assert_int_equal(a->nla_len, NLA_HDRLEN);
+	p = payload(src);
+	for (len = src->nla_len - NLA_HDRLEN; len >= NLA_HDRLEN;
+	     len -= step, p += step) {
+		a = (const void *)p;
+		step = NLA_ALIGN(a->nla_len);
+		assert_true(a->nla_len >= NLA_HDRLEN && step <= len);
+		if (a->nla_type != SPLICELB_SOURCE_A_ADDR)
+			continue;
+		assert_true(i < n);
+		if (inet_pton(AF_INET, want[i], ip) == 1)
+			assert_int_equal(a->nla_len, NLA_HDRLEN + 4);
+		else if (inet_pton(AF_INET6, want[i], ip) == 1)
+			assert_int_equal(a->nla_len, NLA_HDRLEN + 16);
+		else
+			fail_msg("\"%s\" is no address", want[i]);
+		assert_memory_equal(payload(a), ip, a->nla_len - NLA_HDRLEN);
+		i++;
+	}
+	assert_int_equal(i, n);
+}
+
+/*
+ * A service's source, sent only when given, as a nest that replaces the
+ * whole of it: the client flag, the pool's addresses, or nothing (none).
+ */
+static void test_source(void **state)
+{
+	static const char *const pool[] = {
+		"10.0.11.1", "fd00:11::3", "10.0.11.3",
+	};
+
+	(void)state;
+	assert_int_equal(parse("service add 10.0.0.1:80 source client"), 0);
+	assert_true(req.source.pool.client);
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SOURCE);
+	assert_source_nest(NULL, 0, true);
+	assert_int_equal(parse("service add 10.0.0.1:80 source "
+			       "10.0.11.1,fd00:11::3,10.0.11.3"), 0);
+	assert_int_equal(req.source.pool.n, 3);
+	assert_source_nest(pool, 3, false);
+	assert_int_equal(parse("service change 10.0.0.1:80 source none"), 0);
+	assert_int_equal(req.op, LBCTL_SERVICE_CHANGE);
+	assert_true(slb_source_none(&req.source));
+	assert_source_nest(NULL, 0, false);
+	assert_int_equal(nested(req_nest(SPLICELB_A_SERVICE),
+				SPLICELB_SVC_A_SOURCE)->nla_len, NLA_HDRLEN);
+	/* Prefixes, of the keyword and of none and client. */
+	assert_int_equal(parse("se c 10.0.0.1:80 so c"), 0);
+	assert_true(req.source.pool.client);
+	assert_int_equal(parse("se c 10.0.0.1:80 so n"), 0);
+	assert_true(slb_source_none(&req.source));
+	assert_int_equal(req.has, LBCTL_HAS_ADDR | LBCTL_HAS_SOURCE);
+	/* ... but an address that starts as client does is one. */
+	assert_int_equal(parse("se c 10.0.0.1:80 so c::1"), 0);
+	assert_int_equal(req.source.pool.n, 1);
+	/* Not given, not sent: the kernel keeps the source it has. */
+	assert_int_equal(parse("service add 10.0.0.1:80"), 0);
+	assert_null(nested(req_nest(SPLICELB_A_SERVICE),
+			   SPLICELB_SVC_A_SOURCE));
+	assert_int_equal(parse("service change 10.0.0.1:80 maxconn 1"), 0);
+	assert_null(nested(req_nest(SPLICELB_A_SERVICE),
+			   SPLICELB_SVC_A_SOURCE));
+}
+
+static void test_source_errors(void **state)
+{
+	(void)state;
+	assert_parse_error("service add 10.0.0.1:80 source 10.0.0.x",
+			   "bad source \"10.0.0.x\": bad address "
+			   "\"10.0.0.x\" (IPv4 dotted or IPv6, without "
+			   "brackets or port)");
+	assert_parse_error("service add 10.0.0.1:80 source [fd00::1]",
+			   "bad address \"[fd00::1]\"");
+	assert_parse_error("service add 10.0.0.1:80 source fd00::1,fd00::1",
+			   "fd00::1 given twice");
+	assert_parse_error("service add 10.0.0.1:80 source ,10.0.0.1",
+			   "an empty address");
+	assert_parse_error("service add 10.0.0.1:80 source 10.0.0.1,10.0.0.2,"
+			   "10.0.0.3,10.0.0.4,10.0.0.5,10.0.0.6,10.0.0.7,"
+			   "10.0.0.8,10.0.0.9,10.0.0.10,10.0.0.11,10.0.0.12,"
+			   "10.0.0.13,10.0.0.14,10.0.0.15,10.0.0.16,10.0.0.17",
+			   "more than 16 addresses");
+	assert_parse_error("service add 10.0.0.1:80 source",
+			   "\"source\" needs a value");
+	assert_parse_error("service add 10.0.0.1:80 source none so client",
+			   "\"source\" given twice");
+	assert_parse_error("backend add 10.0.1.1:80 service 10.0.0.1:80 "
+			   "source client", "unexpected \"source\"");
+	assert_parse_error("service del 10.0.0.1:80 source none",
+			   "unexpected \"source\"");
+	/* "s" is many keywords here. */
+	assert_parse_error("service add 10.0.0.1:80 s none",
+			   "ambiguous \"s\"");
+}
+
 /* What "lbctl save" writes, lbctl restore and lbselect both read back. */
 static void test_save_format(void **state)
 {
@@ -1067,6 +1188,9 @@ static void test_save_format(void **state)
 		"backend add 10.0.1.2:80 service 10.0.0.1:80 weight 65535 state down maxconn 10",
 		"backend add 10.0.1.3:80 service 10.0.0.1:80 weight 1 state up maxconn 0 check-port 81 agent-port 9999 agent-inter 500ms",
 		"backend add 10.0.1.4:80 service 10.0.0.5:80 weight 1 state up maxconn 0 check-port 81 proxy-protocol v1 agent-port 9999",
+		"service add [fd00::1]:80 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s source client",
+		"service add 10.0.0.6:80 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s accept-proxy on source 10.0.11.1,fd00:11::3 check tcp inter 2s timeout 0 rise 2 fall 3 fastinter 0 downinter 0 observe 0",
+		"backend add [fd00:1::1]:80 service 10.0.0.6:80 weight 1 state up maxconn 0",
 	};
 	struct slb_cfg cfg;
 	unsigned int i;
@@ -1083,8 +1207,10 @@ static void test_save_format(void **state)
 				       sizeof(cerr)))
 			fail_msg("lbselect: \"%s\": %s", lines[i], cerr);
 	}
-	assert_int_equal(cfg.nsvc, 6);
-	assert_int_equal(cfg.nbe, 5);
+	assert_int_equal(cfg.nsvc, 8);
+	assert_int_equal(cfg.nbe, 6);
+	assert_true(cfg.svc[6].source.pool.client);
+	assert_int_equal(cfg.svc[7].source.pool.n, 2);
 	assert_int_equal(cfg.svc[4].slowstart_ms, 10000);
 	assert_int_equal(cfg.svc[5].proxy_protocol, SPLICELB_PROXY_V2);
 	assert_true(cfg.svc[5].accept_proxy);
@@ -1129,6 +1255,8 @@ int main(void)
 		cmocka_unit_test(test_agent),
 		cmocka_unit_test(test_proxy),
 		cmocka_unit_test(test_proxy_errors),
+		cmocka_unit_test(test_source),
+		cmocka_unit_test(test_source_errors),
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_service_errors),
 		cmocka_unit_test(test_backend),

@@ -121,6 +121,17 @@ char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
 	return buf;
 }
 
+char *slb_addr_host(const struct sockaddr_storage *ss, char *buf,
+		    size_t len)
+{
+	size_t n;
+
+	if (!inet_ntop(ss->ss_family, slb_addr_bytes(ss, &n), buf,
+		       (socklen_t)len))
+		snprintf(buf, len, "?");
+	return buf;
+}
+
 socklen_t slb_addr_len(const struct sockaddr_storage *ss)
 {
 	if (ss->ss_family == AF_INET)
@@ -153,6 +164,38 @@ bool slb_addr_equal(const struct sockaddr_storage *a,
 	return false;
 }
 
+const void *slb_addr_bytes(const struct sockaddr_storage *ss, size_t *len)
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+
+	if (ss->ss_family == AF_INET) {
+		*len = sizeof(in->sin_addr);
+		return &in->sin_addr;
+	}
+	*len = sizeof(in6->sin6_addr);
+	return &in6->sin6_addr;
+}
+
+int slb_addr_from_bytes(struct sockaddr_storage *ss, const void *ip,
+			size_t len)
+{
+	struct sockaddr_in *in = (struct sockaddr_in *)ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)ss;
+
+	memset(ss, 0, sizeof(*ss));
+	if (len == sizeof(in->sin_addr)) {
+		in->sin_family = AF_INET;
+		memcpy(&in->sin_addr, ip, len);
+	} else if (len == sizeof(in6->sin6_addr)) {
+		in6->sin6_family = AF_INET6;
+		memcpy(&in6->sin6_addr, ip, len);
+	} else {
+		return -1;
+	}
+	return 0;
+}
+
 bool slb_addr_is_any(const struct sockaddr_storage *ss)
 {
 	const struct sockaddr_in *in = (const void *)ss;
@@ -162,6 +205,23 @@ bool slb_addr_is_any(const struct sockaddr_storage *ss)
 		return in->sin_addr.s_addr == htonl(INADDR_ANY);
 	return ss->ss_family == AF_INET6 &&
 	       IN6_IS_ADDR_UNSPECIFIED(&in6->sin6_addr);
+}
+
+bool slb_addr_is_unicast(const struct sockaddr_storage *ss)
+{
+	const struct sockaddr_in *in = (const void *)ss;
+	const struct sockaddr_in6 *in6 = (const void *)ss;
+	u32 a;
+
+	if (slb_addr_is_any(ss))
+		return false;
+	if (ss->ss_family == AF_INET) {
+		a = ntohl(in->sin_addr.s_addr);
+		return !IN_MULTICAST(a) && a != INADDR_BROADCAST &&
+		       (a >> 24) != 0;
+	}
+	return !IN6_IS_ADDR_MULTICAST(&in6->sin6_addr) &&
+	       !IN6_IS_ADDR_V4MAPPED(&in6->sin6_addr);
 }
 
 /* The address of @ss into @ip, its port in host order into *@port. */

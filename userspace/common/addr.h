@@ -28,6 +28,10 @@ int slb_addr_parse(const char *s, struct sockaddr_storage *ss,
 char *slb_addr_format(const struct sockaddr_storage *ss, char *buf,
 		      size_t len);
 
+/* The address of *ss alone, no port, no brackets; returns buf. */
+char *slb_addr_host(const struct sockaddr_storage *ss, char *buf,
+		    size_t len);
+
 /* Length to hand to bind()/connect() for *ss: depends on its family. */
 socklen_t slb_addr_len(const struct sockaddr_storage *ss);
 
@@ -38,8 +42,23 @@ void slb_addr_sched_id(const struct sockaddr_storage *ss, u8 *id);
 bool slb_addr_equal(const struct sockaddr_storage *a,
 		    const struct sockaddr_storage *b);
 
+/*
+ * The address of @ss alone, in network order: its 4 bytes (IPv4) or 16
+ * (IPv6), *@len of them; and back, port 0, -1 for another length.
+ */
+const void *slb_addr_bytes(const struct sockaddr_storage *ss, size_t *len);
+int slb_addr_from_bytes(struct sockaddr_storage *ss, const void *ip,
+			size_t len);
+
 /* 0.0.0.0 or [::], of any port: a listener on every address. */
 bool slb_addr_is_any(const struct sockaddr_storage *ss);
+
+/*
+ * An address a socket can be bound to as its own, as the kernel's source
+ * pools take them: not 0.0.0.0/8, [::], a multicast, the broadcast or a
+ * v4-mapped address.
+ */
+bool slb_addr_is_unicast(const struct sockaddr_storage *ss);
 
 /*
  * The two ends of a TCP connection, of one family, as a PROXY header

@@ -13,14 +13,15 @@
 #include "proxy.h"
 
 /*
- * The longest line: a service add with every option once, its check
- * "check send STR expect STR", of strings that take up to 4 characters a
- * byte written with escapes.  Its words: "service add ADDR:PORT", eleven
+ * The longest line: a service add with every option once, its source a
+ * pool of the longest addresses, its check "check send STR expect STR",
+ * of strings that take up to 4 characters a byte written with escapes.  Its words: "service add ADDR:PORT", twelve
  * options and seven check parameters of two words, the clause's five.
  * A backend add with all eight of its options has fewer, 3 + 2 * 8.
  */
-#define MAX_WORDS (3 + 2 * 11 + 2 * 7 + 5)
-#define MAX_LINE (1024 + 2 * (4 * SLB_CHECK_DATA_MAX + 2))
+#define MAX_WORDS (3 + 2 * 12 + 2 * 7 + 5)
+#define MAX_LINE (1024 + SLB_SOURCE_STRLEN + \
+		  2 * (4 * SLB_CHECK_DATA_MAX + 2))
 
 #define BLANKS " \t\r\n\v\f"
 
@@ -524,12 +525,27 @@ void slb_cfg_write_accept_proxy(FILE *f, bool on)
 		fputs(" accept-proxy on", f);
 }
 
+void slb_cfg_write_source(FILE *f, const struct slb_source *src)
+{
+	char word[SLB_SOURCE_STRLEN];
+
+	if (!slb_source_none(src))
+		fprintf(f, " source %s",
+			slb_source_format(src, word, sizeof(word)));
+}
+
 /* ---- lines -------------------------------------------------------------- */
+
+static bool whole_word(const char *word, const char *keyword)
+{
+	return !strcmp(word, keyword);
+}
 
 /* Options of "service add", each "KEYWORD VALUE", any order, once each. */
 static int service_option(struct slb_cfg_service *s, const char *key,
 			  const char *val, char *err, size_t errlen)
 {
+	char why[128];
 	unsigned int bit;
 
 	if (!strcmp(key, "scheduler")) {
@@ -576,6 +592,12 @@ static int service_option(struct slb_cfg_service *s, const char *key,
 		if (parse_on_off(val, &s->accept_proxy))
 			return errf(err, errlen, "bad accept-proxy \"%s\" "
 				    "(on or off)", val);
+	} else if (!strcmp(key, "source")) {
+		bit = SLB_CFG_HAS_SOURCE;
+		if (slb_source_parse(val, &s->source, whole_word, why,
+				     sizeof(why)))
+			return errf(err, errlen, "bad source \"%.64s\": %s",
+				    val, why);
 	} else if (!strcmp(key, "hash-key")) {
 		bit = SLB_CFG_HAS_HASH_KEY;
 		if (parse_hash_key(val, &s->opts.hash_key))
@@ -629,11 +651,6 @@ static int service_sched_opts(const struct slb_cfg_service *s, char *err,
 		return 0;
 	return errf(err, errlen, "scheduler %s%s: %s", s->sched,
 		    s->has & SLB_CFG_HAS_SCHED ? "" : " (the default)", why);
-}
-
-static bool whole_word(const char *word, const char *keyword)
-{
-	return !strcmp(word, keyword);
 }
 
 /*
@@ -691,7 +708,8 @@ static int service_add(struct slb_cfg *cfg, struct words *ws,
 			    "[seed N] [table-size N] [backlog N] [maxconn N] "
 			    "[maxqueue N] [queue-timeout TIME] "
 			    "[slowstart TIME] [proxy-protocol none|v1|v2] "
-			    "[accept-proxy on|off] [check "
+			    "[accept-proxy on|off] "
+			    "[source none|client|ADDR[,ADDR...]] [check "
 			    CHECK_USAGE "] [inter TIME] [timeout TIME] "
 			    "[rise N] [fall N] [fastinter TIME] "
 			    "[downinter TIME]");
@@ -766,6 +784,31 @@ static int backend_service(struct slb_cfg *cfg, const char *val,
 	return append_service(cfg, &s, err, errlen);
 }
 
+static const char *family_name(int family)
+{
+	return family == AF_INET ? "IPv4" : "IPv6";
+}
+
+/* Backend @b, of a family the source of its service @sv does not allow. */
+static int source_refuses(const struct slb_cfg_service *sv,
+			  const struct slb_cfg_backend *b, char *err,
+			  size_t errlen)
+{
+	char a[SLB_ADDR_STRLEN], sa[SLB_ADDR_STRLEN];
+
+	slb_addr_format(&b->addr, a, sizeof(a));
+	slb_addr_format(&sv->addr, sa, sizeof(sa));
+	if (sv->source.pool.client)
+		return errf(err, errlen, "backend %s is not %s: service %s "
+			    "(line %u) has source client, which needs "
+			    "backends of its own family", a,
+			    family_name(sv->addr.ss_family), sa, sv->line);
+	return errf(err, errlen, "backend %s is %s: the source of service %s "
+		    "(line %u) has no %s address", a,
+		    family_name(b->addr.ss_family), sa, sv->line,
+		    family_name(b->addr.ss_family));
+}
+
 /* Options of "backend add"; *seen_svc says "service" came. */
 static int backend_option(struct slb_cfg *cfg, struct slb_cfg_backend *b,
 			  const char *key, const char *val, bool *seen_svc,
@@ -830,6 +873,7 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 		       unsigned int lineno, char *err, size_t errlen)
 {
 	char a[SLB_ADDR_STRLEN], sa[SLB_ADDR_STRLEN];
+	const struct slb_cfg_service *sv;
 	struct slb_cfg_backend b, *grown;
 	unsigned int i, nsvc = cfg->nsvc;
 	bool seen_svc = false;
@@ -869,6 +913,12 @@ static int backend_add(struct slb_cfg *cfg, struct words *ws,
 				    slb_addr_format(&cfg->svc[b.service].addr,
 						    sa, sizeof(sa)),
 				    cfg->be[i].line);
+	sv = &cfg->svc[b.service];
+	if (!slb_source_allows(&sv->source, sv->addr.ss_family,
+			       b.addr.ss_family)) {
+		source_refuses(sv, &b, err, errlen);
+		goto undo;
+	}
 	grown = realloc(cfg->be, (cfg->nbe + 1) * sizeof(*grown));
 	if (!grown) {
 		errf(err, errlen, "out of memory");
@@ -993,6 +1043,7 @@ void slb_cfg_write(FILE *f, const struct slb_cfg *cfg)
 		slb_cfg_write_slowstart(f, sv->slowstart_ms);
 		slb_cfg_write_proxy(f, sv->proxy_protocol, SPLICELB_PROXY_NONE);
 		slb_cfg_write_accept_proxy(f, sv->accept_proxy);
+		slb_cfg_write_source(f, &sv->source);
 		slb_cfg_write_check(f, &sv->check);
 		fputc('\n', f);
 	}

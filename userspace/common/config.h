@@ -8,6 +8,7 @@
  *               [seed N] [table-size N] [backlog N] [maxconn N]
  *               [maxqueue N] [queue-timeout TIME] [slowstart TIME]
  *               [proxy-protocol none|v1|v2] [accept-proxy on|off]
+ *               [source none|client|ADDR[,ADDR...]]
  *               [check tcp|none|send STR expect STR|expect STR]
  *               [inter TIME] [timeout TIME] [rise N] [fall N]
  *               [fastinter TIME] [downinter TIME]
@@ -19,15 +20,20 @@
  * slowstart of 0, the default, is none, and so is an agent-port of 0 (an
  * agent-inter is 10ms to 3600s, default 2s, as a check's inter).  A
  * service's proxy-protocol defaults to none and its accept-proxy to off;
- * a backend's proxy-protocol to inherit, its service's.  STR is a word,
- * or a string in double quotes that may hold blanks and '#'; either way
- * its bytes are written with C escapes (\r \n \t \0 \\ \" \xHH), a
- * quote inside quotes as \".
+ * a backend's proxy-protocol to inherit, its service's.  A service's
+ * source, where its backend connections leave from, defaults to none,
+ * the kernel's choice (source.h has the word); under client its backends
+ * must have its family, under a pool of addresses a family the pool
+ * holds.  STR is a word, or a string in double quotes that may hold
+ * blanks and '#'; either way its bytes are written with C escapes (\r \n
+ * \t \0 \\ \" \xHH), a quote inside quotes as \".
  *
  * A backend's service is added on an earlier line; for lbctl restore
  * (SLB_CFG_EXTERNAL) it may instead be one the kernel already has.  The
- * parser checks syntax, ranges and references; whether a scheduler NAME
- * exists is up to the program that applies the configuration.  The
+ * parser checks syntax, ranges and references, and the families of the
+ * backends a source allows (the kernel, those of its own services);
+ * whether a scheduler NAME exists is up to the program that applies the
+ * configuration.  The
  * options after it must be ones that scheduler takes (of a line without
  * one, SLB_SCHED_DEFAULT): a file means the same on every host, whatever
  * default scheduler the kernel has.  The limits and defaults are the
@@ -42,6 +48,7 @@
 
 #include "check.h"
 #include "sched.h"
+#include "source.h"
 #include "uapi/linux/splicelb.h"
 
 #define SLB_CFG_DEF_WEIGHT	1
@@ -69,6 +76,8 @@
 /* The PROXY header sent on (a service's or a backend's); one read first. */
 #define SLB_CFG_HAS_PROXY_PROTOCOL	(1u << 14)
 #define SLB_CFG_HAS_ACCEPT_PROXY	(1u << 15)
+/* A service's source. */
+#define SLB_CFG_HAS_SOURCE	(1u << 16)
 
 /* Backends may name a service the file does not add (lbctl restore). */
 #define SLB_CFG_EXTERNAL	(1u << 0)
@@ -84,6 +93,7 @@ struct slb_cfg_service {
 	unsigned int slowstart_ms;	/* a backend's ramp back; 0: none */
 	unsigned int proxy_protocol;	/* SPLICELB_PROXY_NONE, _V1 or _V2 */
 	bool accept_proxy;		/* clients begin with a PROXY header */
+	struct slb_source source;	/* none where the line gives none */
 	/* slb_check_params_init()'s where the line gives none */
 	struct slb_check_params check;
 	unsigned int check_given;	/* SLB_CHECK_SET_* the line gave */
@@ -223,6 +233,8 @@ void slb_cfg_write_agent(FILE *f, unsigned int port, unsigned int inter_ms);
 void slb_cfg_write_proxy(FILE *f, unsigned int version, unsigned int def);
 /* A service's " accept-proxy on", nothing when off. */
 void slb_cfg_write_accept_proxy(FILE *f, bool on);
+/* A service's " source WORD", nothing for none. */
+void slb_cfg_write_source(FILE *f, const struct slb_source *src);
 
 /* "none", "v1", "v2", "inherit"; NULL for an unknown SPLICELB_PROXY_*. */
 const char *slb_cfg_proxy_name(unsigned int version);

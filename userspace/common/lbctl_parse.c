@@ -220,6 +220,7 @@ enum {
 	KW_AGENT_INTER,
 	KW_PROXY_PROTOCOL,
 	KW_ACCEPT_PROXY,
+	KW_SOURCE,
 	/* A service's check, the clause and its parameters, come last. */
 	KW_CHECK,
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) KW_CHECK_##SET,
@@ -253,6 +254,7 @@ static const struct lbctl_word keywords[] = {
 	{ "agent-inter", KW_AGENT_INTER },
 	{ "proxy-protocol", KW_PROXY_PROTOCOL },
 	{ "accept-proxy", KW_ACCEPT_PROXY },
+	{ "source", KW_SOURCE },
 #define SLB_CHECK_PARAM(field, SET, ATTR, kind, word) { word, KW_CHECK_##SET },
 #include "check_list.h"
 	{ NULL, 0 },
@@ -277,6 +279,7 @@ static const unsigned int kw_has[KW_MAX] = {
 	[KW_AGENT_INTER] = LBCTL_HAS_AGENT_INTER,
 	[KW_PROXY_PROTOCOL] = LBCTL_HAS_PROXY_PROTOCOL,
 	[KW_ACCEPT_PROXY] = LBCTL_HAS_ACCEPT_PROXY,
+	[KW_SOURCE] = LBCTL_HAS_SOURCE,
 	/* Those of the check are counted in check_given, by config.c. */
 };
 
@@ -328,6 +331,16 @@ static int parse_proxy(struct parser *p, const char *v)
 			    backend ? ~0u : ~(1u << SPLICELB_PROXY_INHERIT),
 			    "proxy-protocol", v, backend ?
 			    "none, v1, v2 or inherit" : "none, v1 or v2");
+}
+
+/* none, client (by prefix, as keywords) or a pool of addresses. */
+static int parse_source(struct parser *p, const char *v)
+{
+	char why[128];
+
+	if (slb_source_parse(v, &p->req->source, matches, why, sizeof(why)))
+		return fail(p, "bad source \"%.64s\": %s", v, why);
+	return 0;
 }
 
 /*
@@ -455,6 +468,10 @@ static int parse_keywords(struct parser *p, unsigned int allowed)
 			if (val < 0)
 				return -1;
 			r->accept_proxy = val;
+			break;
+		case KW_SOURCE:
+			if (parse_source(p, v))
+				return -1;
 			break;
 		case KW_WEIGHT:
 			if (parse_uint(p, "weight", v, 0, SPLICELB_WEIGHT_MAX,
@@ -599,7 +616,8 @@ static int parse_service(struct parser *p)
 				      1u << KW_QUEUE_TIMEOUT |
 				      1u << KW_SLOWSTART |
 				      1u << KW_PROXY_PROTOCOL |
-				      1u << KW_ACCEPT_PROXY | KW_CHECK_ALL;
+				      1u << KW_ACCEPT_PROXY |
+				      1u << KW_SOURCE | KW_CHECK_ALL;
 	struct lbctl_req *r = p->req;
 	int cmd = parse_command(p, "service");
 	const char *w;
@@ -632,12 +650,13 @@ static int parse_service(struct parser *p)
 				LBCTL_HAS_QUEUE_TIMEOUT |
 				LBCTL_HAS_SLOWSTART |
 				LBCTL_HAS_PROXY_PROTOCOL |
-				LBCTL_HAS_ACCEPT_PROXY)) && !r->check_given)
+				LBCTL_HAS_ACCEPT_PROXY |
+				LBCTL_HAS_SOURCE)) && !r->check_given)
 			return fail(p, "service change: nothing to change "
 				    "(scheduler, hash-key, seed, table-size, "
 				    "backlog, maxconn, maxqueue, queue-timeout, "
 				    "slowstart, proxy-protocol, accept-proxy, "
-				    "check, inter, timeout, rise, fall, "
+				    "source, check, inter, timeout, rise, fall, "
 				    "fastinter or downinter)");
 		return check_service(p);
 	case CMD_DEL:
@@ -757,11 +776,13 @@ static const struct lbctl_object objects[] = {
 	  "service add ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
 	  "      [queue-timeout TIME] [slowstart TIME]\n"
-	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off] [CHECK]\n"
+	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off]\n"
+	  "      [source none|client|ADDR[,ADDR...]] [CHECK]\n"
 	  "service change ADDR:PORT [scheduler NAME] [hash-key addr|addr-port]\n"
 	  "      [seed N] [table-size N] [backlog N] [maxconn N] [maxqueue N]\n"
 	  "      [queue-timeout TIME] [slowstart TIME]\n"
-	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off] [CHECK]\n"
+	  "      [proxy-protocol none|v1|v2] [accept-proxy on|off]\n"
+	  "      [source none|client|ADDR[,ADDR...]] [CHECK]\n"
 	  "      CHECK: [check tcp|none|send STR expect STR|expect STR]\n"
 	  "      [inter TIME] [timeout TIME] [rise N] [fall N] [fastinter TIME]\n"
 	  "      [downinter TIME]\n"
@@ -862,11 +883,12 @@ void lbctl_usage(FILE *f, const char *topic)
 		}
 	}
 	if (!topic)
-		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80; "
-			"TIME is 250 (milliseconds),\n250ms or 5s; STR has C "
-			"escapes (\\r \\n \\t \\0 \\\\ \\\" \\xHH).  "
-			"Objects and keywords\nmay be abbreviated where "
-			"unambiguous, on the command line (not in files).\n"
+		fprintf(f, "ADDR:PORT is 192.0.2.1:80 or [2001:db8::1]:80, "
+			"a source's ADDR 192.0.2.1 or\n2001:db8::1; TIME is "
+			"250 (milliseconds), 250ms or 5s; STR has C escapes\n"
+			"(\\r \\n \\t \\0 \\\\ \\\" \\xHH).  Objects "
+			"and keywords may be abbreviated where unambiguous,\n"
+			"on the command line (not in files).\n"
 			"  -s  counters   -j  JSON   -p  pretty JSON\n");
 }
 
@@ -1051,6 +1073,22 @@ static void put_check(struct msgbuf *m, const struct slb_check_params *c,
 #include "check_list.h"
 }
 
+/* The whole of a service's source: an empty nest for none. */
+static void put_source(struct msgbuf *m, const struct slb_source *src)
+{
+	size_t nest = nest_start(m, SPLICELB_SVC_A_SOURCE), len;
+	const void *ip;
+	unsigned int i;
+
+	if (src->pool.client)
+		put(m, SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	for (i = 0; i < src->pool.n; i++) {
+		ip = slb_addr_bytes(&src->addr[i], &len);
+		put(m, SPLICELB_SOURCE_A_ADDR, ip, len);
+	}
+	nest_end(m, nest);
+}
+
 /* SPLICELB_A_SERVICE naming @ss, with the settings when @settings. */
 static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 			const struct lbctl_req *r, bool settings)
@@ -1081,6 +1119,8 @@ static void put_service(struct msgbuf *m, const struct sockaddr_storage *ss,
 		put_u8(m, SPLICELB_SVC_A_PROXY_PROTOCOL, r->proxy_protocol);
 	if (settings && (r->has & LBCTL_HAS_ACCEPT_PROXY))
 		put_u8(m, SPLICELB_SVC_A_ACCEPT_PROXY, r->accept_proxy);
+	if (settings && (r->has & LBCTL_HAS_SOURCE))
+		put_source(m, &r->source);
 	if (settings)
 		put_check(m, &r->check, r->check_given);
 	nest_end(m, nest);

@@ -23,6 +23,7 @@
 
 #include "check.h"
 #include "sched.h"
+#include "source.h"
 #include "uapi/linux/splicelb.h"
 
 enum lbctl_op {
@@ -67,6 +68,7 @@ enum lbctl_op {
 #define LBCTL_HAS_AGENT_INTER	(1u << 16)
 #define LBCTL_HAS_PROXY_PROTOCOL	(1u << 17)
 #define LBCTL_HAS_ACCEPT_PROXY	(1u << 18)
+#define LBCTL_HAS_SOURCE	(1u << 19)
 /* A service's check options are in check_given, SLB_CHECK_SET_*. */
 
 struct lbctl_req {
@@ -85,6 +87,7 @@ struct lbctl_req {
 	uint32_t slowstart_ms;
 	uint8_t proxy_protocol;		/* enum splicelb_proxy_protocol */
 	bool accept_proxy;
+	struct slb_source source;	/* none: an empty nest */
 	struct slb_check_params check;	/* the defaults where not given */
 	uint32_t check_given;		/* SLB_CHECK_SET_* */
 	uint32_t weight;

@@ -245,6 +245,43 @@ static int parse_agent(const struct attrs *be, struct lbctl_backend *b)
 	return 0;
 }
 
+/* One address of a source pool, its family by its length. */
+static int parse_source_addr(const struct nlattr *a, struct slb_source *src)
+{
+	struct sockaddr_storage ss;
+
+	if (slb_addr_from_bytes(&ss, mnl_attr_get_payload(a),
+				mnl_attr_get_payload_len(a)))
+		return -1;
+	return slb_source_add(src, &ss);
+}
+
+/*
+ * A service's source: the client flag, or the pool's addresses, each
+ * repeated attribute in turn; an empty nest, or none from a kernel
+ * without sources, is none.
+ */
+static int parse_source(const struct nlattr *nest, struct slb_source *src)
+{
+	const struct nlattr *a;
+
+	memset(src, 0, sizeof(*src));
+	if (!nest)
+		return 0;
+	mnl_attr_for_each_nested(a, nest) {
+		switch (mnl_attr_get_type(a)) {
+		case SPLICELB_SOURCE_A_CLIENT:
+			src->pool.client = true;
+			break;
+		case SPLICELB_SOURCE_A_ADDR:
+			if (parse_source_addr(a, src))
+				return -1;
+			break;
+		}
+	}
+	return 0;
+}
+
 static int parse_service_nest(const struct nlattr *nest,
 			      struct lbctl_service *s, bool full)
 {
@@ -282,7 +319,8 @@ static int parse_service_nest(const struct nlattr *nest,
 	     get_u8(a.tb[SPLICELB_SVC_A_PROXY_PROTOCOL],
 		    &s->proxy_protocol)) ||
 	    (a.tb[SPLICELB_SVC_A_ACCEPT_PROXY] &&
-	     get_u8(a.tb[SPLICELB_SVC_A_ACCEPT_PROXY], &s->accept_proxy)))
+	     get_u8(a.tb[SPLICELB_SVC_A_ACCEPT_PROXY], &s->accept_proxy)) ||
+	    parse_source(a.tb[SPLICELB_SVC_A_SOURCE], &s->source))
 		return -1;
 	if (parse_check(&a, &s->check) ||
 	    (a.tb[SPLICELB_SVC_A_NBACKENDS] &&

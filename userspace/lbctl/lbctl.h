@@ -116,6 +116,7 @@ struct lbctl_service {
 	uint32_t slowstart_ms;		/* 0: none */
 	uint8_t proxy_protocol;		/* enum splicelb_proxy_protocol */
 	uint8_t accept_proxy;		/* 1: clients send a PROXY header */
+	struct slb_source source;	/* of its backend connections */
 	struct slb_check_params check;
 	uint32_t nbackends;
 	struct lbctl_counters st;

@@ -327,6 +327,15 @@ static void print_proxy(uint8_t version, uint8_t def)
 		" proxy-protocol %s", name ? name : "?");
 }
 
+/* As save writes it: only when not none; JSON has the word always. */
+static void print_source(const struct slb_source *src)
+{
+	char word[SLB_SOURCE_STRLEN];
+
+	out_str(slb_source_none(src) ? OUT_JSON : OUT_ANY, "source",
+		" source %s", slb_source_format(src, word, sizeof(word)));
+}
+
 void print_service(const struct lbctl_service *s, bool stats)
 {
 	char t[SLB_CFG_TIMEOUT_STRLEN];
@@ -350,6 +359,7 @@ void print_service(const struct lbctl_service *s, bool stats)
 	if (s->accept_proxy)
 		out_str(OUT_TEXT, NULL, " accept-proxy %s", "on");
 	out_u64(OUT_JSON, "accept_proxy", "", s->accept_proxy);
+	print_source(&s->source);
 	print_check(&s->check);
 	out_u64(OUT_JSON, "nbackends", "", s->nbackends);
 	out_nl();

@@ -167,6 +167,7 @@ static int restore_service(struct restore *r, unsigned int i)
 		.slowstart_ms = sv->slowstart_ms,
 		.proxy_protocol = (uint8_t)sv->proxy_protocol,
 		.accept_proxy = sv->accept_proxy,
+		.source = sv->source,
 		.check = sv->check,
 		.check_given = sv->check_given,
 	};
@@ -197,6 +198,8 @@ static int restore_service(struct restore *r, unsigned int i)
 		req.has |= LBCTL_HAS_PROXY_PROTOCOL;
 	if (sv->has & SLB_CFG_HAS_ACCEPT_PROXY)
 		req.has |= LBCTL_HAS_ACCEPT_PROXY;
+	if (sv->has & SLB_CFG_HAS_SOURCE)
+		req.has |= LBCTL_HAS_SOURCE;
 	memcpy(req.sched, sv->sched, sizeof(req.sched));
 	be = calloc(r->cfg.nbe + 1, sizeof(*be));
 	idx = calloc(r->cfg.nbe + 1, sizeof(*idx));

@@ -5,8 +5,9 @@
  *
  *   service add 10.0.0.1:80 scheduler rr backlog 511 maxconn 0
  *       maxqueue 0 queue-timeout 5s slowstart 10s proxy-protocol v2
- *       accept-proxy on check send "PING\r\n" expect "+PONG" inter 2s
- *       timeout 0 rise 2 fall 3 fastinter 0 downinter 0
+ *       accept-proxy on source 10.0.11.1,10.0.11.3 check send "PING\r\n"
+ *       expect "+PONG" inter 2s timeout 0 rise 2 fall 3 fastinter 0
+ *       downinter 0
  *                                                          (one line)
  *   backend add 10.0.1.1:80 service 10.0.0.1:80 weight 1 state up maxconn 0
  *
@@ -14,12 +15,13 @@
  * with other defaults makes the same services; so is every scheduler
  * option the kernel reports, which are those the scheduler takes ("sh"
  * is followed by "hash-key addr seed 0").  The check's defaults are the
- * same on every host, and so are a slowstart's (none) and the PROXY
+ * same on every host, and so are a slowstart's (none), the PROXY
  * protocol's (none for a service, its service's for a backend, no
- * accept-proxy): a service never given a check is written without one, a
- * check with all its parameters, and a check-port, a slowstart, a
- * proxy-protocol, an accept-proxy or an agent only when set (its
- * agent-inter only when not the default).
+ * accept-proxy) and a source's (none): a service never given a check is
+ * written without one, a check with all its parameters, and a
+ * check-port, a slowstart, a proxy-protocol, an accept-proxy, a source
+ * or an agent only when set (its agent-inter only when not the
+ * default).
  */
 #include <stdio.h>
 
@@ -53,6 +55,7 @@ int cmd_save(struct lbctl *c, const struct lbctl_req *req)
 		slb_cfg_write_proxy(stdout, sv->proxy_protocol,
 				    SPLICELB_PROXY_NONE);
 		slb_cfg_write_accept_proxy(stdout, sv->accept_proxy);
+		slb_cfg_write_source(stdout, &sv->source);
 		slb_cfg_write_check(stdout, &sv->check);
 		putchar('\n');
 		for (j = 0; j < sv->nbe; j++) {

@@ -42,6 +42,11 @@
  * speaks for no client, and a backend that requires a header would
  * otherwise refuse it.  A tcp check then passes once it is sent.
  *
+ * A check leaves from where its service's source says, as its clients'
+ * connections do: a pool's addresses of the backend's family in turn,
+ * the next when one has no port left towards it; under source client
+ * from the gateway's own address, as it speaks for no client.
+ *
  * A check ends with a reset (SO_LINGER 0), as HAProxy's do: the balancer
  * closes first, and a FIN would leave a socket in TIME_WAIT here for every
  * check, thousands a minute with many backends, while the backend has
@@ -432,18 +437,64 @@ static struct lb_check *slot_get(void)
 	return &slots[i];
 }
 
+/* A placeholder turned into a check's socket, set up as @p says. */
+static int check_socket(struct backend *b, const struct slb_source_pick *p)
+{
+	char n[2 * SLB_ADDR_STRLEN + 16];
+	const char *what = "socket";
+	int fd, err;
+
+	fd = socket_open(b->addr.ss_family);
+	if (fd >= 0 && !source_bind(fd, p, &what))
+		return fd;
+	err = errno;
+	if (fd >= 0) {
+		close(fd);
+		spare_return();
+	}
+	lb_log_limited(&rl_socket, "%s: no check: %s: %s",
+		       names(b, n, sizeof(n)), what, strerror(err));
+	return -1;
+}
+
+/*
+ * A socket connecting to @ss from b's source, the pool's next address
+ * of the family when one has no port left towards it; *@err is how the
+ * connect() went: 0, EINPROGRESS or its error.  -1 on a local failure,
+ * logged, or for a pool without the family, which config.c rules out.
+ */
+static int check_connect(struct backend *b, const struct sockaddr_storage *ss,
+			 int *err)
+{
+	struct slb_source_pick p = { .start = b->svc->source_rr++ };
+	int fd = -1;
+
+	while (!slb_source_next(&b->svc->source, ss->ss_family, NULL, &p)) {
+		if (fd >= 0) {
+			close(fd);
+			spare_return();
+		}
+		fd = check_socket(b, &p);
+		if (fd < 0)
+			return -1;
+		*err = connect(fd, (const struct sockaddr *)ss,
+			       slb_addr_len(ss)) ? errno : 0;
+		if (*err != EADDRNOTAVAIL)
+			break;
+	}
+	return fd;
+}
+
 /* A local failure (no socket) says nothing of the backend: none counted. */
 static void check_start(struct backend *b)
 {
-	char n[2 * SLB_ADDR_STRLEN + 16];
 	struct sockaddr_storage ss;
 	struct lb_check *c;
-	int fd;
+	int fd, err;
 
-	fd = socket_open(b->addr.ss_family);
+	check_addr(b, &ss);
+	fd = check_connect(b, &ss, &err);
 	if (fd < 0) {
-		lb_log_limited(&rl_socket, "%s: no check: socket: %s",
-			       names(b, n, sizeof(n)), strerror(errno));
 		schedule(b, next_check(b, lb_now));
 		return;
 	}
@@ -457,11 +508,10 @@ static void check_start(struct backend *b)
 	c->start = lb_now;
 	b->health.run = c;
 	schedule(b, NO_DEADLINE);
-	check_addr(b, &ss);
-	if (!connect(fd, (const struct sockaddr *)&ss, slb_addr_len(&ss)))
+	if (!err)
 		check_connected(c);
-	else if (errno != EINPROGRESS)
-		check_fail_errno(c);
+	else if (err != EINPROGRESS)
+		check_done(c, slb_check_result_of(err));
 }
 
 static void check_timeout(struct lb_check *c)

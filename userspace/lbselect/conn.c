@@ -20,6 +20,15 @@
  * proxy-protocol, the header a backend gets is put in front of what the
  * client sent while it connected, the reads having left it room.
  *
+ * A backend connection leaves from where its service's source says
+ * (source.h): the client's own address, bound with IP_TRANSPARENT, or
+ * a pool's addresses of the backend's family in turn, bound with
+ * IP_BIND_ADDRESS_NO_PORT so that the kernel picks the port at
+ * connect(), per destination; when it finds none left (EADDRNOTAVAIL),
+ * a new socket tries the pool's next address, each once.  A source that
+ * cannot be set up resets the client, as no other backend would do
+ * better.
+ *
  * Where a backend would be picked, a client waits in its service's queue
  * instead when every backend that would take it is at its maxconn, or
  * when others wait already: nobody overtakes them.
@@ -89,7 +98,7 @@ _Static_assert(SLB_PROXY_WRITE_MAX <= 255 &&
 #define QUEUE_SKIPS	8
 
 static struct lb_ratelimit rl_fd_setsize, rl_no_backend, rl_no_fd,
-			   rl_queue_full, rl_proxy;
+			   rl_queue_full, rl_proxy, rl_source;
 
 static struct connect_scratch *scratch(const struct conn *c)
 {
@@ -331,14 +340,13 @@ static void attempt_failed(struct conn *c, int err)
 	c->be = NULL;
 }
 
-/* 0: connecting or connected; 1: failed already; -1: no descriptor. */
-static int start_connect(struct conn *c)
+/* A socket for c's backend; -1 (counted, logged) when there is none. */
+static int backend_socket(struct conn *c)
 {
-	const struct sockaddr_storage *addr = &c->be->addr;
 	int fd, err;
 
-	fd = socket(addr->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = socket(c->be->addr.ss_family,
+		    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		err = errno;
 		/* Out of descriptors: accepting more would only fail too. */
@@ -356,6 +364,76 @@ static int start_connect(struct conn *c)
 		close(fd);
 		return -1;
 	}
+	return fd;
+}
+
+static int set_one(int fd, int level, int name)
+{
+	int one = 1;
+
+	return setsockopt(fd, level, name, &one, sizeof(one));
+}
+
+int source_bind(int fd, const struct slb_source_pick *p, const char **what)
+{
+	bool v6 = p->local.ss_family == AF_INET6;
+
+	if (!p->bind)
+		return 0;
+	*what = v6 ? "IPV6_TRANSPARENT" : "IP_TRANSPARENT";
+	if (p->transparent && (v6 ? set_one(fd, SOL_IPV6, IPV6_TRANSPARENT) :
+				    set_one(fd, SOL_IP, IP_TRANSPARENT)))
+		return -1;
+	/* On IPv6 sockets too: the port waits for the destination. */
+	*what = "IP_BIND_ADDRESS_NO_PORT";
+	if (set_one(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT))
+		return -1;
+	*what = "bind";
+	return bind(fd, (const struct sockaddr *)&p->local,
+		    slb_addr_len(&p->local));
+}
+
+/*
+ * The source cannot be set up (no CAP_NET_ADMIN for client, an address
+ * the host does not have): no backend would do better.  Always -1 (gone).
+ */
+static int source_failed(struct conn *c, const struct sockaddr_storage *local,
+			 const char *what, const char *why)
+{
+	char a[SLB_ADDR_STRLEN], s[SLB_ADDR_STRLEN];
+
+	c->svc->cnt.refused++;
+	lb_log_limited(&rl_source, "service %s: refusing a client: source %s: "
+		       "%s: %s", slb_addr_format(&c->svc->addr, s, sizeof(s)),
+		       slb_addr_host(local, a, sizeof(a)), what, why);
+	conn_abort(c, "no source for the backend");
+	return -1;
+}
+
+/*
+ * One try of c's connect, from where @p says.  0: connecting or
+ * connected; -1: c gone, a local failure; else the error of connect(),
+ * the socket left in c->bfd for attempt_failed() or the next try.
+ */
+static int try_connect(struct conn *c, const struct slb_source_pick *p)
+{
+	const struct sockaddr_storage *addr = &c->be->addr;
+	const char *what;
+	char why[96];
+	int fd;
+
+	fd = backend_socket(c);
+	if (fd < 0) {
+		conn_abort(c, "no descriptor for the backend");
+		return -1;
+	}
+	if (source_bind(fd, p, &what)) {
+		snprintf(why, sizeof(why), "%s%s", strerror(errno),
+			 errno == EPERM && p->transparent ?
+			 " (needs CAP_NET_ADMIN)" : "");
+		close(fd);
+		return source_failed(c, &p->local, what, why);
+	}
 	c->bfd = fd;
 	c->stamp = lb_now;
 	scratch(c)->connect_start_us = now_us();
@@ -367,7 +445,38 @@ static int start_connect(struct conn *c)
 		c->flags |= CF_CONNECTING;
 		return 0;
 	}
-	attempt_failed(c, errno);
+	return errno;
+}
+
+/*
+ * Connect c to its backend from its service's source, the pool's next
+ * address of the family in turn (source.h).  0: connecting or connected;
+ * 1: failed already; -1: a local failure, c gone.
+ */
+static int start_connect(struct conn *c)
+{
+	struct slb_source_pick p = { .start = c->svc->source_rr++ };
+	int family = c->be->addr.ss_family, err = 0, r;
+	struct sockaddr_storage client;
+
+	slb_addr_from_proxy(&scratch(c)->ends, false, &client);
+	do {
+		r = slb_source_next(&c->svc->source, family, &client, &p);
+		if (r == -ENOENT)
+			break;
+		if (r)
+			return source_failed(c, &client, "client",
+					     "not of the backend's family");
+		if (c->bfd >= 0) {
+			close(c->bfd);
+			c->bfd = -1;
+		}
+		err = try_connect(c, &p);
+		if (err <= 0)
+			return err;
+		/* No port left from that address: the next may have one. */
+	} while (err == EADDRNOTAVAIL);
+	attempt_failed(c, err);
 	return 1;
 }
 
@@ -441,11 +550,9 @@ static bool connect_next(struct conn *c)
 		r = start_connect(c);
 		if (r == 0)
 			return true;
-		if (r < 0) {
-			/* Not the backend's fault: no point trying another. */
-			conn_abort(c, "no descriptor for the backend");
+		/* Not the backend's fault: no point trying another. */
+		if (r < 0)
 			return false;
-		}
 	}
 	return refuse(c);
 }

@@ -87,6 +87,16 @@ void conn_serve_queue(struct service *s);
  */
 void conn_reset_queue(struct service *s, const char *why);
 
+struct slb_source_pick;
+
+/*
+ * Set up @fd, not yet connected, as @p says (source.h): IP_TRANSPARENT
+ * or IPV6_TRANSPARENT to take the client's address, then
+ * IP_BIND_ADDRESS_NO_PORT and bind.  0, or -1 with errno set and *@what
+ * naming the step that failed.
+ */
+int source_bind(int fd, const struct slb_source_pick *p, const char **what);
+
 /* How a non-blocking connect ended: 0, or its errno (SO_ERROR). */
 int connect_error(int fd);
 

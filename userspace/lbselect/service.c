@@ -177,6 +177,8 @@ static bool service_update(struct service *s, const struct slb_cfg_service *cs,
 	service_set_queue(s, cs);
 	service_set_slowstart(s, cs);
 	service_set_proxy(s, cs);
+	/* For the connects and checks that start from now on. */
+	s->source = cs->source;
 	s->check = cs->check;
 	/* New backends or higher limits may have room for the waiters. */
 	s->queue_kick = true;
@@ -195,6 +197,7 @@ static struct service *service_new(const struct slb_cfg_service *cs, int lfd,
 	service_set_queue(s, cs);
 	s->slowstart_ms = cs->slowstart_ms;
 	service_set_proxy(s, cs);
+	s->source = cs->source;
 	s->check = cs->check;
 	s->opts = cs->opts;
 	service_set_sched(s, ops);

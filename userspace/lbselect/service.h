@@ -63,6 +63,8 @@ struct service {
 	struct slb_ramp ramp;		/* its backends' slow starts */
 	unsigned int proxy_protocol;	/* the header its backends get */
 	bool accept_proxy;		/* its clients send one first */
+	struct slb_source source;	/* where its connects leave from */
+	unsigned int source_rr;		/* the pool's round robin */
 	struct slb_check_params check;	/* what its backends' checks do */
 	/* Clients waiting for a backend below its maxconn, oldest first. */
 	struct conn *queue_head, *queue_tail;
