@@ -82,11 +82,15 @@ skip() {
 	exit 4
 }
 
+# A prefix for the commands of a scenario that has a network namespace of
+# its own: "nsenter -t PID -n" (see netns_new).
+NSRUN=
+
 # wait_port IP PORT: until something listens there (3 s at most).
 wait_port() {
 	local i
 	for i in $(seq 60); do
-		ss -Hltn "src $1:$2" | grep -q . && return 0
+		$NSRUN ss -Hltn "src $1:$2" | grep -q . && return 0
 		sleep 0.05
 	done
 	echo "nothing listens on $1:$2"
@@ -108,7 +112,7 @@ wait_exit() {
 
 # lb_start ARGS...: lbselect in the background, $LBPID; waits for $LISTEN.
 lb_start() {
-	spawn lb "$LB" "$@"
+	spawn lb $NSRUN "$LB" "$@"
 	LBPID=$SPAWNED
 	for l in $LISTEN; do
 		wait_port "${l%:*}" "${l##*:}"
@@ -1212,6 +1216,106 @@ t_proxy_check() {
 	[ "$(field "$st" "service " check_fails)" = 0 ]
 }
 
+# ---- source ----------------------------------------------------------------
+
+# netns_new: a network namespace of the scenario's own, its loopback up,
+# held by a sleeping process; NSRUN runs commands in it.
+netns_new() {
+	local i
+	unshare --net true 2>/dev/null || skip "no network namespaces here"
+	spawn ns unshare --net sleep 60
+	for i in $(seq 60); do
+		[ "$(readlink "/proc/$SPAWNED/ns/net")" != \
+		  "$(readlink /proc/self/ns/net)" ] && break
+		sleep 0.05
+	done
+	NSRUN="nsenter -t $SPAWNED -n"
+	$NSRUN ip link set lo up
+}
+
+# connect_n NAME ADDR:PORT N: N connections held open, once all are up.
+connect_n() {
+	spawn "$1" $NSRUN "$HOLD" "$2" "$3"
+	log_wait "$T/$1.log" "^ready $3\$" 1
+}
+
+# after SERVICE TEXT: TEXT from SERVICE's line of a report on.
+after() { sed -n "/ service $1 /,\$p" <<<"$2"; }
+
+# In a namespace whose ephemeral ports are narrowed to 100, a service
+# without a source holds 100 connections to one backend and resets the
+# 30 clients beyond: no port is left from the gateway's address,
+# 127.0.0.1.  One whose source is the pool 127.0.0.1,127.0.0.2 holds 90
+# more to the same backend: every other one starts at 127.0.0.1, finds
+# no port left there and leaves from 127.0.0.2, and none counts as a
+# failed connect.  Its checks leave from both addresses too.  Clients
+# come in to two addresses, so that their own ports do not run out.
+t_source_pool() {
+	local A=0.0.0.0:47000 B=0.0.0.0:47010 BE=127.0.0.5:47001 st
+	netns_new
+	$NSRUN sysctl -qw net.ipv4.ip_local_port_range="40000 40099"
+	spawn be $NSRUN "$HOLD" -l "$BE"
+	spawn chk $NSRUN "$PEER" -l 127.0.0.5:47002 -N 0 -e reset -v -t 10000
+	wait_port 127.0.0.5 47001
+	wait_port 127.0.0.5 47002
+	printf '%s\n' "service add $A" "backend add $BE service $A" \
+		"service add $B source 127.0.0.1,127.0.0.2 check tcp inter 50ms" \
+		"backend add $BE service $B check-port 47002" >"$T/lb.conf"
+	LISTEN="$A $B"
+	lb_start -c "$T/lb.conf"
+	connect_n a1 127.0.0.3:47000 65
+	connect_n a2 127.0.0.4:47000 65
+	stats_wait "service $A .* active=100 total=130 .* refused=30 " 5
+	connect_n b1 127.0.0.3:47010 45
+	connect_n b2 127.0.0.4:47010 45
+	stats_wait "service $B .* active=90 total=90 .* refused=0 " 5
+	st=$(lb_stats)
+	echo "$st"
+	[ "$(field "$st" "backend $BE" connect_failures)" = 30 ]
+	[ "$(field "$(after $B "$st")" "backend $BE" connect_failures)" = 0 ]
+	[ "$(field "$(after $B "$st")" "backend $BE" total)" = 90 ]
+	$NSRUN ss -Htn state established dst "$BE" >"$T/ss.txt"
+	[ "$(grep -c ' 127\.0\.0\.1:' "$T/ss.txt")" = 100 ]
+	[ "$(grep -c ' 127\.0\.0\.2:' "$T/ss.txt")" = 90 ]
+	log_wait "$T/chk.log" "^slbpeer: served peer=127\.0\.0\.1:" 2
+	log_wait "$T/chk.log" "^slbpeer: served peer=127\.0\.0\.2:" 2
+	[ "$(field "$(after $B "$st")" "service " check_fails)" = 0 ]
+}
+
+# source client under accept-proxy: the backend sees the address the
+# client's header gave, the port the kernel's, and its checks the
+# gateway's own; without CAP_NET_ADMIN the client is reset, and the log
+# says why.  That address is made local in the scenario's namespace, so
+# that the backend's answers come back.
+t_source_client() {
+	local A=127.0.0.3:47000 B=127.0.0.3:47010 BE=127.0.0.5:47001 SRV why
+	netns_new
+	$NSRUN ip route add local 192.0.2.0/24 dev lo
+	spawn srv $NSRUN "$PEER" -l "$BE" -N 1 -n 1k -v -t 10000
+	SRV=$SPAWNED
+	spawn chk $NSRUN "$PEER" -l 127.0.0.5:47002 -N 0 -e reset -v -t 10000
+	wait_port 127.0.0.5 47001
+	wait_port 127.0.0.5 47002
+	printf '%s\n' \
+		"service add $A accept-proxy on source client check tcp inter 50ms" \
+		"backend add $BE service $A check-port 47002" >"$T/lb.conf"
+	LISTEN=$A
+	lb_start -c "$T/lb.conf"
+	$NSRUN "$PEER" -c "$A" -n 1k -t 5000 -X "v1,192.0.2.7:4242,$A"
+	wait_exit "$SRV" 5
+	cat "$T/srv.log"
+	grep -q "^slbpeer: served peer=192\.0\.2\.7:[0-9]* result=ok " \
+		"$T/srv.log"
+	log_wait "$T/chk.log" "^slbpeer: served peer=127\.0\.0\.1:" 2
+	[ "$(grep -c "peer=192\.0\.2\." "$T/chk.log" || true)" = 0 ]
+	sed "s/$A/$B/" "$T/lb.conf" >"$T/nocap.conf"
+	spawn nocap $NSRUN "$BIN/dropcaps" "$LB" -c "$T/nocap.conf"
+	wait_port 127.0.0.3 47010
+	$NSRUN "$PEER" -c "$B" -e reset -t 5000 -X "v1,192.0.2.7:4242,$B"
+	why="service $B: refusing a client: source 192.0.2.7: IP_TRANSPARENT"
+	log_wait "$T/nocap.log" "$why: Operation not permitted (needs CAP" 1
+}
+
 # ---- runner ----------------------------------------------------------------
 
 TESTS="integrity:integrity both ways, 2 x 32 MiB each way at once
@@ -1245,7 +1349,9 @@ proxy_send:proxy-protocol v1 and v2: the header first, the frame whole
 accept_proxy:accept-proxy: v1 and v2 headers name the client sent on
 accept_proxy_errors:accept-proxy: no, cut, bad, long, late header reset
 accept_proxy_hash:accept-proxy: sh hashes the address the header gave
-proxy_check:proxy-protocol: checks send a LOCAL header first"
+proxy_check:proxy-protocol: checks send a LOCAL header first
+source_pool:source pool: more connections to a backend than a port range
+source_client:source client: the backend sees the client, needs CAP_NET_ADMIN"
 
 run() {
 	local name=$1 desc=$2 ip=$3 rc
