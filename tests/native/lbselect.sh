@@ -778,7 +778,10 @@ t_check_tcp() {
 		"backend $IP:47001 of $IP:47000 health down (refused)" "$t0")
 	echo "down $dt ms after the kill (fall x inter + timeout: 800 ms)"
 	[ "$dt" -le 1000 ]
-	! grep -q "backend $IP:47002 of .* health" "$T/lb.log"
+	# Not "! grep": set -e ignores a negated command's failure.
+	if grep -q "backend $IP:47002 of .* health" "$T/lb.log"; then
+		return 1
+	fi
 	"$PEER" -c "$IP:47000" -N 10 -P 1 -t 10000
 	st=$(lb_stats)
 	echo "$st"

@@ -43,7 +43,8 @@ static size_t v2(u8 *out, u8 ver_cmd, u8 fam, const void *body, size_t len)
 	out[13] = fam;
 	out[14] = (u8)(len >> 8);
 	out[15] = (u8)len;
-	memcpy(out + 16, body, len);
+	if (len)	/* an empty body may be NULL, which memcpy may not take */
+		memcpy(out + 16, body, len);
 	return 16 + len;
 }
 
