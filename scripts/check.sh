@@ -177,7 +177,7 @@ DEBUG_CI_TESTS="module_load datapath_integrity datapath_halfclose
 	datapath_netns datapath_teardown netlink_malformed netlink_perm
 	netlink_fuzz netlink_race fault_soak netns_limits counters
 	datapath_hash sched_options datapath_queue datapath_check check_scale
-	datapath_slowstart datapath_agent datapath_proxy"
+	datapath_slowstart datapath_agent datapath_proxy datapath_source"
 
 debug_ci_test() {
 	[[ " $(echo $DEBUG_CI_TESTS) " == *" $(basename "$1" .sh) "* ]]

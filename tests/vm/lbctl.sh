@@ -49,7 +49,7 @@ json_ok() {
 	"$@" >"$tmp/json" && jsoncheck "$tmp/json" && cat "$tmp/json"
 }
 
-ktap_plan 94
+ktap_plan 104
 modprobe splicelb
 ip link set lo up
 
@@ -125,9 +125,9 @@ check "conns: header only, and an empty JSON list" \
 check "zero" lbctl zero
 
 check "/proc/net/splicelb/services" \
-	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0 0.000 none off$" /proc/net/splicelb/services &&
+	bash -c 'grep -q "^TCP  127.0.0.1:8080 wrr 64 200 10 0.250 0 0.000 none off -$" /proc/net/splicelb/services &&
 	       grep -q "^  -> 10.0.1.1:80 7 down 0 0 0 0 0 0 3 up none 7 0 - inherit$" /proc/net/splicelb/services &&
-	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0 0.000 none off$" /proc/net/splicelb/services'
+	       grep -q "^TCP  \[::1\]:8080 rr 511 0 0 5.000 0 0.000 none off -$" /proc/net/splicelb/services'
 check "/proc/net/splicelb/stats" \
 	bash -c 'grep -q "^conns_total 0$" /proc/net/splicelb/stats &&
 	       grep -q "^bytes_in_per_s 0$" /proc/net/splicelb/stats'
@@ -305,7 +305,7 @@ check "service show -j: slowstart_ms" \
 	json_has <(lbctl -j service show 127.0.0.1:8093) \
 	'j[0]["slowstart_ms"] == 10000'
 check "/proc/net/splicelb/services: the slowstart in seconds" \
-	grep -q '^TCP  127.0.0.1:8093 wrr 511 0 0 5.000 0 10.000 none off$' \
+	grep -q '^TCP  127.0.0.1:8093 wrr 511 0 0 5.000 0 10.000 none off -$' \
 	/proc/net/splicelb/services
 lbctl save >"$tmp/save_slowstart"
 check "save writes the slowstart" \
@@ -409,8 +409,8 @@ proxy_json() {
 }
 check "show -j: proxy_protocol, accept_proxy, the backends' inherit" \
 	proxy_json
-check "/proc/net/splicelb/services: Proxy and AcceptProxy last" \
-	bash -c "grep -q '^TCP  127.0.0.1:8095 rr 511 0 0 5.000 0 0.000 v2 on$' /proc/net/splicelb/services &&
+check "/proc/net/splicelb/services: Proxy, AcceptProxy and Source last" \
+	bash -c "grep -q '^TCP  127.0.0.1:8095 rr 511 0 0 5.000 0 0.000 v2 on -$' /proc/net/splicelb/services &&
 	       grep -q '^  -> 127.0.0.1:5 .* v1$' /proc/net/splicelb/services &&
 	       grep -q '^  -> 127.0.0.1:6 .* inherit$' /proc/net/splicelb/services"
 lbctl save >"$tmp/save_proxy"
@@ -425,6 +425,59 @@ check "change: proxy-protocol none, accept-proxy off, the backend inherit" \
 	       ! lbctl backend show service 127.0.0.1:8095 | grep -q proxy-protocol"
 check "a service with PROXY options is deleted" \
 	lbctl service del 127.0.0.1:8095 cut
+
+# source: the kernel's choice, the client's address, or a pool; the
+# family rules are the kernel's too, for what restore cannot see.
+ss='127.0.0.1:8096 scheduler rr backlog 511 maxconn 0 maxqueue 0 queue-timeout 5s'
+check "usage error: a pool address with a port" \
+	expect_fail 2 '^lbctl: bad source "10.0.0.1:80": bad address "10.0.0.1:80"' \
+	lbctl service add 127.0.0.1:8096 source 10.0.0.1:80
+check "usage error: a multicast pool address" \
+	expect_fail 2 '^lbctl: bad source "224.0.0.1": 224.0.0.1 is not a unicast address$' \
+	lbctl service add 127.0.0.1:8096 source 224.0.0.1
+check "service add with a pool of both families" \
+	lbctl service add 127.0.0.1:8096 source 127.0.0.2,::1,127.0.0.3
+check "a backend of a family the pool has is added" \
+	lbctl backend add 127.0.0.1:7 service 127.0.0.1:8096
+# source_is WORD: show, show -j and /proc name the source of :8096 WORD.
+source_is() {
+	local text=" source $1" proc=$1
+
+	[ "$1" = none ] && text= proc=-
+	lbctl service show 127.0.0.1:8096 | grep -qxF "service $ss$text" &&
+	json_has <(lbctl -j service show 127.0.0.1:8096) \
+		"j[0]['source'] == '$1'" &&
+	grep -q "^TCP  127.0.0.1:8096 .* $proc\$" /proc/net/splicelb/services
+}
+check "show, show -j and /proc: the pool, in order" \
+	source_is 127.0.0.2,::1,127.0.0.3
+lbctl save >"$tmp/save_source"
+check "flush, restore, save: the source byte for byte" \
+	bash -c "grep -qxF 'service add $ss source 127.0.0.2,::1,127.0.0.3' $tmp/save_source &&
+	       lbctl flush cut && lbctl restore $tmp/save_source &&
+	       lbctl save | cmp - $tmp/save_source"
+refused_pool() {
+	expect_fail 1 "$(kmsg 'source has no address for backend 127.0.0.1:7' \
+		"source has no address for a backend's family")" \
+		lbctl service change 127.0.0.1:8096 source ::1 &&
+	source_is 127.0.0.2,::1,127.0.0.3
+}
+check "refused: a pool without the family of a backend, and nothing changed" \
+	refused_pool
+client_then_none() {
+	lbctl service change 127.0.0.1:8096 source client &&
+	source_is client &&
+	lbctl service change 127.0.0.1:8096 source none &&
+	source_is none
+}
+check "change to client, then none: show follows" client_then_none
+lbctl service change 127.0.0.1:8096 source client
+check "refused: source client with a backend of the other family" \
+	expect_fail 1 "$(kmsg 'source client: backend \[::1\]:7 of the other family' \
+		'source client: a backend of the other family')" \
+	lbctl backend add [::1]:7 service 127.0.0.1:8096
+check "a service with a source is deleted" \
+	lbctl service del 127.0.0.1:8096 cut
 
 # The tunables: range checked, per namespace.
 sysctl_dir=/proc/sys/net/splicelb

@@ -636,6 +636,113 @@ static void cases_proxy(void)
 	check("backend proxy-protocol as a u32", EXPECT_MSG, EINVAL);
 }
 
+/* A service set on the setup's service, its source nest open. */
+static void m_source_open(void)
+{
+	m_svc_set();
+	m_nest(SPLICELB_SVC_A_SOURCE);
+}
+
+static void m_source_addr4(const char *ip)
+{
+	struct in_addr a;
+
+	inet_pton(AF_INET, ip, &a);
+	m_put(SPLICELB_SOURCE_A_ADDR, &a, sizeof(a));
+}
+
+static void m_source_close(void)
+{
+	m_end();
+	m_end();
+}
+
+/*
+ * A service's source: the client's, or a pool of at most 16 unicast
+ * addresses, each once, with an address of every backend's family.
+ */
+static void cases_source(void)
+{
+	static const unsigned char five[5];
+	struct in6_addr a6;
+	char ip[16];
+	int i;
+
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	m_source_close();
+	check("source client", EXPECT_OK, 0);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	m_source_close();
+	check("source client twice", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_CLIENT, "\1\0\0\0", 4);
+	m_source_close();
+	check("source client with a value", EXPECT_MSG, ERANGE);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	m_source_addr4("10.0.0.1");
+	m_source_close();
+	check("source client and an address", EXPECT_MSG, EINVAL);
+	m_source_open();
+	for (i = 0; i < SPLICELB_SOURCE_ADDRS_MAX; i++) {
+		snprintf(ip, sizeof(ip), "10.0.0.%d", i + 1);
+		m_source_addr4(ip);
+	}
+	m_source_close();
+	check("a pool of 16 addresses", EXPECT_OK, 0);
+	m_source_open();
+	for (i = 0; i <= SPLICELB_SOURCE_ADDRS_MAX; i++) {
+		snprintf(ip, sizeof(ip), "10.0.0.%d", i + 1);
+		m_source_addr4(ip);
+	}
+	m_source_close();
+	check("a pool of 17 addresses", EXPECT_MSG, E2BIG);
+	m_source_open();
+	m_source_addr4("10.0.0.1");
+	m_source_addr4("10.0.0.1");
+	m_source_close();
+	check("a pool address given twice", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_source_addr4("224.0.0.1");
+	m_source_close();
+	check("a multicast pool address", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_source_addr4("0.0.0.0");
+	m_source_close();
+	check("pool address 0.0.0.0", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_ADDR, five, sizeof(five));
+	m_source_close();
+	check("a pool address of 5 bytes", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_ADDR, five, 3);
+	m_source_close();
+	check("a pool address of 3 bytes", EXPECT_MSG, ERANGE);
+	/* The setup's backend is IPv4: a pool of IPv6 alone cannot serve it. */
+	inet_pton(AF_INET6, "fd00::1", &a6);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_ADDR, &a6, sizeof(a6));
+	m_source_close();
+	check("a pool without the backend's family", EXPECT_MSG, EAFNOSUPPORT);
+	m_source_open();
+	m_u32(SPLICELB_SOURCE_A_CLIENT + 2, 1);
+	m_source_close();
+	check("an unknown attribute in the source", EXPECT_MSG, EINVAL);
+	m_source_open();
+	m_source_close();
+	check("an empty source: the kernel's choice", EXPECT_OK, 0);
+	m_init(SPLICELB_CMD_SERVICE_DEL, 0);
+	m_nest(SPLICELB_A_SERVICE);
+	m_ep4(SPLICELB_SVC_A_EP, SVC_IP, SVC_PORT);
+	m_nest(SPLICELB_SVC_A_SOURCE);
+	m_end();
+	m_end();
+	check("a source on a service del", EXPECT_MSG, EINVAL);
+}
+
 static void cases(void)
 {
 	static const char long_name[] = "abcdefghijklmnopqrstuvwxyz";
@@ -1115,6 +1222,7 @@ static void cases(void)
 	/* A service's check, a backend's check-port. */
 	cases_check();
 	cases_proxy();
+	cases_source();
 
 	/* Truncation inside the message. */
 	m_init(SPLICELB_CMD_SERVICE_NEW, 0);
@@ -1239,14 +1347,14 @@ static const char *const sched_names[] = { "rr", "wrr", "sh", "mh" };
 /* Errors, as bits of a set. */
 enum {
 	B_EINVAL, B_ERANGE, B_ENOENT, B_EEXIST, B_EAFNOSUPPORT, B_EOPNOTSUPP,
-	B_N
+	B_E2BIG, B_N
 };
 #define B(e) (1U << B_##e)
 /* Refused by a policy: the core's length and type checks, or a range. */
 #define E_POLICY (B(EINVAL) | B(ERANGE))
 
 static const int bit_errno[B_N] = {
-	EINVAL, ERANGE, ENOENT, EEXIST, EAFNOSUPPORT, EOPNOTSUPP,
+	EINVAL, ERANGE, ENOENT, EEXIST, EAFNOSUPPORT, EOPNOTSUPP, E2BIG,
 };
 
 static bool err_in(int err, unsigned int set)
@@ -1397,7 +1505,7 @@ struct attr {
 	uint64_t min, max;	/* the valid values of an integer setting */
 };
 
-#define NATTR 26
+#define NATTR 28
 #define OTHER_ATTR NATTR	/* the tally of types the map does not know */
 
 static const char *const level_name[L_MAX] = {
@@ -1488,6 +1596,9 @@ static const struct attr attrs[L_MAX][NATTR] = {
 		[SPLICELB_SVC_A_PROXY_PROTOCOL] =
 			INT("PROXY_PROTOCOL", K_U8, 0, SPLICELB_PROXY_V2),
 		[SPLICELB_SVC_A_ACCEPT_PROXY] = INT("ACCEPT_PROXY", K_U8, 0, 1),
+		/* Written by gen_source_attr() whole, not by level. */
+		[SPLICELB_SVC_A_SOURCE] = { "SOURCE", K_NEST, U_SETTING, L_TOP,
+					    0, 0 },
 	},
 	[L_BE] = {
 		[SPLICELB_BE_A_EP] = NEST("EP", L_EP, U_NAME),
@@ -1570,9 +1681,10 @@ static const struct cmd cmds[] = {
 	  false, false, B(ENOENT), 0, 2 },
 	{ "SERVICE_GET dump", SPLICELB_CMD_SERVICE_GET, NLM_F_DUMP, 0, 0,
 	  false, false, 0, 0, 2 },
+	/* EAFNOSUPPORT: the service's source has no address of its family. */
 	{ "BACKEND_NEW", SPLICELB_CMD_BACKEND_NEW, 0,
 	  TOP(SERVICE) | TOP(BACKEND), 0, false, true,
-	  B(ENOENT) | B(EEXIST), 0, 4 },
+	  B(ENOENT) | B(EEXIST) | B(EAFNOSUPPORT), 0, 4 },
 	{ "BACKEND_SET", SPLICELB_CMD_BACKEND_SET, 0,
 	  TOP(SERVICE) | TOP(BACKEND), 0, false, true, B(ENOENT), 0, 3 },
 	{ "BACKEND_DEL", SPLICELB_CMD_BACKEND_DEL, 0,
@@ -1636,6 +1748,8 @@ struct gen {
 	u32 check_given;		/* SLB_CHECK_SET_* */
 	bool check_misfit;
 	bool check_unknown;
+	/* A source given: the backends' families may not fit it. */
+	bool source_given;
 	struct gen_tally *t;
 };
 
@@ -1942,6 +2056,73 @@ static void gen_check_judge(struct gen *g)
 	g->check_misfit = !!slb_check_params_invalid(&p, &field);
 }
 
+/* The @i'th of distinct pool addresses, of either family. */
+static void gen_source_addr(unsigned int i, bool v6)
+{
+	struct in6_addr a6 = { .s6_addr = { 0xfd, 0, [15] = 1 } };
+	struct in_addr a4 = { htonl(0x0a000001 + i) };
+
+	a6.s6_addr[14] = (uint8_t)i;
+	if (v6)
+		m_put(SPLICELB_SOURCE_A_ADDR, &a6, sizeof(a6));
+	else
+		m_put(SPLICELB_SOURCE_A_ADDR, &a4, sizeof(a4));
+}
+
+/*
+ * A service's source: the kernel's choice, the client's, or a pool, of
+ * up to as many addresses as it may hold when a boundary; a deviant one
+ * breaks one of netlink.c's rules.
+ */
+static void gen_source_attr(struct gen *g, uint16_t type, enum class cl)
+{
+	static const unsigned char odd[17];
+	unsigned int i, n = 0;
+
+	if (cl == C_TYPE) {
+		g->fail |= E_POLICY;	/* NLA_F_NESTED missing */
+		m_u32(type, (uint32_t)random());
+		return;
+	}
+	m_nest(type);
+	if (cl == C_RANGE || cl == C_LEN) {
+		switch (rnd(5)) {
+		case 0:
+			m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+			n = 1;
+			break;
+		case 1:
+			n = SPLICELB_SOURCE_ADDRS_MAX + 1;
+			break;
+		case 2:
+			gen_source_addr(0, false);
+			n = 1;
+			break;
+		case 3:
+			m_put(SPLICELB_SOURCE_A_ADDR, odd, 5 + rnd(11));
+			break;
+		default:
+			m_put(SPLICELB_SOURCE_A_ADDR, odd, chance(50) ? 17 : 4);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			gen_source_addr(i, chance(50));
+		g->fail |= B(EINVAL) | B(ERANGE) | B(E2BIG);
+		m_end();
+		return;
+	}
+	g->source_given = true;
+	if (cl == C_BOUNDARY)
+		n = SPLICELB_SOURCE_ADDRS_MAX;
+	else if (chance(30))
+		m_put(SPLICELB_SOURCE_A_CLIENT, NULL, 0);
+	else
+		n = rnd(4);
+	for (i = 0; i < n; i++)
+		gen_source_addr(i, chance(50));
+	m_end();
+}
+
 static void gen_nest(struct gen *g, uint16_t type, const struct attr *a,
 		     enum class cl, bool settings)
 {
@@ -2007,6 +2188,10 @@ static void gen_attr(struct gen *g, enum level l, uint16_t type)
 	if (l == L_SVC && type >= SPLICELB_SVC_A_CHECK_TYPE &&
 	    type <= SPLICELB_SVC_A_CHECK_OBSERVE) {
 		gen_check_attr(g, type, a, cl);
+		return;
+	}
+	if (l == L_SVC && type == SPLICELB_SVC_A_SOURCE) {
+		gen_source_attr(g, type, cl);
 		return;
 	}
 	switch (a->kind) {
@@ -2197,7 +2382,8 @@ static void gen_judge(const struct gen *g, bool mutated,
 {
 	bool valid = !g->c->refused && !mutated && !g->fail, ok;
 	unsigned int ci = (unsigned int)(g->c - cmds);
-	unsigned int answers = g->c->answers;
+	unsigned int answers = g->c->answers |
+			       (g->source_given ? B(EAFNOSUPPORT) : 0);
 	struct gen_tally *t = g->t;
 
 	t->msgs++;
