@@ -82,7 +82,7 @@ in_ns "$NS_LB" lbctl -j -s show >"$tmp/show.json"
 check "netlink: the netns's counters are /proc's" json_has "$tmp/stats.json" \
 	"all(j['stats'][k] == int(v) for k, v in
 	     (l.split()[:2] for l in open('$tmp/proc')) if k in j['stats'])
-	 and len(j['stats']) == 18"
+	 and len(j['stats']) == 19"
 check "the service's counters, and the sum of its backends', are the netns's" \
 	json_has "$tmp/show.json" \
 	"[s for s in j if s['service'] == '$VIP4:80'][0]['stats'] ==
