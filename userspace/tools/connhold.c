@@ -4,7 +4,9 @@
  *
  *   connhold ADDR:PORT N     open N connections to ADDR:PORT, print
  *                            "ready N" once all are up, and hold them
- *                            until killed
+ *                            until killed; those reset as they open
+ *                            (a balancer that refuses them) are
+ *                            counted: "ready N, M reset"
  *   connhold -l ADDR:PORT    accept every connection and hold it, likewise
  *
  * Nothing is sent or read: the connections only have to exist.
@@ -46,8 +48,8 @@ static void hold(int lfd)
 int main(int argc, char **argv)
 {
 	struct sockaddr_storage ss;
+	long i, n, reset = 0;
 	const char *why;
-	long i, n;
 	int fd, one = 1;
 
 	slb_raise_nofile();
@@ -77,13 +79,22 @@ int main(int argc, char **argv)
 		fd = socket(ss.ss_family, SOCK_STREAM, 0);
 		if (fd < 0)
 			die("socket");
-		if (connect(fd, (struct sockaddr *)&ss, slb_addr_len(&ss))) {
-			fprintf(stderr, "connhold: connection %ld: %s\n", i,
-				strerror(errno));
-			return 1;
+		if (!connect(fd, (struct sockaddr *)&ss, slb_addr_len(&ss)))
+			continue;
+		/* Established, then reset before connect() returned. */
+		if (errno == ECONNRESET) {
+			close(fd);
+			reset++;
+			continue;
 		}
+		fprintf(stderr, "connhold: connection %ld: %s\n", i,
+			strerror(errno));
+		return 1;
 	}
-	printf("ready %ld\n", n);
+	if (reset)
+		printf("ready %ld, %ld reset\n", n - reset, reset);
+	else
+		printf("ready %ld\n", n);
 	fflush(stdout);
 	hold(-1);
 	return 0;
