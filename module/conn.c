@@ -360,7 +360,7 @@ static int slb_conn_connect_from(struct slb_conn *conn, struct slb_backend *be,
 static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 {
 	struct slb_source_pick from;
-	int ret, err;
+	int ret;
 
 	mutex_lock(&conn->sock_lock);
 	conn->be = be;
@@ -374,19 +374,21 @@ static int slb_conn_connect(struct slb_conn *conn, struct slb_backend *be)
 	slb_service_source_start(conn->svc, &from);
 	ret = slb_service_source_next(conn->svc, be->addr.sa.sa_family,
 				      &conn->client_addr, &from);
-	while (!ret) {
+	if (ret)
+		return ret;
+	for (;;) {
 		ret = slb_conn_connect_from(conn, be, &from);
-		/* No port left from this address towards @be: the next. */
+		/*
+		 * No port left from this address towards @be, or the host
+		 * lost the address: the next, if any.
+		 */
 		if (ret != -EADDRNOTAVAIL)
 			return ret;
-		err = slb_service_source_next(conn->svc,
-					      be->addr.sa.sa_family,
-					      &conn->client_addr, &from);
-		if (err)
+		if (slb_service_source_next(conn->svc, be->addr.sa.sa_family,
+					    &conn->client_addr, &from))
 			return ret;
 		slb_conn_drop_server(conn);
 	}
-	return ret;
 }
 
 static unsigned long slb_conn_connect_deadline(struct slb_conn *conn)

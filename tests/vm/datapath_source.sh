@@ -11,7 +11,9 @@
 #   - source ADDR,ADDR: with the gateway's port range narrowed to $PORTS
 #     ports, one address cannot hold more than that many connections to one
 #     backend (the excess fails), two addresses in a pool hold all of the
-#     $CONNS connections, each address some, neither more than the range.
+#     $CONNS connections, each address some, neither more than the range;
+#     when the host loses one address of the pool, connections and checks
+#     leave from the other, and no check fails for it.
 #
 #   slb-cli                 slb-lb                              slb-be1
 #   10.0.1.2                10.0.1.1:90 source client  ------>  nginx :8080
@@ -46,9 +48,9 @@ trap cleanup EXIT
 module() { [ "$BALANCER" = module ]; }
 
 if module; then
-	ktap_plan 7
+	ktap_plan 8
 else
-	ktap_plan 5
+	ktap_plan 6
 fi
 topo_setup
 
@@ -149,6 +151,9 @@ held() {
 	held_from | awk '{ s += $2 } END { print s + 0 }'
 }
 held_is() { [ "$(held)" = "$1" ]; }
+backend_up() {
+	lb_backend_health "$VIP4:92" "$(be4 1):9000" | grep -q '^up'
+}
 
 unhold() {
 	kill "$hold_pid" 2>/dev/null
@@ -200,6 +205,41 @@ pool_held() {
 		END { exit !(k == 2 && !bad) }'
 }
 check "source $POOL: all $CONNS held, from both, neither past $PORTS" pool_held
+unhold
+
+# A pool address the host loses: connections leave from the other, and
+# the backend's checks, one in two of which would take it, do not fail.
+if module; then
+	in_ns "$NS_LB" lbctl service change "$VIP4:92" check tcp inter 100ms \
+		fall 1
+else
+	sed -i "1s/\$/ check tcp inter 100ms fall 1/" "$tmp/conf"
+	lb_apply "$tmp/conf"
+fi
+wait_for 10 backend_up || true
+in_ns "$NS_LB" ip addr del "${POOL#*,}/24" dev be1
+fails0=$(lb_stat check_fails "$VIP4:92")
+held0=$(held)
+ip netns exec "$NS_CLI" "$BIN/connhold" "$VIP4:92" 20 >"$tmp/hold" 2>&1 &
+hold_pid=$!
+# up_all_along SECONDS: every poll for that long finds the backend up
+# and no check failed; the checks run ten times a second.
+up_all_along() {
+	local end=$((SECONDS + $1))
+
+	while [ "$SECONDS" -lt "$end" ]; do
+		backend_up &&
+		[ "$(lb_stat check_fails "$VIP4:92")" = "$fails0" ] || return 1
+		sleep 0.2
+	done
+}
+moved_on() {
+	wait_for 30 held_is $((held0 + 20)) && up_all_along 3 &&
+	held_from | grep -qx "${POOL%,*} $((held0 + 20))"
+}
+check "the pool loses ${POOL#*,}: 20 more held from ${POOL%,*}, checks still pass" \
+	moved_on
+held_from | sed 's/^/# after the loss: /'
 unhold
 
 # shows_source: lbctl's JSON and /proc name the pool as the file does.
