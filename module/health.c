@@ -300,8 +300,8 @@ static int slb_health_bind(struct slb_backend *be, struct socket *sock)
 
 /*
  * Starts a probe: 0, or a result when it ended at once, or -ENOMEM and
- * the like when this host could not make a socket, which says nothing of
- * the backend.
+ * the like when this host could not make a socket, bind it or find it a
+ * port, which says nothing of the backend.
  */
 static int slb_health_probe_open(struct slb_check *chk)
 {
@@ -331,12 +331,25 @@ static int slb_health_probe_open(struct slb_check *chk)
 			  msecs_to_jiffies(slb_check_timeout_ms(&probe->params));
 	slb_health_target(chk, &to);
 	ret = slb_health_bind(be, probe->sock);
-	if (!ret)
-		ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
-				     O_NONBLOCK);
-	if (ret && ret != -EINPROGRESS)
-		return slb_check_result_of(-ret);
-	return 0;
+	if (ret) {
+		/* A source address the host lost: nothing of the backend. */
+		slb_health_probe_close(chk);
+		return ret;
+	}
+	ret = kernel_connect(probe->sock, &to.sa, slb_addr_len(&to),
+			     O_NONBLOCK);
+	if (!ret || ret == -EINPROGRESS)
+		return 0;
+	/*
+	 * No port left from this address towards the backend: the gateway's
+	 * failing too.  The next probe, a little later, takes the pool's
+	 * next address.
+	 */
+	if (ret == -EADDRNOTAVAIL) {
+		slb_health_probe_close(chk);
+		return ret;
+	}
+	return slb_check_result_of(-ret);
 }
 
 static void slb_health_busy(struct slb_check *chk)

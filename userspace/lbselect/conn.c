@@ -413,7 +413,8 @@ static int source_failed(struct conn *c, const struct sockaddr_storage *local,
 /*
  * One try of c's connect, from where @p says.  0: connecting or
  * connected; -1: c gone, a local failure; else the error of connect(),
- * the socket left in c->bfd for attempt_failed() or the next try.
+ * the socket left in c->bfd for attempt_failed() or the next try, or a
+ * pool address's EADDRNOTAVAIL at bind, with no socket left.
  */
 static int try_connect(struct conn *c, const struct slb_source_pick *p)
 {
@@ -428,6 +429,11 @@ static int try_connect(struct conn *c, const struct slb_source_pick *p)
 		return -1;
 	}
 	if (source_bind(fd, p, &what)) {
+		/* A pool address the host lost: the next, as the module. */
+		if (errno == EADDRNOTAVAIL && !p->transparent) {
+			close(fd);
+			return EADDRNOTAVAIL;
+		}
 		snprintf(why, sizeof(why), "%s%s", strerror(errno),
 			 errno == EPERM && p->transparent ?
 			 " (needs CAP_NET_ADMIN)" : "");
