@@ -424,6 +424,11 @@ static int slb_nl_get_source_addr(const struct nlattr *nla, union slb_addr *a,
 	case sizeof(struct in6_addr):
 		a->in6.sin6_family = AF_INET6;
 		a->in6.sin6_addr = nla_get_in6_addr(nla);
+		if (ipv6_addr_type(&a->in6.sin6_addr) & IPV6_ADDR_LINKLOCAL) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "SPLICELB_SOURCE_A_ADDR is link-local: a pool address has no interface");
+			return -EINVAL;
+		}
 		if (!ipv6_addr_any(&a->in6.sin6_addr) &&
 		    !ipv6_addr_is_multicast(&a->in6.sin6_addr) &&
 		    !ipv6_addr_v4mapped(&a->in6.sin6_addr))

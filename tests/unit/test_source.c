@@ -149,6 +149,8 @@ static void test_refused(void **state)
 	assert_refused("255.255.255.255",
 		       "255.255.255.255 is not a unicast address");
 	assert_refused("ff02::1", "ff02::1 is not a unicast address");
+	assert_refused("fe80::1",
+		       "fe80::1 is link-local: a pool address has no interface");
 	assert_refused("::ffff:10.0.0.1",
 		       "::ffff:10.0.0.1 is not a unicast address");
 	assert_refused("", "an empty address");

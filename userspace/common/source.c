@@ -54,6 +54,12 @@ static int parse_pool_addr(struct slb_source *src, const char *s, size_t n,
 			 "IPv6, without brackets or port)", (int)n, s);
 		return -1;
 	}
+	if (ss.ss_family == AF_INET6 &&
+	    IN6_IS_ADDR_LINKLOCAL(&((struct sockaddr_in6 *)&ss)->sin6_addr)) {
+		snprintf(err, errlen, "%.*s is link-local: a pool address has "
+			 "no interface", (int)n, s);
+		return -1;
+	}
 	if (!slb_addr_is_unicast(&ss)) {
 		snprintf(err, errlen, "%.*s is not a unicast address",
 			 (int)n, s);

@@ -709,6 +709,11 @@ static void cases_source(void)
 	m_source_addr4("224.0.0.1");
 	m_source_close();
 	check("a multicast pool address", EXPECT_MSG, EINVAL);
+	inet_pton(AF_INET6, "fe80::1", &a6);
+	m_source_open();
+	m_put(SPLICELB_SOURCE_A_ADDR, &a6, sizeof(a6));
+	m_source_close();
+	check("a link-local pool address", EXPECT_MSG, EINVAL);
 	m_source_open();
 	m_source_addr4("0.0.0.0");
 	m_source_close();
