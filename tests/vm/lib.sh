@@ -311,6 +311,21 @@ tcp_sockets() {
 	awk '/^TCP:/ { for (i = 1; i < NF; i++) if ($i == "alloc") print $(i + 1) }' /proc/net/sockstat
 }
 
+# fewest_sockets: tcp_sockets at its lowest over 2 s, once the sockets
+# being closed as it begins are gone: a baseline check_sockets_back can
+# come back to.
+fewest_sockets() {
+	local i n fewest
+
+	fewest=$(tcp_sockets)
+	for i in $(seq 10); do
+		sleep 0.2
+		n=$(tcp_sockets)
+		[ "$n" -ge "$fewest" ] || fewest=$n
+	done
+	echo "$fewest"
+}
+
 _tcp_sockets_le() {
 	[ "$(tcp_sockets)" -le "$1" ]
 }
@@ -318,11 +333,20 @@ _tcp_sockets_le() {
 # check_sockets_back N: the guest's TCP sockets come back to N or fewer
 # (what they were before the test made any), within a minute.
 check_sockets_back() {
+	local ns
+
 	if wait_for 60 _tcp_sockets_le "$1"; then
 		ktap_ok "TCP sockets back to $1 or fewer"
-	else
-		ktap_fail "TCP sockets back to $1 or fewer: $(tcp_sockets)"
+		return
 	fi
+	ktap_fail "TCP sockets back to $1 or fewer: $(tcp_sockets)"
+	# Whose they are: the states in each namespace still there.
+	for ns in "" $(ip netns list | awk '{ print $1 }'); do
+		${ns:+ip netns exec "$ns"} ss -Htan |
+			awk -v ns="${ns:-init}" '{ n[$1]++ }
+				END { for (s in n) printf "# %s: %s %d\n", ns, s, n[s] }'
+	done
+	grep -E '^(TCP|sockets):' /proc/net/sockstat | sed 's/^/# /'
 }
 
 # lb_sysctl NAME VALUE: set a tunable of the module in the balancer's netns;
