@@ -2100,8 +2100,9 @@ static void gen_source_attr(struct gen *g, uint16_t type, enum class cl)
 			n = SPLICELB_SOURCE_ADDRS_MAX + 1;
 			break;
 		case 2:
+			/* The same address twice. */
 			gen_source_addr(0, false);
-			n = 1;
+			gen_source_addr(0, false);
 			break;
 		case 3:
 			m_put(SPLICELB_SOURCE_A_ADDR, odd, 5 + rnd(11));
