@@ -92,9 +92,12 @@ check "about $N checks a second ($checks in $SECS s)" \
 	test "$checks" -ge $((N * SECS * 9 / 10)) -a "$checks" -le $((N * SECS * 12 / 10))
 check "none failed ($fails)" test "$fails" = 0
 # Under emulation (TCG) everything costs tens of times what it does on
-# hardware: a check is held to what a bare client connection costs.
-check "a check costs no more than a bare connection ($each <= $direct us)" \
-	test "$each" -le "$direct"
+# hardware: a check is held to what a bare client connection costs.  The
+# two measures move apart by a fifth from boot to boot (0.87 and 1.11 of
+# one another in one CI run), so the bound is twice the connection: what
+# it catches is a check grown costlier than a connection by far.
+check "a check costs at most two bare connections ($each <= 2 x $direct us)" \
+	test "$each" -le $((2 * direct))
 
 in_ns "$NS_LB" lbctl service change "$VIP4:80" check tcp inter 1s
 wait_for 30 up_all || true
